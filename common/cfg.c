@@ -1,0 +1,107 @@
+/*
+ * cfg.c -- the table of MINIMPI_* variables and its readers (see cfg.h).
+ */
+#include "cfg.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+const cfg_var_t cfg_vars[] = {
+    {"MINIMPI_VERBOSE", "",
+     "Comma-separated topics to report on stderr: transport (per-peer transport, "
+     "protocol thresholds, single-copy on or off and why), boot, all."},
+    {"MINIMPI_EAGER_LIMIT", "",
+     "Largest message sent eagerly, in bytes (k/m suffixes allowed); larger ones use "
+     "rendezvous. Empty: the transport's own limit."},
+    {"MINIMPI_SHM_CMA", "1",
+     "Use single-copy (process_vm_readv) for large shared-memory messages: 1 or 0. "
+     "With 0, or when the kernel forbids it, a pipelined copy through shared memory is used."},
+    {"MINIMPI_YIELD", "auto",
+     "When idle in a blocking call: auto (yield the core only when the node is "
+     "oversubscribed), always, or never."},
+};
+const size_t cfg_num_vars = sizeof(cfg_vars) / sizeof(cfg_vars[0]);
+
+static const cfg_var_t *cfg_find(const char *name)
+{
+    for (size_t i = 0; i < cfg_num_vars; i++)
+        if (strcmp(cfg_vars[i].name, name) == 0)
+            return &cfg_vars[i];
+    fprintf(stderr, "minimpi: internal error: configuration variable %s is not in the table\n",
+            name);
+    abort();
+}
+
+const char *cfg_get(const char *name)
+{
+    const cfg_var_t *var = cfg_find(name);
+    const char *value = getenv(name);
+    return value != NULL ? value : var->default_value;
+}
+
+static int parse_num(const char *text, long long *out)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(text, &end, 10);
+    if (end == text || errno != 0)
+        return -1;
+    long long mult = 1;
+    switch (tolower((unsigned char)*end)) {
+    case '\0': break;
+    case 'k': mult = 1LL << 10; end++; break;
+    case 'm': mult = 1LL << 20; end++; break;
+    case 'g': mult = 1LL << 30; end++; break;
+    default: return -1;
+    }
+    if (*end != '\0')
+        return -1;
+    *out = v * mult;
+    return 0;
+}
+
+long long cfg_get_num(const char *name)
+{
+    const cfg_var_t *var = cfg_find(name);
+    const char *value = cfg_get(name);
+    long long out = 0;
+    if (value[0] == '\0')
+        return 0;
+    if (parse_num(value, &out) == 0)
+        return out;
+    fprintf(stderr, "minimpi: warning: %s=%s is not a number; using the default '%s'\n", name,
+            value, var->default_value);
+    if (parse_num(var->default_value, &out) == 0)
+        return out;
+    return 0;
+}
+
+int cfg_get_bool(const char *name)
+{
+    const cfg_var_t *var = cfg_find(name);
+    const char *value = cfg_get(name);
+    for (int pass = 0; pass < 2; pass++) {
+        if (!strcmp(value, "1") || !strcasecmp(value, "yes") || !strcasecmp(value, "on") ||
+            !strcasecmp(value, "true"))
+            return 1;
+        if (!strcmp(value, "0") || !strcasecmp(value, "no") || !strcasecmp(value, "off") ||
+            !strcasecmp(value, "false") || value[0] == '\0')
+            return 0;
+        fprintf(stderr, "minimpi: warning: %s=%s is not a boolean; using the default '%s'\n",
+                name, value, var->default_value);
+        value = var->default_value;
+    }
+    return 0;
+}
+
+void cfg_print_help(FILE *out)
+{
+    for (size_t i = 0; i < cfg_num_vars; i++) {
+        const cfg_var_t *v = &cfg_vars[i];
+        fprintf(out, "%s (default: %s)\n    %s\n", v->name,
+                v->default_value[0] ? v->default_value : "unset", v->doc);
+    }
+}

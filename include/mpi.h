@@ -1,0 +1,291 @@
+/*
+ * mpi.h -- the MPI standard's C interface, for the subset minimpi implements.
+ *
+ * Only calls that the library really provides are declared here, so that a
+ * program using something we lack fails at compile time with a clear
+ * "implicit declaration" instead of at link or run time.
+ *
+ * Handles are plain ints, as in MPICH: an invalid handle can then be detected
+ * and reported as an MPI error instead of dereferenced.  The top byte of a
+ * handle names its kind (communicator, datatype, ...), the low bits index a
+ * table inside the library.
+ */
+#ifndef MINIMPI_MPI_H
+#define MINIMPI_MPI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define MINIMPI 1
+#define MINIMPI_VERSION_STRING "0.1.0"
+
+#define MPI_VERSION    3
+#define MPI_SUBVERSION 1
+
+/* ---- Basic types ------------------------------------------------------ */
+typedef intptr_t  MPI_Aint;
+typedef long long MPI_Offset;
+typedef long long MPI_Count;
+typedef int       MPI_Fint;
+
+typedef int MPI_Comm;
+typedef int MPI_Datatype;
+typedef int MPI_Request;
+typedef int MPI_Errhandler;
+
+/* The hidden fields are the library's: count holds the received size in
+ * bytes, cancelled is set by a successful MPI_Cancel. */
+typedef struct MPI_Status {
+    int MPI_SOURCE;
+    int MPI_TAG;
+    int MPI_ERROR;
+    int minimpi_cancelled;
+    long long minimpi_count;
+} MPI_Status;
+
+/* ---- Handle kinds (top byte) ------------------------------------------ */
+#define MINIMPI_KIND_COMM       0x44
+#define MINIMPI_KIND_DATATYPE   0x4c
+#define MINIMPI_KIND_ERRHANDLER 0x54
+#define MINIMPI_KIND_REQUEST    0x2c
+
+/* ---- Communicators ---------------------------------------------------- */
+#define MPI_COMM_NULL  ((MPI_Comm)0x04000000)
+#define MPI_COMM_WORLD ((MPI_Comm)0x44000000)
+#define MPI_COMM_SELF  ((MPI_Comm)0x44000001)
+
+/* ---- Requests --------------------------------------------------------- */
+#define MPI_REQUEST_NULL ((MPI_Request)0x2c000000)
+
+/* ---- Error handlers --------------------------------------------------- */
+#define MPI_ERRHANDLER_NULL  ((MPI_Errhandler)0x14000000)
+#define MPI_ERRORS_ARE_FATAL ((MPI_Errhandler)0x54000000)
+#define MPI_ERRORS_RETURN    ((MPI_Errhandler)0x54000001)
+#define MPI_ERRORS_ABORT     ((MPI_Errhandler)0x54000002)
+
+/* ---- Predefined datatypes (index in the low bits) --------------------- */
+#define MPI_DATATYPE_NULL         ((MPI_Datatype)0x0c000000)
+#define MPI_CHAR                  ((MPI_Datatype)0x4c000001)
+#define MPI_SIGNED_CHAR           ((MPI_Datatype)0x4c000002)
+#define MPI_UNSIGNED_CHAR         ((MPI_Datatype)0x4c000003)
+#define MPI_BYTE                  ((MPI_Datatype)0x4c000004)
+#define MPI_WCHAR                 ((MPI_Datatype)0x4c000005)
+#define MPI_SHORT                 ((MPI_Datatype)0x4c000006)
+#define MPI_UNSIGNED_SHORT        ((MPI_Datatype)0x4c000007)
+#define MPI_INT                   ((MPI_Datatype)0x4c000008)
+#define MPI_UNSIGNED              ((MPI_Datatype)0x4c000009)
+#define MPI_LONG                  ((MPI_Datatype)0x4c00000a)
+#define MPI_UNSIGNED_LONG         ((MPI_Datatype)0x4c00000b)
+#define MPI_LONG_LONG_INT         ((MPI_Datatype)0x4c00000c)
+#define MPI_LONG_LONG             MPI_LONG_LONG_INT
+#define MPI_UNSIGNED_LONG_LONG    ((MPI_Datatype)0x4c00000d)
+#define MPI_FLOAT                 ((MPI_Datatype)0x4c00000e)
+#define MPI_DOUBLE                ((MPI_Datatype)0x4c00000f)
+#define MPI_LONG_DOUBLE           ((MPI_Datatype)0x4c000010)
+#define MPI_PACKED                ((MPI_Datatype)0x4c000011)
+#define MPI_INT8_T                ((MPI_Datatype)0x4c000012)
+#define MPI_INT16_T               ((MPI_Datatype)0x4c000013)
+#define MPI_INT32_T               ((MPI_Datatype)0x4c000014)
+#define MPI_INT64_T               ((MPI_Datatype)0x4c000015)
+#define MPI_UINT8_T               ((MPI_Datatype)0x4c000016)
+#define MPI_UINT16_T              ((MPI_Datatype)0x4c000017)
+#define MPI_UINT32_T              ((MPI_Datatype)0x4c000018)
+#define MPI_UINT64_T              ((MPI_Datatype)0x4c000019)
+#define MPI_C_BOOL                ((MPI_Datatype)0x4c00001a)
+#define MPI_C_FLOAT_COMPLEX       ((MPI_Datatype)0x4c00001b)
+#define MPI_C_COMPLEX             MPI_C_FLOAT_COMPLEX
+#define MPI_C_DOUBLE_COMPLEX      ((MPI_Datatype)0x4c00001c)
+#define MPI_C_LONG_DOUBLE_COMPLEX ((MPI_Datatype)0x4c00001d)
+#define MPI_AINT                  ((MPI_Datatype)0x4c00001e)
+#define MPI_OFFSET                ((MPI_Datatype)0x4c00001f)
+#define MPI_COUNT                 ((MPI_Datatype)0x4c000020)
+#define MPI_FLOAT_INT             ((MPI_Datatype)0x4c000021)
+#define MPI_DOUBLE_INT            ((MPI_Datatype)0x4c000022)
+#define MPI_LONG_INT              ((MPI_Datatype)0x4c000023)
+#define MPI_2INT                  ((MPI_Datatype)0x4c000024)
+#define MPI_SHORT_INT             ((MPI_Datatype)0x4c000025)
+#define MPI_LONG_DOUBLE_INT       ((MPI_Datatype)0x4c000026)
+#define MINIMPI_DATATYPE_PREDEFINED_LAST 0x26
+
+/* ---- Special values ---------------------------------------------------- */
+#define MPI_ANY_SOURCE (-1)
+#define MPI_PROC_NULL  (-2)
+#define MPI_ROOT       (-3)
+#define MPI_ANY_TAG    (-1)
+#define MPI_UNDEFINED  (-32766)
+
+#define MPI_STATUS_IGNORE   ((MPI_Status *)1)
+#define MPI_STATUSES_IGNORE ((MPI_Status *)1)
+
+#define MPI_MAX_PROCESSOR_NAME         256
+#define MPI_MAX_ERROR_STRING           512
+#define MPI_MAX_LIBRARY_VERSION_STRING 8192
+#define MPI_MAX_OBJECT_NAME            128
+
+/* Bytes of bookkeeping that each MPI_Bsend needs in the attached buffer. */
+#define MPI_BSEND_OVERHEAD 96
+
+/* ---- Thread levels ---------------------------------------------------- */
+#define MPI_THREAD_SINGLE     0
+#define MPI_THREAD_FUNNELED   1
+#define MPI_THREAD_SERIALIZED 2
+#define MPI_THREAD_MULTIPLE   3
+
+/* ---- Error classes (the standard's order) ----------------------------- */
+#define MPI_SUCCESS                   0
+#define MPI_ERR_BUFFER                1
+#define MPI_ERR_COUNT                 2
+#define MPI_ERR_TYPE                  3
+#define MPI_ERR_TAG                   4
+#define MPI_ERR_COMM                  5
+#define MPI_ERR_RANK                  6
+#define MPI_ERR_ROOT                  7
+#define MPI_ERR_GROUP                 8
+#define MPI_ERR_OP                    9
+#define MPI_ERR_TOPOLOGY             10
+#define MPI_ERR_DIMS                 11
+#define MPI_ERR_ARG                  12
+#define MPI_ERR_UNKNOWN              13
+#define MPI_ERR_TRUNCATE             14
+#define MPI_ERR_OTHER                15
+#define MPI_ERR_INTERN               16
+#define MPI_ERR_IN_STATUS            17
+#define MPI_ERR_PENDING              18
+#define MPI_ERR_REQUEST              19
+#define MPI_ERR_ACCESS               20
+#define MPI_ERR_AMODE                21
+#define MPI_ERR_BAD_FILE             22
+#define MPI_ERR_CONVERSION           23
+#define MPI_ERR_DUP_DATAREP          24
+#define MPI_ERR_FILE_EXISTS          25
+#define MPI_ERR_FILE_IN_USE          26
+#define MPI_ERR_FILE                 27
+#define MPI_ERR_INFO                 28
+#define MPI_ERR_INFO_KEY             29
+#define MPI_ERR_INFO_VALUE           30
+#define MPI_ERR_INFO_NOKEY           31
+#define MPI_ERR_IO                   32
+#define MPI_ERR_NAME                 33
+#define MPI_ERR_NO_MEM               34
+#define MPI_ERR_NOT_SAME             35
+#define MPI_ERR_NO_SPACE             36
+#define MPI_ERR_NO_SUCH_FILE         37
+#define MPI_ERR_PORT                 38
+#define MPI_ERR_QUOTA                39
+#define MPI_ERR_READ_ONLY            40
+#define MPI_ERR_SERVICE              41
+#define MPI_ERR_SPAWN                42
+#define MPI_ERR_UNSUPPORTED_DATAREP  43
+#define MPI_ERR_UNSUPPORTED_OPERATION 44
+#define MPI_ERR_WIN                  45
+#define MPI_ERR_BASE                 46
+#define MPI_ERR_LOCKTYPE             47
+#define MPI_ERR_KEYVAL               48
+#define MPI_ERR_RMA_CONFLICT         49
+#define MPI_ERR_RMA_SYNC             50
+#define MPI_ERR_SIZE                 51
+#define MPI_ERR_DISP                 52
+#define MPI_ERR_ASSERT               53
+#define MPI_ERR_RMA_RANGE            54
+#define MPI_ERR_RMA_ATTACH           55
+#define MPI_ERR_RMA_SHARED           56
+#define MPI_ERR_RMA_FLAVOR           57
+#define MPI_T_ERR_INVALID            58
+#define MPI_ERR_LASTCODE             59
+
+/* ---- Environment ------------------------------------------------------ */
+int MPI_Init(int *argc, char ***argv);
+int MPI_Init_thread(int *argc, char ***argv, int required, int *provided);
+int MPI_Initialized(int *flag);
+int MPI_Finalize(void);
+int MPI_Finalized(int *flag);
+int MPI_Abort(MPI_Comm comm, int errorcode);
+int MPI_Query_thread(int *provided);
+int MPI_Is_thread_main(int *flag);
+int MPI_Get_processor_name(char *name, int *resultlen);
+int MPI_Get_version(int *version, int *subversion);
+int MPI_Get_library_version(char *version, int *resultlen);
+double MPI_Wtime(void);
+double MPI_Wtick(void);
+
+/* ---- Communicators ---------------------------------------------------- */
+int MPI_Comm_rank(MPI_Comm comm, int *rank);
+int MPI_Comm_size(MPI_Comm comm, int *size);
+
+/* ---- Errors ----------------------------------------------------------- */
+int MPI_Comm_set_errhandler(MPI_Comm comm, MPI_Errhandler errhandler);
+int MPI_Comm_get_errhandler(MPI_Comm comm, MPI_Errhandler *errhandler);
+int MPI_Errhandler_free(MPI_Errhandler *errhandler);
+int MPI_Error_string(int errorcode, char *string, int *resultlen);
+int MPI_Error_class(int errorcode, int *errorclass);
+
+/* ---- Datatypes (predefined ones; derived types come later) ------------ */
+int MPI_Type_size(MPI_Datatype datatype, int *size);
+int MPI_Get_count(const MPI_Status *status, MPI_Datatype datatype, int *count);
+
+/* ---- Point to point --------------------------------------------------- */
+int MPI_Send(const void *buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm);
+int MPI_Ssend(const void *buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm);
+int MPI_Rsend(const void *buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm);
+int MPI_Bsend(const void *buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm);
+int MPI_Recv(void *buf, int count, MPI_Datatype datatype, int source, int tag, MPI_Comm comm,
+             MPI_Status *status);
+int MPI_Isend(const void *buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm,
+              MPI_Request *request);
+int MPI_Issend(const void *buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm,
+               MPI_Request *request);
+int MPI_Irsend(const void *buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm,
+               MPI_Request *request);
+int MPI_Ibsend(const void *buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm,
+               MPI_Request *request);
+int MPI_Irecv(void *buf, int count, MPI_Datatype datatype, int source, int tag, MPI_Comm comm,
+              MPI_Request *request);
+int MPI_Sendrecv(const void *sendbuf, int sendcount, MPI_Datatype sendtype, int dest, int sendtag,
+                 void *recvbuf, int recvcount, MPI_Datatype recvtype, int source, int recvtag,
+                 MPI_Comm comm, MPI_Status *status);
+int MPI_Sendrecv_replace(void *buf, int count, MPI_Datatype datatype, int dest, int sendtag,
+                         int source, int recvtag, MPI_Comm comm, MPI_Status *status);
+int MPI_Buffer_attach(void *buffer, int size);
+int MPI_Buffer_detach(void *buffer_addr, int *size);
+
+int MPI_Send_init(const void *buf, int count, MPI_Datatype datatype, int dest, int tag,
+                  MPI_Comm comm, MPI_Request *request);
+int MPI_Ssend_init(const void *buf, int count, MPI_Datatype datatype, int dest, int tag,
+                   MPI_Comm comm, MPI_Request *request);
+int MPI_Rsend_init(const void *buf, int count, MPI_Datatype datatype, int dest, int tag,
+                   MPI_Comm comm, MPI_Request *request);
+int MPI_Bsend_init(const void *buf, int count, MPI_Datatype datatype, int dest, int tag,
+                   MPI_Comm comm, MPI_Request *request);
+int MPI_Recv_init(void *buf, int count, MPI_Datatype datatype, int source, int tag,
+                  MPI_Comm comm, MPI_Request *request);
+int MPI_Start(MPI_Request *request);
+int MPI_Startall(int count, MPI_Request array_of_requests[]);
+
+int MPI_Wait(MPI_Request *request, MPI_Status *status);
+int MPI_Waitall(int count, MPI_Request array_of_requests[], MPI_Status array_of_statuses[]);
+int MPI_Waitany(int count, MPI_Request array_of_requests[], int *index, MPI_Status *status);
+int MPI_Waitsome(int incount, MPI_Request array_of_requests[], int *outcount,
+                 int array_of_indices[], MPI_Status array_of_statuses[]);
+int MPI_Test(MPI_Request *request, int *flag, MPI_Status *status);
+int MPI_Testall(int count, MPI_Request array_of_requests[], int *flag,
+                MPI_Status array_of_statuses[]);
+int MPI_Testany(int count, MPI_Request array_of_requests[], int *index, int *flag,
+                MPI_Status *status);
+int MPI_Testsome(int incount, MPI_Request array_of_requests[], int *outcount,
+                 int array_of_indices[], MPI_Status array_of_statuses[]);
+int MPI_Request_free(MPI_Request *request);
+int MPI_Cancel(MPI_Request *request);
+int MPI_Test_cancelled(const MPI_Status *status, int *flag);
+
+int MPI_Probe(int source, int tag, MPI_Comm comm, MPI_Status *status);
+int MPI_Iprobe(int source, int tag, MPI_Comm comm, int *flag, MPI_Status *status);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MINIMPI_MPI_H */

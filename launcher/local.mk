@@ -1,0 +1,1 @@
+# mini-mpirun, the launcher (mpirun and mpiexec are links to it).

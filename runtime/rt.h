@@ -1,0 +1,219 @@
+/*
+ * rt.h -- what the runtime's modules share: the process state, the object
+ * kinds behind MPI handles, and the error path.  Each module keeps its own
+ * details in its own header (rt_request.h, rt_match.h, rt_proto.h, ...).
+ *
+ * Layering (top to bottom):
+ *   MPI_* entry points   runtime/mpi_*.c     check arguments, call rt_*
+ *   runtime core         runtime/rt_*.c      requests, matching, protocols,
+ *                                            progress, datatypes, errors
+ *   bootstrap            runtime/rt_boot*.c  PMI-1 client or singleton
+ *   transports           transports/*        through transports/transport.h
+ * Internal names carry the prefix rt_; nothing here is visible to programs
+ * (the library exports only MPI_* symbols; see Makefile.am).
+ */
+#ifndef MINIMPI_RT_H
+#define MINIMPI_RT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdarg.h>
+#include <pthread.h>
+
+#include "mpi.h"
+#include "transports/transport.h"
+
+#define RT_LIKELY(x)   __builtin_expect(!!(x), 1)
+#define RT_UNLIKELY(x) __builtin_expect(!!(x), 0)
+
+#define rt_container_of(ptr, type, member) \
+    ((type *)((char *)(ptr) - offsetof(type, member)))
+
+/* ---- Process state (runtime/rt_init.c) ------------------------------- */
+typedef enum rt_phase {
+    RT_PHASE_BEFORE_INIT = 0,
+    RT_PHASE_INITIALIZED,
+    RT_PHASE_FINALIZED,
+} rt_phase_t;
+
+typedef struct rt_process {
+    rt_phase_t phase;
+    int thread_level;              /* level provided */
+    pthread_t main_thread;
+    int world_rank;
+    int world_size;
+    char hostname[MPI_MAX_PROCESSOR_NAME];
+    tp_job_t job;                  /* layout handed to the transports */
+} rt_process_t;
+
+extern rt_process_t rt_proc;
+
+/* ---- Communicators (runtime/rt_comm.c) -------------------------------- */
+typedef struct rt_comm {
+    MPI_Comm handle;
+    int context_id;                /* matches messages to this communicator */
+    int rank;                      /* my rank in it */
+    int size;
+    int *world_rank_of;            /* [size]: comm rank -> world rank */
+    MPI_Errhandler errhandler;
+    char name[MPI_MAX_OBJECT_NAME];
+} rt_comm_t;
+
+/* NULL when `handle` is not a live communicator. */
+rt_comm_t *rt_comm_get(MPI_Comm handle);
+int rt_comm_init_predefined(void);   /* WORLD and SELF, during MPI_Init */
+void rt_comm_finalize(void);
+
+/* ---- Datatypes (runtime/rt_datatype.c) -------------------------------- */
+/*
+ * A datatype is described, once, by the blocks of bytes one element covers
+ * (offset from the element's start, length), so that packing any type is a
+ * loop over blocks and never a per-element function call.  Contiguous types
+ * (every basic one) have one block and take the plain memcpy path; the pair
+ * types (MPI_DOUBLE_INT, ...) have two, with padding between them.  Derived
+ * datatypes will build the same description.
+ */
+typedef struct rt_dt_block {
+    MPI_Aint offset;
+    size_t len;
+} rt_dt_block_t;
+
+typedef struct rt_datatype {
+    MPI_Datatype handle;
+    const char *name;
+    size_t size;                   /* bytes of data in one element */
+    MPI_Aint extent;               /* stride between consecutive elements */
+    MPI_Aint lb;
+    int contiguous;                /* size == extent and one block at lb */
+    int num_blocks;
+    const rt_dt_block_t *blocks;
+} rt_datatype_t;
+
+/* NULL when `handle` is not a valid datatype. */
+rt_datatype_t *rt_datatype_get(MPI_Datatype handle);
+
+/* Pack `count` elements of `dt` from `src` into contiguous `dst`. */
+void rt_datatype_pack(const rt_datatype_t *dt, const void *src, size_t count, void *dst);
+/* Unpack `bytes` packed bytes (a prefix of whole or partial elements) into `dst`. */
+void rt_datatype_unpack(const rt_datatype_t *dt, const void *src, size_t bytes, void *dst);
+
+/* ---- Errors (runtime/rt_errors.c) ------------------------------------- */
+/*
+ * The one place an MPI error is raised.  `call` is the MPI function's name,
+ * the message says which argument is wrong and why, e.g.
+ *   rt_err(comm, "MPI_Send", MPI_ERR_COUNT, "invalid count %d", count)
+ * It invokes the communicator's error handler (comm may be NULL: the
+ * handler of MPI_COMM_WORLD applies, as the standard says for calls without
+ * a communicator) and returns the error code for the call to return.
+ * Under MPI_ERRORS_ARE_FATAL it prints
+ *   minimpi: rank 3 on node1 (pid 4242): MPI_Send: invalid count -1
+ * and aborts the job; it does not return.
+ */
+int rt_err(rt_comm_t *comm, const char *call, int errclass, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* Print a fatal internal error with rank, host and pid, then abort the job. */
+void rt_fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+/* Abort the whole job with `code` as its exit status (MPI_Abort's path). */
+void rt_abort_job(int code, const char *why) __attribute__((noreturn));
+
+/* Printed when MINIMPI_VERBOSE names `topic` (e.g. "transport"). */
+int rt_verbose_on(const char *topic);
+void rt_verbose(const char *topic, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/*
+ * Argument checks shared by every MPI_* entry point.  Each one raises the
+ * standard's error class with the argument's name through rt_err and makes
+ * the calling function return its code.  `CALL` is the MPI function's name.
+ */
+#define RT_CHECK_INIT(CALL)                                                   \
+    do {                                                                      \
+        if (RT_UNLIKELY(rt_proc.phase != RT_PHASE_INITIALIZED))               \
+            return rt_err(NULL, CALL, MPI_ERR_OTHER, "%s",                    \
+                          rt_proc.phase == RT_PHASE_BEFORE_INIT               \
+                              ? "called before MPI_Init"                      \
+                              : "called after MPI_Finalize");                 \
+    } while (0)
+
+#define RT_CHECK_COMM(CALL, HANDLE, OUT)                                      \
+    do {                                                                      \
+        (OUT) = rt_comm_get(HANDLE);                                          \
+        if (RT_UNLIKELY((OUT) == NULL))                                       \
+            return rt_err(NULL, CALL, MPI_ERR_COMM, "invalid communicator");  \
+    } while (0)
+
+#define RT_CHECK_COUNT(CALL, COMM, COUNT)                                     \
+    do {                                                                      \
+        if (RT_UNLIKELY((COUNT) < 0))                                         \
+            return rt_err(COMM, CALL, MPI_ERR_COUNT, "invalid count %d",      \
+                          (int)(COUNT));                                      \
+    } while (0)
+
+#define RT_CHECK_DATATYPE(CALL, COMM, HANDLE, OUT)                            \
+    do {                                                                      \
+        (OUT) = rt_datatype_get(HANDLE);                                      \
+        if (RT_UNLIKELY((OUT) == NULL))                                       \
+            return rt_err(COMM, CALL, MPI_ERR_TYPE, "invalid datatype");      \
+    } while (0)
+
+#define RT_CHECK_BUFFER(CALL, COMM, BUF, COUNT)                               \
+    do {                                                                      \
+        if (RT_UNLIKELY((BUF) == NULL && (COUNT) > 0))                        \
+            return rt_err(COMM, CALL, MPI_ERR_BUFFER,                         \
+                          "invalid buffer NULL with count %d", (int)(COUNT)); \
+    } while (0)
+
+/* A destination: a rank of comm or MPI_PROC_NULL. */
+#define RT_CHECK_DEST(CALL, COMM, RANK)                                       \
+    do {                                                                      \
+        if (RT_UNLIKELY(((RANK) < 0 || (RANK) >= (COMM)->size) &&             \
+                        (RANK) != MPI_PROC_NULL))                             \
+            return rt_err(COMM, CALL, MPI_ERR_RANK,                           \
+                          "invalid rank %d (communicator size %d)", (RANK),   \
+                          (COMM)->size);                                      \
+    } while (0)
+
+/* A source: a rank of comm, MPI_PROC_NULL or MPI_ANY_SOURCE. */
+#define RT_CHECK_SOURCE(CALL, COMM, RANK)                                     \
+    do {                                                                      \
+        if (RT_UNLIKELY(((RANK) < 0 || (RANK) >= (COMM)->size) &&             \
+                        (RANK) != MPI_PROC_NULL && (RANK) != MPI_ANY_SOURCE)) \
+            return rt_err(COMM, CALL, MPI_ERR_RANK,                           \
+                          "invalid source rank %d (communicator size %d)",    \
+                          (RANK), (COMM)->size);                              \
+    } while (0)
+
+/* Tags a sender may use: 0..RT_TAG_UB.  A receiver may also use ANY_TAG. */
+#define RT_TAG_UB ((1 << 30) - 1)
+#define RT_CHECK_SEND_TAG(CALL, COMM, TAG)                                    \
+    do {                                                                      \
+        if (RT_UNLIKELY((TAG) < 0 || (TAG) > RT_TAG_UB))                      \
+            return rt_err(COMM, CALL, MPI_ERR_TAG, "invalid tag %d", (TAG));  \
+    } while (0)
+#define RT_CHECK_RECV_TAG(CALL, COMM, TAG)                                    \
+    do {                                                                      \
+        if (RT_UNLIKELY(((TAG) < 0 || (TAG) > RT_TAG_UB) &&                   \
+                        (TAG) != MPI_ANY_TAG))                                \
+            return rt_err(COMM, CALL, MPI_ERR_TAG, "invalid tag %d", (TAG));  \
+    } while (0)
+
+/* ---- Clock (runtime/rt_time.c) ---------------------------------------- */
+double rt_wtime(void);
+
+/* ---- Progress (runtime/rt_progress.c) --------------------------------- */
+/*
+ * Bring up the transports for every peer (self, shm; ofi later) once the
+ * bootstrap has filled rt_proc.job.  Collective over the job.
+ */
+int rt_progress_init(void);
+/* Deliver everything that can be delivered now; returns events handled. */
+int rt_progress(void);
+/* Called in every blocking loop after an idle rt_progress(): spins a little,
+ * then yields the core when the node is oversubscribed. */
+void rt_progress_idle(unsigned *idle_rounds);
+/* Push out every queued outgoing message (MPI_Finalize needs this). */
+int rt_progress_flush(void);
+void rt_progress_finalize(void);
+
+#endif /* MINIMPI_RT_H */

@@ -1,0 +1,158 @@
+/*
+ * transport.h -- the one interface between the runtime and a byte mover.
+ *
+ * A transport moves two things between processes of a job, addressed by
+ * world rank:
+ *   - active messages: a small opaque header plus a payload of at most
+ *     tp->am_max_payload bytes, delivered in order per sender, to the
+ *     runtime's handler on the receiving side;
+ *   - optionally, one-sided reads ("get") of a buffer the sender exposed,
+ *     which the runtime's rendezvous protocol uses for large messages.
+ *
+ * The transport knows nothing of MPI: no tags, no communicators, no matching.
+ * Those live in runtime/.  The runtime includes only this header, never a
+ * transport's private one; each transport exports exactly one
+ * `const tp_ops_t` (tp_shm_ops, tp_self_ops, later tp_ofi_ops).
+ *
+ * Model: libfabric's provider ops tables and UCX's UCT interface
+ * (../shared/STYLE.md).  Every function returns a tp_status_t.
+ */
+#ifndef MINIMPI_TRANSPORT_H
+#define MINIMPI_TRANSPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum tp_status {
+    TP_OK = 0,
+    TP_AGAIN = 1,       /* no room right now: call progress and retry later */
+    TP_INPROGRESS = 2,  /* started; completion is signalled through tp_comp_t */
+    TP_ENOTSUP = -1,    /* this transport cannot do that (e.g. no get) */
+    TP_ENOMEM = -2,
+    TP_ESYS = -3,       /* a system call failed; errno-like detail in the log */
+    TP_EPEER = -4,      /* the peer is gone or unreachable */
+    TP_EINVAL = -5,
+} tp_status_t;
+
+/*
+ * Services the runtime lends a transport: the bootstrap key-value store
+ * (PMI put/get/fence underneath) and the job's layout.  Keys are short ASCII
+ * strings without spaces or '='; values are printable ASCII without spaces,
+ * at most TP_KVS_VALUE_MAX bytes (binary data must be hex-encoded).
+ */
+#define TP_KVS_VALUE_MAX 1024
+
+typedef struct tp_boot_ops {
+    /* One key space for the whole job: put your world rank into the key
+     * (e.g. "shm-pid-3") when every rank publishes one.  Values put before a
+     * fence are visible to every rank after it.  All return 0 on success. */
+    int (*kvs_put)(const char *key, const char *value);
+    int (*kvs_get)(const char *key, char *value, size_t value_len);
+    int (*fence)(void);            /* collective over the whole job */
+} tp_boot_ops_t;
+
+/*
+ * Called by a transport, from inside its progress function, once per
+ * arriving active message.  hdr and payload are valid only during the call:
+ * the runtime copies what it needs before returning.
+ */
+typedef void (*tp_am_handler_fn)(void *arg, int src_world_rank,
+                                 const void *hdr, size_t hdr_len,
+                                 const void *payload, size_t payload_len);
+
+typedef struct tp_job {
+    int world_rank;
+    int world_size;
+    int node_id;                   /* this process's node, 0..num_nodes-1 */
+    int num_nodes;
+    const int *node_of_rank;       /* [world_size]: node of every rank */
+    int local_rank;                /* index among this node's ranks */
+    int local_size;
+    const int *local_ranks;        /* [local_size]: world ranks on this node, ascending */
+    const char *job_id;            /* unique per job, safe in file names */
+    int oversubscribed;            /* node's ranks outnumber the cores they may use */
+    int verbose;                   /* print one-line reasons for choices made */
+    const tp_boot_ops_t *boot;
+    tp_am_handler_fn am_handler;
+    void *am_handler_arg;
+} tp_job_t;
+
+/*
+ * Completion of an asynchronous operation (get).  The runtime embeds this in
+ * its request and gets back to the request with container_of.
+ */
+typedef struct tp_comp tp_comp_t;
+struct tp_comp {
+    void (*done)(tp_comp_t *comp, tp_status_t status);
+};
+
+/* Opaque description of an exposed buffer, carried inside a runtime packet. */
+#define TP_MEM_DESC_MAX 48
+typedef struct tp_mem_desc {
+    uint8_t bytes[TP_MEM_DESC_MAX];
+} tp_mem_desc_t;
+
+typedef struct tp_ops tp_ops_t;
+
+/* Common head of every transport instance; a transport embeds it first. */
+typedef struct tp {
+    const tp_ops_t *ops;
+    const char *name;
+    size_t am_max_hdr;             /* largest header am_send accepts */
+    size_t am_max_payload;         /* largest payload am_send accepts */
+    int can_get;                   /* get() works for every reachable peer */
+} tp_t;
+
+struct tp_ops {
+    const char *name;
+
+    /*
+     * Create the transport for this process.  Collective: every process of
+     * the job calls init of the same transports in the same order, because
+     * init may use the bootstrap fence.  Returns TP_ENOTSUP when the
+     * transport has nothing to do in this job (e.g. shm with local_size 1).
+     */
+    tp_status_t (*init)(const tp_job_t *job, tp_t **tp_out);
+
+    /* Nonzero when this transport can reach world rank `peer`. */
+    int (*reachable)(tp_t *tp, int peer);
+
+    /*
+     * Send header + payload to `peer`.  Either the whole message is taken
+     * (copied or queued; the caller's buffers are free again on return) and
+     * TP_OK is returned, or nothing is taken and TP_AGAIN is returned.
+     * Messages from one sender to one receiver are delivered in send order.
+     */
+    tp_status_t (*am_send)(tp_t *tp, int peer, const void *hdr, size_t hdr_len,
+                           const void *payload, size_t payload_len);
+
+    /*
+     * Expose [buf, buf+len) for a later get() by a peer, filling `desc`.
+     * mem_release undoes it once the peer reported its read finished.
+     * Both are NULL when can_get is 0.
+     */
+    tp_status_t (*mem_expose)(tp_t *tp, const void *buf, size_t len, tp_mem_desc_t *desc);
+    void (*mem_release)(tp_t *tp, tp_mem_desc_t *desc);
+
+    /*
+     * Read `len` bytes at `offset` inside the peer buffer described by
+     * `remote` into `local`.  TP_OK: done already (comp not used).
+     * TP_INPROGRESS: comp->done is called later from progress.
+     * TP_ENOTSUP: not possible for this peer; the runtime falls back to a
+     * pipelined copy through active messages.
+     */
+    tp_status_t (*get)(tp_t *tp, int peer, const tp_mem_desc_t *remote, size_t offset,
+                       void *local, size_t len, tp_comp_t *comp);
+
+    /* Deliver arrived messages and completions; returns how many. */
+    int (*progress)(tp_t *tp);
+
+    /* Release everything; no call on tp after this. */
+    void (*finalize)(tp_t *tp);
+};
+
+/* The transports that exist.  The runtime picks one per peer. */
+extern const tp_ops_t tp_self_ops;   /* a process sending to itself */
+extern const tp_ops_t tp_shm_ops;    /* peers on the same node */
+
+#endif /* MINIMPI_TRANSPORT_H */
