@@ -19,6 +19,8 @@ const cfg_var_t cfg_vars[] = {
     {"MINIMPI_SHM_CMA", "1",
      "Use single-copy (process_vm_readv) for large shared-memory messages: 1 or 0. "
      "With 0, or when the kernel forbids it, a pipelined copy through shared memory is used."},
+    {"MINIMPI_CC", "cc",
+     "C compiler that the mpicc wrapper runs (default: the compiler minimpi was built with)."},
     {"MINIMPI_YIELD", "auto",
      "When idle in a blocking call: auto (yield the core only when the node is "
      "oversubscribed), always, or never."},
