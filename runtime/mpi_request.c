@@ -4,7 +4,7 @@
  *
  * Conventions of the standard that shape this file:
  *   - MPI_REQUEST_NULL and inactive persistent requests are "inactive": they
- *     complete at once with the empty status, and the *any/*some calls skip
+ *     complete at once with the empty status, and the Waitany-like calls skip
  *     them (reporting MPI_UNDEFINED when nothing is active);
  *   - completing a nonblocking request frees it (the handle becomes
  *     MPI_REQUEST_NULL); a persistent one becomes inactive instead;
@@ -13,7 +13,6 @@
  *     MPI_ERR_IN_STATUS and leave each request's error in its status.
  */
 #include <limits.h>
-#include <stdlib.h>
 
 #include "rt.h"
 #include "rt_proto.h"
@@ -79,22 +78,22 @@ static int finish_one(const char *call, rt_request_t *req, MPI_Request *handle,
     return err;
 }
 
-/* Report the complete requests reqs[which[0..n-1]]; raise MPI_ERR_IN_STATUS
- * when one of them failed.  The k-th status goes to statuses[k] when
- * `compact` (Waitsome, Testsome), else to statuses[which[k]]. */
+/* Report the complete requests reqs[which[0..n-1]] (which NULL: reqs[0..n-1]);
+ * raise MPI_ERR_IN_STATUS when one of them failed.  The k-th status goes to
+ * statuses[k] when `compact` (Waitsome, Testsome), else to statuses[which[k]]. */
 static int finish_many(const char *call, MPI_Request reqs[], const int which[], int n,
                        MPI_Status *statuses, int compact)
 {
     int err = MPI_SUCCESS;
     for (int k = 0; k < n; k++) {
-        rt_request_t *req = rt_request_get(reqs[which[k]]);
+        rt_request_t *req = rt_request_get(reqs[which != NULL ? which[k] : k]);
         if (req != NULL && req->active && req->status.MPI_ERROR != MPI_SUCCESS) {
             err = rt_request_raise(req, call, MPI_ERR_IN_STATUS);
             break;
         }
     }
     for (int k = 0; k < n; k++) {
-        int i = which[k];
+        int i = which != NULL ? which[k] : k;
         MPI_Status *st = status_at(statuses, compact ? k : i);
         rt_request_t *req = rt_request_get(reqs[i]);
         if (req == NULL) {
@@ -153,17 +152,6 @@ int MPI_Test(MPI_Request *request, int *flag, MPI_Status *status)
 
 /* ---- All ------------------------------------------------------------------------------ */
 
-/* The indices 0..count-1, for finish_many. */
-static int *all_indices(int count, int *small, int small_len)
-{
-    int *which = count <= small_len ? small : malloc((size_t)count * sizeof(int));
-    if (which == NULL)
-        rt_fatal("out of memory for %d request indices", count);
-    for (int i = 0; i < count; i++)
-        which[i] = i;
-    return which;
-}
-
 int MPI_Waitall(int count, MPI_Request array_of_requests[], MPI_Status array_of_statuses[])
 {
     const char *call = "MPI_Waitall";
@@ -178,12 +166,7 @@ int MPI_Waitall(int count, MPI_Request array_of_requests[], MPI_Status array_of_
         if (rt_request_is_active(req))
             rt_request_wait(req);
     }
-    int small[64];
-    int *which = all_indices(count, small, 64);
-    err = finish_many(call, array_of_requests, which, count, array_of_statuses, 0);
-    if (which != small)
-        free(which);
-    return err;
+    return finish_many(call, array_of_requests, NULL, count, array_of_statuses, 0);
 }
 
 int MPI_Testall(int count, MPI_Request array_of_requests[], int *flag,
@@ -207,12 +190,7 @@ int MPI_Testall(int count, MPI_Request array_of_requests[], int *flag,
         }
     }
     *flag = 1;
-    int small[64];
-    int *which = all_indices(count, small, 64);
-    err = finish_many(call, array_of_requests, which, count, array_of_statuses, 0);
-    if (which != small)
-        free(which);
-    return err;
+    return finish_many(call, array_of_requests, NULL, count, array_of_statuses, 0);
 }
 
 /* ---- Any ------------------------------------------------------------------------------- */
