@@ -1,1 +1,33 @@
 # mini-mpirun, the launcher (mpirun and mpiexec are links to it).
+#
+# Everything but main() is a convenience library, so that the unit tests
+# (tests/unit/check_lnch_*.c) link the same code the launcher runs.
+noinst_LTLIBRARIES += launcher/liblnch.la
+launcher_liblnch_la_SOURCES = \
+	launcher/lnch_args.c launcher/lnch_args.h \
+	launcher/lnch_kvs.c launcher/lnch_kvs.h \
+	launcher/lnch_stdio.c launcher/lnch_stdio.h \
+	launcher/lnch_job.c launcher/lnch_job.h \
+	launcher/lnch_pmi.c launcher/lnch_pmi.h \
+	launcher/lnch_spawn.c launcher/lnch_spawn.h \
+	launcher/lnch_signals.c launcher/lnch_signals.h \
+	launcher/lnch_shm.c launcher/lnch_shm.h \
+	launcher/lnch_loop.c launcher/lnch_loop.h
+launcher_liblnch_la_LIBADD = common/libcommon.la
+
+bin_PROGRAMS += launcher/mini-mpirun
+launcher_mini_mpirun_SOURCES = launcher/lnch_main.c
+launcher_mini_mpirun_LDADD = launcher/liblnch.la -lm
+
+# mpirun and mpiexec: links to mini-mpirun in the installed bin/.  The hooks
+# are attached as prerequisites so that other fragments can add their own.
+install-exec-hook: lnch-install-links
+uninstall-hook: lnch-uninstall-links
+.PHONY: lnch-install-links lnch-uninstall-links
+lnch-install-links:
+	cd "$(DESTDIR)$(bindir)" && \
+	for l in mpirun mpiexec; do \
+	  rm -f $$l$(EXEEXT) && $(LN_S) mini-mpirun$(EXEEXT) $$l$(EXEEXT) || exit 1; \
+	done
+lnch-uninstall-links:
+	rm -f "$(DESTDIR)$(bindir)/mpirun$(EXEEXT)" "$(DESTDIR)$(bindir)/mpiexec$(EXEEXT)"
