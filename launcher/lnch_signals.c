@@ -4,18 +4,25 @@
 #include "lnch_signals.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/signalfd.h>
 
+/* The signals the event loop handles; see lnch_signals.h for the
+ * exception of ignored ones. */
 static void handled_set(sigset_t *set)
 {
+    static const int forwarded[] = {SIGINT, SIGTERM, SIGHUP};
     sigemptyset(set);
     sigaddset(set, SIGCHLD);
-    sigaddset(set, SIGINT);
-    sigaddset(set, SIGTERM);
-    sigaddset(set, SIGHUP);
+    for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++) {
+        struct sigaction sa;
+        if (sigaction(forwarded[i], NULL, &sa) == 0 && sa.sa_handler == SIG_IGN)
+            continue;
+        sigaddset(set, forwarded[i]);
+    }
 }
 
 int lnch_signals_init(void)

@@ -7,7 +7,9 @@
 
 /*
  * Block SIGCHLD, SIGINT, SIGTERM and SIGHUP and return a non-blocking
- * signalfd for them (or -1 after printing why).  Also ignore SIGPIPE (a
+ * signalfd for them (or -1 after printing why).  Of the last three, one
+ * that we were started with ignored (nohup, a background job of a
+ * non-interactive shell) stays ignored, for us and for the ranks.  Also ignore SIGPIPE (a
  * broken pipe is an error code here) and SIGTTIN (reading a terminal from
  * the background then fails with EIO instead of stopping the launcher).
  * Call before forking anything, so that no signal is missed.

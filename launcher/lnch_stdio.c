@@ -61,7 +61,7 @@ static void emit(lnch_stream_t *s, const char *data, size_t n, int ends_line)
         iov[cnt++] = (struct iovec){.iov_base = s->prefix, .iov_len = strlen(s->prefix)};
     if (n > 0)
         iov[cnt++] = (struct iovec){.iov_base = (void *)data, .iov_len = n};
-    if (ends_line && s->prefix[0] != '\0' && (n == 0 || data[n - 1] != '\n'))
+    if (ends_line && (n == 0 || data[n - 1] != '\n'))
         iov[cnt++] = (struct iovec){.iov_base = "\n", .iov_len = 1};
     (void)writev_all(s->out_fd, iov, cnt);
 }
@@ -193,7 +193,7 @@ int lnch_stream_read(lnch_stream_t *s)
 
 void lnch_stream_finish(lnch_stream_t *s)
 {
-    if (s->len > 0)
+    if (s->len > 0 || s->mid_line)
         emit(s, s->buf, s->len, 1);
     s->len = 0;
     s->mid_line = 0;

@@ -4,8 +4,11 @@
  * Each rank's stdout and stderr arrive through a pipe; a stream gathers the
  * bytes of one pipe and writes whole lines to the launcher's own stdout or
  * stderr, so lines of different ranks never mix.  A line longer than the
- * stream's limit is written in pieces (never dropped), and a last line
- * without '\n' is written when the pipe reaches end of file.
+ * stream's limit is written in pieces (never dropped).  A last line
+ * without '\n' is written when the pipe reaches end of file, and a '\n' is
+ * added to it, so that the next line of another rank starts a line of its
+ * own (the one change ever made to the bytes a rank writes, besides the
+ * --tag-output prefixes).
  */
 #ifndef MINIMPI_LNCH_STDIO_H
 #define MINIMPI_LNCH_STDIO_H
@@ -39,8 +42,8 @@ int lnch_stream_feed(lnch_stream_t *s, const char *data, size_t n);
  */
 int lnch_stream_read(lnch_stream_t *s);
 
-/* Write the partial last line, if any (with a prefix, ended by '\n' so the
- * next tagged line starts on its own line), close the fd and free. */
+/* Write the partial last line, if any, ended by an added '\n'; close the
+ * fd and free.  Idempotent. */
 void lnch_stream_finish(lnch_stream_t *s);
 
 /* Write all of buf to fd, waiting when fd is non-blocking and full, retrying

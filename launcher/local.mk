@@ -31,3 +31,15 @@ lnch-install-links:
 	done
 lnch-uninstall-links:
 	rm -f "$(DESTDIR)$(bindir)/mpirun$(EXEEXT)" "$(DESTDIR)$(bindir)/mpiexec$(EXEEXT)"
+
+# Launcher tests: helper ranks (tests/launcher/*.c) and the scripts that run
+# mini-mpirun on them, each run under timeout(1).
+check_PROGRAMS += tests/launcher/pmi_client tests/launcher/rank_actions
+tests_launcher_pmi_client_SOURCES = tests/launcher/pmi_client.c
+tests_launcher_pmi_client_LDADD = common/libcommon.la
+tests_launcher_rank_actions_SOURCES = tests/launcher/rank_actions.c
+LNCH_TESTS = \
+	tests/launcher/test_exit.sh tests/launcher/test_pmi.sh \
+	tests/launcher/test_output.sh tests/launcher/test_signals.sh
+TESTS += $(LNCH_TESTS)
+EXTRA_DIST += $(LNCH_TESTS) tests/launcher/lib.sh
