@@ -43,3 +43,24 @@ LNCH_TESTS = \
 	tests/launcher/test_output.sh tests/launcher/test_signals.sh
 TESTS += $(LNCH_TESTS)
 EXTRA_DIST += $(LNCH_TESTS) tests/launcher/lib.sh
+
+# Unit tests (Check) of the PMI wire format and of the launcher's modules.
+LNCH_UNIT_TESTS = tests/unit/check_pmi_wire tests/unit/check_lnch_args \
+	tests/unit/check_lnch_kvs tests/unit/check_lnch_stdio tests/unit/check_lnch_pmi
+check_PROGRAMS += $(LNCH_UNIT_TESTS)
+TESTS += $(LNCH_UNIT_TESTS)
+tests_unit_check_pmi_wire_SOURCES = tests/unit/check_pmi_wire.c
+tests_unit_check_pmi_wire_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_check_pmi_wire_LDADD = common/libcommon.la $(CHECK_LIBS)
+tests_unit_check_lnch_args_SOURCES = tests/unit/check_lnch_args.c
+tests_unit_check_lnch_args_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_check_lnch_args_LDADD = launcher/liblnch.la $(CHECK_LIBS) -lm
+tests_unit_check_lnch_kvs_SOURCES = tests/unit/check_lnch_kvs.c
+tests_unit_check_lnch_kvs_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_check_lnch_kvs_LDADD = launcher/liblnch.la $(CHECK_LIBS)
+tests_unit_check_lnch_stdio_SOURCES = tests/unit/check_lnch_stdio.c
+tests_unit_check_lnch_stdio_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_check_lnch_stdio_LDADD = launcher/liblnch.la $(CHECK_LIBS)
+tests_unit_check_lnch_pmi_SOURCES = tests/unit/check_lnch_pmi.c
+tests_unit_check_lnch_pmi_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_check_lnch_pmi_LDADD = launcher/liblnch.la $(CHECK_LIBS) -lm
