@@ -40,7 +40,8 @@ tests_launcher_pmi_client_LDADD = common/libcommon.la
 tests_launcher_rank_actions_SOURCES = tests/launcher/rank_actions.c
 LNCH_TESTS = \
 	tests/launcher/test_exit.sh tests/launcher/test_pmi.sh \
-	tests/launcher/test_output.sh tests/launcher/test_signals.sh
+	tests/launcher/test_output.sh tests/launcher/test_signals.sh \
+	tests/launcher/test_cli.sh
 TESTS += $(LNCH_TESTS)
 EXTRA_DIST += $(LNCH_TESTS) tests/launcher/lib.sh
 
@@ -64,3 +65,18 @@ tests_unit_check_lnch_stdio_LDADD = launcher/liblnch.la $(CHECK_LIBS)
 tests_unit_check_lnch_pmi_SOURCES = tests/unit/check_lnch_pmi.c
 tests_unit_check_lnch_pmi_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_check_lnch_pmi_LDADD = launcher/liblnch.la $(CHECK_LIBS) -lm
+
+# The man page: a template plus the ENVIRONMENT section generated from
+# `mini-mpirun --help-env`, the same table (common/cfg.c) that --help-env
+# prints, so the two cannot drift apart.
+nodist_man1_MANS = man/mini-mpirun.1
+EXTRA_DIST += man/mini-mpirun.1.in launcher/lnch_man_env.awk
+CLEANFILES += man/mini-mpirun.1 man/mini-mpirun.env
+man/mini-mpirun.1: $(srcdir)/man/mini-mpirun.1.in $(srcdir)/launcher/lnch_man_env.awk \
+		launcher/mini-mpirun$(EXEEXT)
+	$(AM_V_GEN)$(MKDIR_P) man && \
+	launcher/mini-mpirun$(EXEEXT) --help-env | \
+	  $(AWK) -f $(srcdir)/launcher/lnch_man_env.awk >man/mini-mpirun.env && \
+	$(SED) -e '/^@ENVIRONMENT@$$/{' -e 'r man/mini-mpirun.env' -e 'd' -e '}' \
+	  -e 's/@VERSION@/$(VERSION)/g' $(srcdir)/man/mini-mpirun.1.in >$@.tmp && \
+	rm -f man/mini-mpirun.env && mv $@.tmp $@
