@@ -101,7 +101,8 @@ size_t rt_bsend_region_largest_gap(const rt_bsend_region_t *region)
     }
     if ((size_t)(region->end - pos) > best)
         best = (size_t)(region->end - pos);
-    return best > RT_BSEND_HDR ? best - RT_BSEND_HDR : 0;
+    /* The largest message whose block (header, rounded data) fits. */
+    return best > RT_BSEND_HDR ? (best - RT_BSEND_HDR) / RT_BSEND_ALIGN * RT_BSEND_ALIGN : 0;
 }
 
 /* ---- The attached buffer ------------------------------------------------------ */
