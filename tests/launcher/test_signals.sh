@@ -1,0 +1,35 @@
+#!/bin/sh
+# SIGTERM to mini-mpirun reaches every rank, and nothing is left behind.
+. "$(dirname "$0")/lib.sh"
+A=$HELPERS/rank_actions
+
+# wait_ready N: until N "ready" lines are in $OUT (at most 20 s).
+wait_ready() {
+    i=0
+    while [ "$(cat "$OUT" 2>/dev/null | grep -c '^ready')" -lt "$1" ] && [ $i -lt 200 ]; do
+        sleep 0.1
+        i=$((i + 1))
+    done
+}
+
+for sig in TERM:15 HUP:1; do
+    num=${sig#*:}
+    sig=${sig%:*}
+    $MPIRUN -n 3 $A ready_sleep "$MARK" >"$OUT" 2>"$ERR" </dev/null &
+    pid=$!
+    wait_ready 3
+    kill -s $sig $pid
+    # The launcher must end by itself; the watchdog only guards against a hang.
+    ( sleep 20; kill -9 $pid 2>/dev/null ) &
+    watchdog=$!
+    wait $pid
+    status=$?
+    kill $watchdog 2>/dev/null
+    wait $watchdog 2>/dev/null
+    expected=$((128 + num))
+    [ "$status" -eq "$expected" ] && pass "SIG$sig: exit status $status" ||
+        fail "SIG$sig: exit status $status, expected $expected"
+    expect_no_leftovers "after SIG$sig"
+done
+
+finish
