@@ -185,6 +185,7 @@ static const char *killing_suffix(const lnch_job_t *job)
 void lnch_job_rank_exited(lnch_job_t *job, lnch_rank_t *r, int status)
 {
     r->alive = 0;
+    r->reaped = 1;
     r->status = status;
 
     /* The rank is dead, so everything it wrote is in our buffers now: handle
@@ -227,12 +228,14 @@ void lnch_job_check_barrier(lnch_job_t *job)
 {
     if (job->ending || job->barrier_count == 0)
         return;
+    /* Only reaped ranks count as gone: a closed PMI socket alone may just be
+     * a rank on its way out, whose exit status is the better report. */
     for (int i = 0; i < job->size; i++) {
         lnch_rank_t *r = &job->ranks[i];
-        if (!r->in_barrier && (!r->alive || r->pmi_fd < 0)) {
+        if (!r->in_barrier && r->reaped) {
             fprintf(stderr,
-                    "mini-mpirun: rank %d on %s (pid %ld) ended its PMI connection while %d "
-                    "rank(s) wait in a PMI barrier for it%s\n",
+                    "mini-mpirun: rank %d on %s (pid %ld) exited while %d rank(s) wait for it "
+                    "in a PMI barrier%s\n",
                     r->rank, job->host, (long)r->pid, job->barrier_count, killing_suffix(job));
             lnch_job_fail(job, 1);
             return;

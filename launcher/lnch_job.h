@@ -30,6 +30,7 @@ typedef struct lnch_rank {
     int rank;
     pid_t pid;                     /* 0 until forked; also its process group id */
     int alive;                     /* forked and not yet reaped */
+    int reaped;                    /* forked and reaped */
     int status;                    /* wait status, once reaped */
     int pmi_fd;                    /* launcher's end of the PMI socketpair; -1 once closed */
     char pmi_in[PMI_WIRE_LINE_MAX];/* received bytes of an incomplete PMI line */
@@ -99,7 +100,7 @@ void lnch_job_rank_exited(lnch_job_t *job, lnch_rank_t *r, int status);
 
 /*
  * A PMI barrier can no longer complete when some rank waits in it and
- * another rank is gone without entering it: report that and fail the job.
+ * another rank exited without entering it: report that and fail the job.
  */
 void lnch_job_check_barrier(lnch_job_t *job);
 

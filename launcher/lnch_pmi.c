@@ -263,7 +263,6 @@ int lnch_pmi_read(lnch_job_t *job, lnch_rank_t *r)
              * is what a rank killed mid-write leaves: ignored, its exit
              * status tells what happened. */
             lnch_pmi_close(job, r);
-            lnch_job_check_barrier(job);
             return 1;
         }
         r->pmi_len += (size_t)n;

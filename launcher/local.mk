@@ -41,9 +41,9 @@ tests_launcher_rank_actions_SOURCES = tests/launcher/rank_actions.c
 LNCH_TESTS = \
 	tests/launcher/test_exit.sh tests/launcher/test_pmi.sh \
 	tests/launcher/test_output.sh tests/launcher/test_signals.sh \
-	tests/launcher/test_cli.sh
+	tests/launcher/test_cli.sh tests/launcher/test_mpich.sh
 TESTS += $(LNCH_TESTS)
-EXTRA_DIST += $(LNCH_TESTS) tests/launcher/lib.sh
+EXTRA_DIST += $(LNCH_TESTS) tests/launcher/lib.sh tests/launcher/mpich_ring.c
 
 # Unit tests (Check) of the PMI wire format and of the launcher's modules.
 LNCH_UNIT_TESTS = tests/unit/check_pmi_wire tests/unit/check_lnch_args \

@@ -86,8 +86,12 @@ int main(int argc, char **argv)
         sleep_forever();
     }
     if (strcmp(action, "segv") == 0 && argc > 2) {
-        if (rank == atoi(argv[2]))
+        if (rank == atoi(argv[2])) {
+            /* The sanitizer build catches SIGSEGV to print a report and
+             * exit 1; the test wants the death by signal. */
+            signal(SIGSEGV, SIG_DFL);
             raise(SIGSEGV);
+        }
         sleep_forever();
     }
     if (strcmp(action, "sleep") == 0)

@@ -27,7 +27,7 @@ expect_grep "$ERR" "^mini-mpirun: rank [01] sent a malformed PMI line: unknown c
     "unknown command is reported"
 
 run 1 "a barrier that cannot complete" $MPIRUN -n 3 $P nobarrier "$MARK"
-expect_grep "$ERR" "^mini-mpirun: rank [12] on [^ ]+ \(pid [0-9]+\) ended its PMI connection while 1 rank\(s\) wait in a PMI barrier" \
+expect_grep "$ERR" "^mini-mpirun: rank [12] on [^ ]+ \(pid [0-9]+\) exited while 1 rank\(s\) wait for it in a PMI barrier" \
     "stuck barrier is reported"
 expect_no_leftovers "after a stuck barrier"
 

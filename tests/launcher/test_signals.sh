@@ -32,4 +32,23 @@ for sig in TERM:15 HUP:1; do
     expect_no_leftovers "after SIG$sig"
 done
 
+# SIGINT, as Ctrl-C would send it (timeout(1) delivers it after 1 s).
+run 130 "SIGINT" timeout --preserve-status -s INT 1 $MPIRUN -n 3 $A ready_sleep "$MARK"
+expect_count "$OUT" "^ready [0-2]\$" 3 "the ranks ran until SIGINT"
+expect_no_leftovers "after SIGINT"
+
+# The ranks die with the launcher even when it is killed with SIGKILL
+# (PR_SET_PDEATHSIG), so nothing outlives it.
+$MPIRUN -n 3 $A ready_sleep "$MARK" >"$OUT" 2>"$ERR" </dev/null &
+pid=$!
+wait_ready 3
+kill -9 $pid
+wait $pid 2>/dev/null
+i=0
+while [ -n "$(leftovers)" ] && [ $i -lt 50 ]; do
+    sleep 0.1
+    i=$((i + 1))
+done
+expect_no_leftovers "after SIGKILL of mini-mpirun"
+
 finish

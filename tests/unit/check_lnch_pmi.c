@@ -231,13 +231,39 @@ START_TEST(test_eof_is_not_a_failure)
 }
 END_TEST
 
-START_TEST(test_eof_during_barrier_fails_job)
+START_TEST(test_exit_during_barrier_fails_job)
 {
     request(0, "cmd=barrier_in\n");
+    request(1, "cmd=init pmi_version=1 pmi_subversion=1\n");
+    request(1, "cmd=finalize\n");
     close(client[1]);
     client[1] = -1;
+    /* A closed socket alone is not yet a failure ... */
     (void)lnch_pmi_read(&job, &job.ranks[1]);
+    ck_assert_int_eq(job.failed, 0);
+    /* ... the rank's exit (status 0, after finalize) while rank 0 waits is. */
+    lnch_job_rank_exited(&job, &job.ranks[1], 0);
     ck_assert_int_eq(job.failed, 1);
+    ck_assert_int_eq(job.exit_code, 1);
+}
+END_TEST
+
+START_TEST(test_exit_without_finalize_fails_job)
+{
+    request(2, "cmd=init pmi_version=1 pmi_subversion=1\n");
+    lnch_job_rank_exited(&job, &job.ranks[2], 0);
+    ck_assert_int_eq(job.failed, 1);
+    ck_assert_int_eq(job.exit_code, 1);
+}
+END_TEST
+
+START_TEST(test_exit_without_pmi_is_fine)
+{
+    /* Like `mini-mpirun -n 3 hostname`: no PMI at all, exit 0. */
+    for (int r = 0; r < NRANKS; r++)
+        lnch_job_rank_exited(&job, &job.ranks[r], 0);
+    ck_assert_int_eq(job.failed, 0);
+    ck_assert_int_eq(lnch_job_alive(&job), 0);
 }
 END_TEST
 
@@ -260,7 +286,9 @@ int main(void)
     tcase_add_test(tc, test_too_long_line_fails_job);
     tcase_add_test(tc, test_abort_sets_exit_code);
     tcase_add_test(tc, test_eof_is_not_a_failure);
-    tcase_add_test(tc, test_eof_during_barrier_fails_job);
+    tcase_add_test(tc, test_exit_during_barrier_fails_job);
+    tcase_add_test(tc, test_exit_without_finalize_fails_job);
+    tcase_add_test(tc, test_exit_without_pmi_is_fine);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -158,6 +158,7 @@ typedef enum expect {
     EXPECT_WORKS,                 /* init OK, messages and (unless CMA is off) gets work */
     EXPECT_NOTSUP,                /* alone on its node: init says TP_ENOTSUP */
     EXPECT_INIT_FAILS,            /* init returns an error, on every rank */
+    EXPECT_PEER_GONE,             /* rank 1 exposes a buffer and exits; rank 0's get fails */
 } expect_t;
 
 typedef struct scenario {
@@ -392,6 +393,34 @@ static void build_job(const scenario_t *sc, int rank, tp_job_t *job, int *node_o
     };
 }
 
+/* Rank 1 exposes a buffer and exits without finalizing; once it is gone,
+ * rank 0's get must say TP_EPEER instead of crashing or returning garbage. */
+static void peer_gone(tp_t *tp)
+{
+    static uint8_t buf[65536];
+    if (my_rank == 1) {
+        memset(buf, 0x5a, sizeof(buf));
+        RANK_CHECK(tp->ops->mem_expose(tp, buf, sizeof(buf), &shared->desc[1]) == TP_OK,
+                   "mem_expose");
+        RANK_CHECK(fake_fence() == 0, "fence");
+        RANK_CHECK(fake_fence() == 0, "fence");
+        _exit(0);
+    }
+    RANK_CHECK(fake_fence() == 0, "fence");
+    tp_status_t s = tp->ops->get(tp, 1, &shared->desc[1], 0, buf, sizeof(buf), NULL);
+    RANK_CHECK(s == TP_OK && buf[0] == 0x5a && buf[sizeof(buf) - 1] == 0x5a,
+               "get from a live peer: status %d", s);
+    RANK_CHECK(fake_fence() == 0, "fence");
+    double deadline = now_s() + RANK_DEADLINE_S;
+    while ((s = tp->ops->get(tp, 1, &shared->desc[1], 0, buf, sizeof(buf), NULL)) == TP_OK) {
+        RANK_CHECK(now_s() < deadline, "rank 1 still readable after %d s", RANK_DEADLINE_S);
+        usleep(1000);
+    }
+    RANK_CHECK(s == TP_EPEER, "get from an exited peer: status %d, expected TP_EPEER", s);
+    tp->ops->finalize(tp);
+    _exit(0);
+}
+
 static void rank_main(const scenario_t *sc, int rank)
 {
     my_rank = rank;
@@ -418,6 +447,8 @@ static void rank_main(const scenario_t *sc, int rank)
     RANK_CHECK(tp->am_max_hdr >= sizeof(msg_hdr_t) && tp->am_max_payload >= 4096,
                "am_max_hdr %zu, am_max_payload %zu", tp->am_max_hdr, tp->am_max_payload);
     st.max_payload = tp->am_max_payload;
+    if (sc->expect == EXPECT_PEER_GONE)
+        peer_gone(tp);
     for (int r = 0; r < sc->nranks; r++)
         RANK_CHECK(tp->ops->reachable(tp, r) == (node_of_rank[r] == job.node_id),
                    "reachable(%d) wrong", r);
@@ -598,6 +629,13 @@ START_TEST(test_bad_depth_fails_cleanly)
 }
 END_TEST
 
+START_TEST(test_get_from_exited_peer)
+{
+    scenario_t sc = {.nranks = 2, .nodes = 1, .expect = EXPECT_PEER_GONE, .expect_can_get = 1};
+    run_scenario(&sc);
+}
+END_TEST
+
 START_TEST(test_bad_job_id_fails_cleanly)
 {
     strcpy(job_id, "bad/id");
@@ -624,6 +662,7 @@ static Suite *shm_transport_suite(void)
     tcase_set_timeout(tc, TEST_DEADLINE_S + 30);
     tcase_add_test(tc, test_existing_segment_fails_cleanly);
     tcase_add_test(tc, test_bad_depth_fails_cleanly);
+    tcase_add_test(tc, test_get_from_exited_peer);
     tcase_add_test(tc, test_bad_job_id_fails_cleanly);
     suite_add_tcase(s, tc);
     return s;
