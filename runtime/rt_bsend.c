@@ -200,8 +200,9 @@ int rt_bsend_start(const char *call, rt_comm_t *comm, const void *buf, int count
     }
     rt_request_t *req = rt_request_alloc(RT_REQ_SEND);
     req->comm = comm;
+    req->context_id = comm->context_id;
     req->buf = data;
-    req->count = count;
+    req->count = (size_t)count;
     req->dt = dt;
     req->prepacked = 1;
     req->peer = dest;

@@ -370,25 +370,14 @@ int rt_progress_barrier(void)
     rt_datatype_t *byte = rt_datatype_get(MPI_BYTE);
     if (world == NULL || byte == NULL)
         rt_fatal("the finalize barrier needs MPI_COMM_WORLD and MPI_BYTE");
-    /* WORLD's ranks under a context of our own. */
-    rt_comm_t internal = *world;
-    internal.context_id = RT_CONTEXT_INTERNAL;
-    int n = internal.size, me = internal.rank;
+    int n = world->size, me = world->rank;
     /* Dissemination: in round k everyone signals rank + 2^k and waits for
      * rank - 2^k; after ceil(log2 n) rounds everyone has heard from all. */
     for (int dist = 1; dist < n; dist <<= 1) {
-        rt_request_t *recv = rt_request_alloc(RT_REQ_RECV);
-        recv->comm = &internal;
-        recv->dt = byte;
-        recv->peer = (me - dist + n) % n;
-        recv->tag = dist;
-        rt_proto_recv_start(recv);
-        rt_request_t *send = rt_request_alloc(RT_REQ_SEND);
-        send->comm = &internal;
-        send->dt = byte;
-        send->peer = (me + dist) % n;
-        send->tag = dist;
-        rt_proto_send_start(send);
+        rt_request_t *recv =
+            rt_proto_irecv(world, RT_CONTEXT_INTERNAL, NULL, 0, byte, (me - dist + n) % n, dist);
+        rt_request_t *send =
+            rt_proto_isend(world, RT_CONTEXT_INTERNAL, NULL, 0, byte, (me + dist) % n, dist);
         rt_request_wait(send);
         rt_request_wait(recv);
         rt_request_release(send);
