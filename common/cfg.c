@@ -19,6 +19,11 @@ const cfg_var_t cfg_vars[] = {
     {"MINIMPI_SHM_CMA", "1",
      "Use single-copy (process_vm_readv) for large shared-memory messages: 1 or 0. "
      "With 0, or when the kernel forbids it, a pipelined copy through shared memory is used."},
+    {"MINIMPI_SHM_QUEUE_DEPTH", "64",
+     "Cells of 8 KiB in each rank's shared-memory receive queue: a power of two from 2 "
+     "to 65536. Local rank 0's value applies to its whole node."},
+    {"MINIMPI_CC", "cc",
+     "C compiler that the mpicc wrapper runs (default: the compiler minimpi was built with)."},
     {"MINIMPI_YIELD", "auto",
      "When idle in a blocking call: auto (yield the core only when the node is "
      "oversubscribed), always, or never."},

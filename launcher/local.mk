@@ -1,1 +1,82 @@
 # mini-mpirun, the launcher (mpirun and mpiexec are links to it).
+#
+# Everything but main() is a convenience library, so that the unit tests
+# (tests/unit/check_lnch_*.c) link the same code the launcher runs.
+noinst_LTLIBRARIES += launcher/liblnch.la
+launcher_liblnch_la_SOURCES = \
+	launcher/lnch_args.c launcher/lnch_args.h \
+	launcher/lnch_kvs.c launcher/lnch_kvs.h \
+	launcher/lnch_stdio.c launcher/lnch_stdio.h \
+	launcher/lnch_job.c launcher/lnch_job.h \
+	launcher/lnch_pmi.c launcher/lnch_pmi.h \
+	launcher/lnch_spawn.c launcher/lnch_spawn.h \
+	launcher/lnch_signals.c launcher/lnch_signals.h \
+	launcher/lnch_shm.c launcher/lnch_shm.h \
+	launcher/lnch_loop.c launcher/lnch_loop.h
+launcher_liblnch_la_LIBADD = common/libcommon.la
+
+bin_PROGRAMS += launcher/mini-mpirun
+launcher_mini_mpirun_SOURCES = launcher/lnch_main.c
+launcher_mini_mpirun_LDADD = launcher/liblnch.la -lm
+
+# mpirun and mpiexec: links to mini-mpirun in the installed bin/.  The hooks
+# are attached as prerequisites so that other fragments can add their own.
+install-exec-hook: lnch-install-links
+uninstall-hook: lnch-uninstall-links
+.PHONY: lnch-install-links lnch-uninstall-links
+lnch-install-links:
+	cd "$(DESTDIR)$(bindir)" && \
+	for l in mpirun mpiexec; do \
+	  rm -f $$l$(EXEEXT) && $(LN_S) mini-mpirun$(EXEEXT) $$l$(EXEEXT) || exit 1; \
+	done
+lnch-uninstall-links:
+	rm -f "$(DESTDIR)$(bindir)/mpirun$(EXEEXT)" "$(DESTDIR)$(bindir)/mpiexec$(EXEEXT)"
+
+# Launcher tests: helper ranks (tests/launcher/*.c) and the scripts that run
+# mini-mpirun on them, each run under timeout(1).
+check_PROGRAMS += tests/launcher/pmi_client tests/launcher/rank_actions
+tests_launcher_pmi_client_SOURCES = tests/launcher/pmi_client.c
+tests_launcher_pmi_client_LDADD = common/libcommon.la
+tests_launcher_rank_actions_SOURCES = tests/launcher/rank_actions.c
+LNCH_TESTS = \
+	tests/launcher/test_exit.sh tests/launcher/test_pmi.sh \
+	tests/launcher/test_output.sh tests/launcher/test_signals.sh \
+	tests/launcher/test_cli.sh tests/launcher/test_mpich.sh
+TESTS += $(LNCH_TESTS)
+EXTRA_DIST += $(LNCH_TESTS) tests/launcher/lib.sh tests/launcher/mpich_ring.c
+
+# Unit tests (Check) of the PMI wire format and of the launcher's modules.
+LNCH_UNIT_TESTS = tests/unit/check_pmi_wire tests/unit/check_lnch_args \
+	tests/unit/check_lnch_kvs tests/unit/check_lnch_stdio tests/unit/check_lnch_pmi
+check_PROGRAMS += $(LNCH_UNIT_TESTS)
+TESTS += $(LNCH_UNIT_TESTS)
+tests_unit_check_pmi_wire_SOURCES = tests/unit/check_pmi_wire.c
+tests_unit_check_pmi_wire_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_check_pmi_wire_LDADD = common/libcommon.la $(CHECK_LIBS)
+tests_unit_check_lnch_args_SOURCES = tests/unit/check_lnch_args.c
+tests_unit_check_lnch_args_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_check_lnch_args_LDADD = launcher/liblnch.la $(CHECK_LIBS) -lm
+tests_unit_check_lnch_kvs_SOURCES = tests/unit/check_lnch_kvs.c
+tests_unit_check_lnch_kvs_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_check_lnch_kvs_LDADD = launcher/liblnch.la $(CHECK_LIBS)
+tests_unit_check_lnch_stdio_SOURCES = tests/unit/check_lnch_stdio.c
+tests_unit_check_lnch_stdio_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_check_lnch_stdio_LDADD = launcher/liblnch.la $(CHECK_LIBS)
+tests_unit_check_lnch_pmi_SOURCES = tests/unit/check_lnch_pmi.c
+tests_unit_check_lnch_pmi_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_check_lnch_pmi_LDADD = launcher/liblnch.la $(CHECK_LIBS) -lm
+
+# The man page: a template plus the ENVIRONMENT section generated from
+# `mini-mpirun --help-env`, the same table (common/cfg.c) that --help-env
+# prints, so the two cannot drift apart.
+nodist_man1_MANS = man/mini-mpirun.1
+EXTRA_DIST += man/mini-mpirun.1.in launcher/lnch_man_env.awk
+CLEANFILES += man/mini-mpirun.1 man/mini-mpirun.env
+man/mini-mpirun.1: $(srcdir)/man/mini-mpirun.1.in $(srcdir)/launcher/lnch_man_env.awk \
+		launcher/mini-mpirun$(EXEEXT)
+	$(AM_V_GEN)$(MKDIR_P) man && \
+	launcher/mini-mpirun$(EXEEXT) --help-env | \
+	  $(AWK) -f $(srcdir)/launcher/lnch_man_env.awk >man/mini-mpirun.env && \
+	$(SED) -e '/^@ENVIRONMENT@$$/{' -e 'r man/mini-mpirun.env' -e 'd' -e '}' \
+	  -e 's/@VERSION@/$(VERSION)/g' $(srcdir)/man/mini-mpirun.1.in >$@.tmp && \
+	rm -f man/mini-mpirun.env && mv $@.tmp $@

@@ -1,2 +1,15 @@
 # Point to point: requests, matching, protocols, progress, buffered sends.
-runtime_libminimpi_core_la_SOURCES +=
+runtime_libminimpi_core_la_SOURCES += \
+	runtime/rt_match.c runtime/rt_match.h \
+	runtime/rt_request.c runtime/rt_request.h \
+	runtime/rt_proto.c runtime/rt_proto.h \
+	runtime/rt_progress.c runtime/rt_progress.h \
+	runtime/rt_bsend.c runtime/rt_bsend.h \
+	runtime/mpi_p2p.c runtime/mpi_request.c runtime/mpi_probe.c
+
+# The matching engine is tested on its own: no transport, no MPI_Init.
+check_PROGRAMS += tests/unit/check_match
+TESTS += tests/unit/check_match
+tests_unit_check_match_SOURCES = tests/unit/check_match.c runtime/rt_match.c runtime/rt_match.h
+tests_unit_check_match_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_check_match_LDADD = $(CHECK_LIBS)

@@ -4,11 +4,11 @@
  * details in its own header (rt_request.h, rt_match.h, rt_proto.h, ...).
  *
  * Layering (top to bottom):
- *   MPI_* entry points   runtime/mpi_*.c     check arguments, call rt_*
- *   runtime core         runtime/rt_*.c      requests, matching, protocols,
+ *   MPI entry points     runtime/mpi_NAME.c  check arguments, call the core
+ *   runtime core         runtime/rt_NAME.c   requests, matching, protocols,
  *                                            progress, datatypes, errors
- *   bootstrap            runtime/rt_boot*.c  PMI-1 client or singleton
- *   transports           transports/*        through transports/transport.h
+ *   bootstrap            runtime/rt_boot.c   PMI-1 client or singleton
+ *   transports           transports/NAME/    through transports/transport.h
  * Internal names carry the prefix rt_; nothing here is visible to programs
  * (the library exports only MPI_* symbols; see Makefile.am).
  */

@@ -1,2 +1,21 @@
 # Shared-memory transport: peers on the same node.
-runtime_libminimpi_core_la_SOURCES +=
+runtime_libminimpi_core_la_SOURCES += \
+	transports/shm/shm.h \
+	transports/shm/shm_init.c \
+	transports/shm/shm_ops.c \
+	transports/shm/shm_queue.c transports/shm/shm_queue.h \
+	transports/shm/shm_segment.c transports/shm/shm_segment.h \
+	transports/shm/shm_cma.c transports/shm/shm_cma.h
+
+# Unit tests: the queue alone, then the whole transport across forked processes.
+check_PROGRAMS += tests/unit/check_shm_queue tests/unit/check_shm_transport
+TESTS += tests/unit/check_shm_queue tests/unit/check_shm_transport
+
+tests_unit_check_shm_queue_SOURCES = tests/unit/check_shm_queue.c \
+	transports/shm/shm_queue.c transports/shm/shm_queue.h
+tests_unit_check_shm_queue_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_check_shm_queue_LDADD = $(CHECK_LIBS)
+
+tests_unit_check_shm_transport_SOURCES = tests/unit/check_shm_transport.c
+tests_unit_check_shm_transport_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_check_shm_transport_LDADD = runtime/libminimpi_core.la $(CHECK_LIBS)

@@ -1,0 +1,245 @@
+/*
+ * lnch_args.c -- parse mini-mpirun's command line (see lnch_args.h).
+ *
+ * The accepted spellings follow what scripts written for Open MPI and MPICH
+ * pass: -n, -np and --np with the value as the next argument or after '=',
+ * and Open MPI's --oversubscribe and --allow-run-as-root, which mean nothing
+ * here (we never refuse to oversubscribe or to run as root).
+ */
+#include "lnch_args.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+int lnch_args_env_name_ok(const char *name, size_t len)
+{
+    if (len == 0 || (name[0] >= '0' && name[0] <= '9'))
+        return 0;
+    for (size_t i = 0; i < len; i++) {
+        char c = name[i];
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+              c == '_'))
+            return 0;
+    }
+    return 1;
+}
+
+/* Whether `arg` is option `name`, alone or as "name=value".  Sets *inline_value
+ * to the text after '=' in the second case, else to NULL. */
+static int opt_is(const char *arg, const char *name, const char **inline_value)
+{
+    size_t n = strlen(name);
+    if (strncmp(arg, name, n) != 0)
+        return 0;
+    if (arg[n] == '\0') {
+        *inline_value = NULL;
+        return 1;
+    }
+    if (arg[n] == '=') {
+        *inline_value = arg + n + 1;
+        return 1;
+    }
+    return 0;
+}
+
+static int parse_np(const char *flag, const char *text, int *out, char *err, size_t err_len)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(text, &end, 10);
+    if (text[0] == '\0' || *end != '\0' || errno != 0 || v <= 0) {
+        snprintf(err, err_len, "invalid value '%s' for %s: must be a positive integer", text,
+                 flag);
+        return -1;
+    }
+    if (v > LNCH_NP_MAX) {
+        snprintf(err, err_len, "invalid value '%s' for %s: must be at most %d", text, flag,
+                 LNCH_NP_MAX);
+        return -1;
+    }
+    *out = (int)v;
+    return 0;
+}
+
+static int parse_timeout(const char *flag, const char *text, double *out, char *err,
+                         size_t err_len)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(text, &end);
+    /* Only plain decimal numbers: strtod would also take "inf", "nan" and hex. */
+    int plain = text[0] != '\0' && strspn(text, "0123456789.") == strlen(text);
+    if (!plain || *end != '\0' || errno != 0 || !isfinite(v) || v <= 0) {
+        snprintf(err, err_len, "invalid value '%s' for %s: must be a positive number of seconds",
+                 text, flag);
+        return -1;
+    }
+    if (v > LNCH_TIMEOUT_MAX) {
+        snprintf(err, err_len, "invalid value '%s' for %s: must be at most %.0f seconds", text,
+                 flag, LNCH_TIMEOUT_MAX);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+static int check_env_arg(const char *flag, const char *text, char *err, size_t err_len)
+{
+    const char *eq = strchr(text, '=');
+    size_t name_len = eq != NULL ? (size_t)(eq - text) : strlen(text);
+    if (!lnch_args_env_name_ok(text, name_len)) {
+        snprintf(err, err_len,
+                 "invalid value '%s' for %s: must be VAR or VAR=value, VAR made of letters, "
+                 "digits and '_' and not starting with a digit",
+                 text, flag);
+        return -1;
+    }
+    return 0;
+}
+
+int lnch_args_parse(int argc, char **argv, lnch_args_t *args, char *err, size_t err_len)
+{
+    memset(args, 0, sizeof(*args));
+    args->np = 1;
+    /* At most one -x per argument, so argc entries always suffice. */
+    args->env = calloc((size_t)(argc > 0 ? argc : 1), sizeof(*args->env));
+    if (args->env == NULL) {
+        snprintf(err, err_len, "out of memory");
+        return -1;
+    }
+
+    int i = 1;
+    while (i < argc) {
+        const char *arg = argv[i];
+        const char *value = NULL;
+
+        if (strcmp(arg, "--") == 0) {
+            i++;
+            break;
+        }
+        if (arg[0] != '-' || arg[1] == '\0')
+            break;                        /* the program: options end here */
+
+        if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
+            args->action = LNCH_ACTION_HELP;
+            return 0;
+        }
+        if (strcmp(arg, "--help-env") == 0) {
+            args->action = LNCH_ACTION_HELP_ENV;
+            return 0;
+        }
+        if (strcmp(arg, "--version") == 0) {
+            args->action = LNCH_ACTION_VERSION;
+            return 0;
+        }
+        if (strcmp(arg, "--tag-output") == 0) {
+            args->tag_output = 1;
+            i++;
+            continue;
+        }
+        if (strcmp(arg, "--oversubscribe") == 0 || strcmp(arg, "--allow-run-as-root") == 0) {
+            i++;
+            continue;
+        }
+
+        /* Options with a value, given as the next argument or after '='. */
+        const char *flag = NULL;
+        enum { OPT_NP, OPT_TIMEOUT, OPT_ENV } kind;
+        if (opt_is(arg, "-n", &value) || opt_is(arg, "-np", &value) ||
+            opt_is(arg, "--np", &value)) {
+            kind = OPT_NP;
+        } else if (opt_is(arg, "--timeout", &value)) {
+            kind = OPT_TIMEOUT;
+        } else if (opt_is(arg, "-x", &value)) {
+            kind = OPT_ENV;
+        } else {
+            snprintf(err, err_len, "unknown option '%s'", arg);
+            return -1;
+        }
+        flag = argv[i];
+        size_t flag_len = value != NULL ? (size_t)(value - 1 - arg) : strlen(arg);
+        char flag_name[32];
+        snprintf(flag_name, sizeof(flag_name), "%.*s", (int)flag_len, flag);
+        if (value == NULL) {
+            if (i + 1 >= argc) {
+                snprintf(err, err_len, "option '%s' needs a value", flag_name);
+                return -1;
+            }
+            value = argv[++i];
+        }
+        i++;
+
+        int rc = 0;
+        switch (kind) {
+        case OPT_NP:
+            rc = parse_np(flag_name, value, &args->np, err, err_len);
+            break;
+        case OPT_TIMEOUT:
+            rc = parse_timeout(flag_name, value, &args->timeout, err, err_len);
+            break;
+        case OPT_ENV:
+            rc = check_env_arg(flag_name, value, err, err_len);
+            if (rc == 0)
+                args->env[args->num_env++] = value;
+            break;
+        }
+        if (rc != 0)
+            return -1;
+    }
+
+    if (i >= argc) {
+        snprintf(err, err_len, "no program to run");
+        return -1;
+    }
+    args->prog_argv = &argv[i];
+    return 0;
+}
+
+void lnch_args_fini(lnch_args_t *args)
+{
+    free(args->env);
+    args->env = NULL;
+    args->num_env = 0;
+}
+
+void lnch_args_usage(FILE *out)
+{
+    fputs("Usage: mini-mpirun [OPTION]... PROGRAM [ARGUMENT]...\n"
+          "Start N copies (ranks) of PROGRAM on this node and serve them the PMI-1 protocol.\n"
+          "Options end at PROGRAM: everything after it is passed to PROGRAM unchanged.\n"
+          "\n"
+          "Options:\n"
+          "  -n N, -np N, --np N  start N ranks (default 1; at most 4096)\n"
+          "  -x VAR               pass the variable VAR with its value here to every rank\n"
+          "  -x VAR=value         set VAR to value in every rank (-x may be repeated)\n"
+          "  --tag-output         prefix each output line with [1,RANK]<stdout>: or\n"
+          "                       [1,RANK]<stderr>:\n"
+          "  --timeout S          kill the job after S seconds (a positive number) and exit 124\n"
+          "  --oversubscribe      accepted for Open MPI compatibility; does nothing\n"
+          "  --allow-run-as-root  accepted for Open MPI compatibility; does nothing\n"
+          "  -h, --help           print this help and exit\n"
+          "  --help-env           print the MINIMPI_* environment variables the ranks read\n"
+          "  --version            print the version and exit\n"
+          "  --                   end of options (for a PROGRAM whose name starts with '-')\n"
+          "\n"
+          "The standard output and error of every rank are forwarded line by line; the\n"
+          "standard input goes to rank 0 only. SIGINT, SIGTERM and SIGHUP are forwarded to\n"
+          "all ranks. "
+          "When a rank fails, the others are killed.\n"
+          "\n"
+          "Exit status:\n"
+          "  0        every rank exited with 0 (after MPI_Finalize, if it called MPI_Init)\n"
+          "  N        the first failing rank exited with N, or called MPI_Abort with N\n"
+          "  128+S    the first failing rank was killed by signal S, or mini-mpirun got S\n"
+          "  1        a rank exited without calling MPI_Finalize, broke the PMI protocol,\n"
+          "           or mini-mpirun itself failed\n"
+          "  2        bad command line\n"
+          "  124      --timeout expired\n"
+          "  126      PROGRAM could not be executed (e.g. permission denied)\n"
+          "  127      PROGRAM was not found\n"
+          "\n"
+          "See 'mini-mpirun --help-env' for the environment variables, and mini-mpirun(1).\n",
+          out);
+}

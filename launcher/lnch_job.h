@@ -1,0 +1,110 @@
+/*
+ * lnch_job.h -- the state of one job: its ranks, its key-value store, and
+ * how it is ending.
+ *
+ * The rules for ending a job live in lnch_job.c: the first failure (a rank
+ * that dies, exits non-zero, aborts, breaks the protocol; the timeout; a
+ * signal to the launcher) decides the exit status and is the only one
+ * reported; every rank still alive is then sent SIGTERM (or the launcher's
+ * signal) and, after a grace period, SIGKILL, always to its whole process
+ * group.
+ */
+#ifndef MINIMPI_LNCH_JOB_H
+#define MINIMPI_LNCH_JOB_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "lnch_kvs.h"
+#include "lnch_stdio.h"
+#include "pmi_wire.h"
+
+#define LNCH_JOB_ID_MAX 64
+#define LNCH_HOST_MAX 256
+
+/* How long ranks get between SIGTERM and SIGKILL. */
+#define LNCH_GRACE_FAILURE 0.5    /* after a rank failure or the timeout */
+#define LNCH_GRACE_SIGNAL 1.0     /* after forwarding SIGINT or SIGTERM */
+
+typedef struct lnch_rank {
+    int rank;
+    pid_t pid;                     /* 0 until forked; also its process group id */
+    int alive;                     /* forked and not yet reaped */
+    int reaped;                    /* forked and reaped */
+    int status;                    /* wait status, once reaped */
+    int pmi_fd;                    /* launcher's end of the PMI socketpair; -1 once closed */
+    char pmi_in[PMI_WIRE_LINE_MAX];/* received bytes of an incomplete PMI line */
+    size_t pmi_len;
+    int pmi_inited;                /* sent cmd=init */
+    int pmi_finalized;             /* sent cmd=finalize */
+    int in_barrier;                /* sent barrier_in, waits for barrier_out */
+    lnch_stream_t out, err;        /* its stdout and stderr */
+} lnch_rank_t;
+
+typedef struct lnch_job {
+    char id[LNCH_JOB_ID_MAX];      /* also the PMI kvsname: [A-Za-z0-9_-] only */
+    char host[LNCH_HOST_MAX];
+    int size;
+    lnch_rank_t *ranks;
+    lnch_kvs_t kvs;
+    int barrier_count;             /* ranks inside the current PMI barrier */
+    int tag_output;
+
+    int failed;                    /* exit_code is decided */
+    int exit_code;
+    int ending;                    /* ranks were told to stop; their deaths are not reported */
+    double kill_at;                /* when to SIGKILL the groups (monotonic s), 0 = never */
+
+    /* stdin forwarding to rank 0 */
+    int stdin_src;                 /* our stdin, or -1 when no longer read */
+    int stdin_sink;                /* write end of rank 0's stdin pipe, or -1 */
+    char stdin_buf[4096];
+    size_t stdin_len, stdin_off;
+} lnch_job_t;
+
+/*
+ * Set up a job of `size` ranks (not started): a fresh job id, the host
+ * name, and a key-value store holding PMI_process_mapping.  Returns 0, or
+ * -1 after printing why.
+ */
+int lnch_job_init(lnch_job_t *job, int size, int tag_output);
+/* Close every fd and free; the ranks must have been reaped. */
+void lnch_job_fini(lnch_job_t *job);
+
+/* Seconds on the monotonic clock. */
+double lnch_now(void);
+
+/* Decide the exit code (unless decided already) and start ending the job:
+ * SIGTERM to every live rank's group, SIGKILL after LNCH_GRACE_FAILURE. */
+void lnch_job_fail(lnch_job_t *job, int exit_code);
+
+/* The launcher got `sig` (SIGINT, SIGTERM, ...): forward it to every group,
+ * SIGKILL after LNCH_GRACE_SIGNAL; a second signal sends SIGKILL at once. */
+void lnch_job_forward_signal(lnch_job_t *job, int sig);
+
+/* Send `sig` to the process group of every rank that was started. */
+void lnch_job_signal_groups(lnch_job_t *job, int sig);
+
+/* The number of ranks forked and not yet reaped. */
+int lnch_job_alive(const lnch_job_t *job);
+
+/* The rank whose pid is `pid`, or NULL. */
+lnch_rank_t *lnch_job_find_pid(lnch_job_t *job, pid_t pid);
+
+/*
+ * A rank was reaped with wait status `status`: read what it left in its
+ * PMI socket and pipes, then judge its ending (report it and fail the job
+ * when it failed).
+ */
+void lnch_job_rank_exited(lnch_job_t *job, lnch_rank_t *r, int status);
+
+/*
+ * A PMI barrier can no longer complete when some rank waits in it and
+ * another rank exited without entering it: report that and fail the job.
+ */
+void lnch_job_check_barrier(lnch_job_t *job);
+
+/* Write "1, 3" (ranks still alive) into buf. */
+void lnch_job_alive_list(const lnch_job_t *job, char *buf, size_t len);
+
+#endif /* MINIMPI_LNCH_JOB_H */

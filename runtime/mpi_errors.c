@@ -1,0 +1,73 @@
+/*
+ * mpi_errors.c -- MPI entry points for error handlers and error texts.
+ */
+#include "rt.h"
+#include "rt_errors.h"
+
+#include <string.h>
+
+static int errhandler_valid(MPI_Errhandler h)
+{
+    return h == MPI_ERRORS_ARE_FATAL || h == MPI_ERRORS_RETURN || h == MPI_ERRORS_ABORT;
+}
+
+int MPI_Comm_set_errhandler(MPI_Comm comm, MPI_Errhandler errhandler)
+{
+    rt_comm_t *c;
+    RT_CHECK_INIT("MPI_Comm_set_errhandler");
+    RT_CHECK_COMM("MPI_Comm_set_errhandler", comm, c);
+    if (!errhandler_valid(errhandler))
+        return rt_err(c, "MPI_Comm_set_errhandler", MPI_ERR_ARG, "invalid error handler");
+    /* MPI_ERRORS_ABORT (MPI-4) ends the job like ERRORS_ARE_FATAL here. */
+    c->errhandler = errhandler == MPI_ERRORS_ABORT ? MPI_ERRORS_ARE_FATAL : errhandler;
+    return MPI_SUCCESS;
+}
+
+int MPI_Comm_get_errhandler(MPI_Comm comm, MPI_Errhandler *errhandler)
+{
+    rt_comm_t *c;
+    RT_CHECK_INIT("MPI_Comm_get_errhandler");
+    RT_CHECK_COMM("MPI_Comm_get_errhandler", comm, c);
+    if (errhandler == NULL)
+        return rt_err(c, "MPI_Comm_get_errhandler", MPI_ERR_ARG, "errhandler is NULL");
+    *errhandler = c->errhandler;
+    return MPI_SUCCESS;
+}
+
+int MPI_Errhandler_free(MPI_Errhandler *errhandler)
+{
+    RT_CHECK_INIT("MPI_Errhandler_free");
+    if (errhandler == NULL || !errhandler_valid(*errhandler))
+        return rt_err(NULL, "MPI_Errhandler_free", MPI_ERR_ARG, "invalid error handler");
+    /* Predefined handlers are never destroyed; the handle just becomes NULL. */
+    *errhandler = MPI_ERRHANDLER_NULL;
+    return MPI_SUCCESS;
+}
+
+/* Allowed before MPI_Init and after MPI_Finalize (MPI-4). */
+int MPI_Error_string(int errorcode, char *string, int *resultlen)
+{
+    const char *text = rt_error_text(errorcode);
+    if (string == NULL || resultlen == NULL)
+        return rt_err(NULL, "MPI_Error_string", MPI_ERR_ARG, "string or resultlen is NULL");
+    if (text == NULL)
+        return rt_err(NULL, "MPI_Error_string", MPI_ERR_ARG, "invalid error code %d", errorcode);
+    size_t len = strlen(text);
+    if (len >= MPI_MAX_ERROR_STRING)
+        len = MPI_MAX_ERROR_STRING - 1;
+    memcpy(string, text, len);
+    string[len] = '\0';
+    *resultlen = (int)len;
+    return MPI_SUCCESS;
+}
+
+int MPI_Error_class(int errorcode, int *errorclass)
+{
+    if (errorclass == NULL)
+        return rt_err(NULL, "MPI_Error_class", MPI_ERR_ARG, "errorclass is NULL");
+    if (rt_error_text(errorcode) == NULL)
+        return rt_err(NULL, "MPI_Error_class", MPI_ERR_ARG, "invalid error code %d", errorcode);
+    /* Every code minimpi returns is its own class. */
+    *errorclass = errorcode;
+    return MPI_SUCCESS;
+}

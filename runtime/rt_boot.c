@@ -1,0 +1,344 @@
+/*
+ * rt_boot.c -- choose the bootstrap back end and derive the job's layout
+ * (which ranks share this node, whether the node is oversubscribed) that the
+ * transports are given in rt_proc.job.
+ */
+#define _GNU_SOURCE
+#include "rt.h"
+#include "rt_boot.h"
+
+#include <ctype.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const rt_boot_ops_t *boot_ops;
+static rt_boot_info_t boot_info;
+
+/* Layout arrays handed to the transports through rt_proc.job. */
+static int *layout_node_of_rank;
+static int *layout_local_ranks;
+static char layout_job_id[64];
+
+/* ---- Singleton: a job of one process and a private key-value table ---- */
+
+typedef struct singleton_kv {
+    char *key;
+    char *value;
+    struct singleton_kv *next;
+} singleton_kv_t;
+
+static singleton_kv_t *singleton_store;
+
+static int singleton_put(const char *key, const char *value)
+{
+    singleton_kv_t *kv = malloc(sizeof(*kv));
+    if (kv == NULL)
+        return -1;
+    kv->key = strdup(key);
+    kv->value = strdup(value);
+    if (kv->key == NULL || kv->value == NULL) {
+        free(kv->key);
+        free(kv->value);
+        free(kv);
+        return -1;
+    }
+    kv->next = singleton_store;
+    singleton_store = kv;
+    return 0;
+}
+
+static int singleton_get(const char *key, char *value, size_t value_len)
+{
+    for (singleton_kv_t *kv = singleton_store; kv != NULL; kv = kv->next) {
+        if (strcmp(kv->key, key) == 0) {
+            if (strlen(kv->value) >= value_len)
+                return -1;
+            strcpy(value, kv->value);
+            return 0;
+        }
+    }
+    return -1;
+}
+
+static int singleton_fence(void)
+{
+    return 0;
+}
+
+static void singleton_abort(int exit_code, const char *msg)
+{
+    (void)exit_code;
+    (void)msg;
+}
+
+static int singleton_finalize(void)
+{
+    while (singleton_store != NULL) {
+        singleton_kv_t *next = singleton_store->next;
+        free(singleton_store->key);
+        free(singleton_store->value);
+        free(singleton_store);
+        singleton_store = next;
+    }
+    return 0;
+}
+
+static const rt_boot_ops_t singleton_ops = {
+    .put = singleton_put,
+    .get = singleton_get,
+    .fence = singleton_fence,
+    .abort = singleton_abort,
+    .finalize = singleton_finalize,
+};
+
+const rt_boot_ops_t *rt_boot_singleton_start(rt_boot_info_t *info)
+{
+    info->rank = 0;
+    info->size = 1;
+    info->appnum = 0;
+    snprintf(info->kvsname, sizeof(info->kvsname), "s%ld", (long)getpid());
+    snprintf(info->process_mapping, sizeof(info->process_mapping), "(vector,(0,1,1))");
+    return &singleton_ops;
+}
+
+/* ---- PMI_process_mapping ---------------------------------------------- */
+
+static int parse_int(const char **p, int *out)
+{
+    const char *s = *p;
+    long v = 0;
+    if (!isdigit((unsigned char)*s))
+        return -1;
+    while (isdigit((unsigned char)*s)) {
+        v = v * 10 + (*s - '0');
+        if (v > (1L << 30))
+            return -1;
+        s++;
+    }
+    *out = (int)v;
+    *p = s;
+    return 0;
+}
+
+static int expect(const char **p, char c)
+{
+    if (**p != c)
+        return -1;
+    (*p)++;
+    return 0;
+}
+
+int rt_boot_parse_mapping(const char *mapping, int size, int *node_of_rank)
+{
+    enum { MAX_BLOCKS = 64 };
+    int block_node[MAX_BLOCKS], block_nnodes[MAX_BLOCKS], block_ppn[MAX_BLOCKS];
+    int num_blocks = 0;
+    const char *p = mapping;
+
+    if (strncmp(p, "(vector", 7) != 0)
+        return -1;
+    p += 7;
+    while (*p == ',') {
+        p++;
+        if (num_blocks == MAX_BLOCKS)
+            return -1;
+        if (expect(&p, '(') || parse_int(&p, &block_node[num_blocks]) || expect(&p, ',') ||
+            parse_int(&p, &block_nnodes[num_blocks]) || expect(&p, ',') ||
+            parse_int(&p, &block_ppn[num_blocks]) || expect(&p, ')'))
+            return -1;
+        if (block_nnodes[num_blocks] < 1 || block_ppn[num_blocks] < 1)
+            return -1;
+        num_blocks++;
+    }
+    if (expect(&p, ')') || *p != '\0' || num_blocks == 0)
+        return -1;
+
+    /* Walk the blocks in order, repeating the vector until every rank is placed. */
+    int rank = 0, num_nodes = 0;
+    while (rank < size) {
+        for (int b = 0; b < num_blocks && rank < size; b++) {
+            for (int n = 0; n < block_nnodes[b] && rank < size; n++) {
+                int node = block_node[b] + n;
+                for (int k = 0; k < block_ppn[b] && rank < size; k++)
+                    node_of_rank[rank++] = node;
+                if (node + 1 > num_nodes)
+                    num_nodes = node + 1;
+            }
+        }
+    }
+    return num_nodes;
+}
+
+/*
+ * Without a mapping from the server, find the node of every rank by host
+ * name: each rank publishes its own, a fence, then everyone reads all.
+ */
+static int layout_from_hostnames(int size, int *node_of_rank)
+{
+    char key[64], value[TP_KVS_VALUE_MAX];
+    snprintf(key, sizeof(key), "rt-host-%d", rt_proc.world_rank);
+    if (boot_ops->put(key, rt_proc.hostname) != 0 || boot_ops->fence() != 0)
+        return -1;
+    char (*names)[MPI_MAX_PROCESSOR_NAME] = calloc((size_t)size, sizeof(*names));
+    if (names == NULL)
+        return -1;
+    int num_nodes = 0;
+    for (int r = 0; r < size; r++) {
+        snprintf(key, sizeof(key), "rt-host-%d", r);
+        if (boot_ops->get(key, value, sizeof(value)) != 0) {
+            free(names);
+            return -1;
+        }
+        size_t len = strnlen(value, sizeof(names[r]) - 1);
+        memcpy(names[r], value, len);
+        names[r][len] = '\0';
+        node_of_rank[r] = -1;
+        for (int q = 0; q < r; q++) {
+            if (strcmp(names[q], names[r]) == 0) {
+                node_of_rank[r] = node_of_rank[q];
+                break;
+            }
+        }
+        if (node_of_rank[r] < 0)
+            node_of_rank[r] = num_nodes++;
+    }
+    free(names);
+    return num_nodes;
+}
+
+/* Cores this process may run on, from its affinity mask. */
+static int usable_cpus(void)
+{
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof(set), &set) == 0)
+        return CPU_COUNT(&set);
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (int)n : 1;
+}
+
+static int build_layout(void)
+{
+    int size = rt_proc.world_size;
+    tp_job_t *job = &rt_proc.job;
+
+    layout_node_of_rank = calloc((size_t)size, sizeof(int));
+    layout_local_ranks = calloc((size_t)size, sizeof(int));
+    if (layout_node_of_rank == NULL || layout_local_ranks == NULL) {
+        fprintf(stderr, "minimpi: rank %d: out of memory for the job layout\n", rt_proc.world_rank);
+        return -1;
+    }
+    int num_nodes = -1;
+    if (boot_info.process_mapping[0] != '\0') {
+        num_nodes = rt_boot_parse_mapping(boot_info.process_mapping, size, layout_node_of_rank);
+        if (num_nodes < 0)
+            fprintf(stderr, "minimpi: rank %d: ignoring malformed PMI_process_mapping '%s'\n",
+                    rt_proc.world_rank, boot_info.process_mapping);
+    }
+    if (num_nodes < 0)
+        num_nodes = layout_from_hostnames(size, layout_node_of_rank);
+    if (num_nodes < 0) {
+        fprintf(stderr, "minimpi: rank %d: cannot learn which ranks share this node\n",
+                rt_proc.world_rank);
+        return -1;
+    }
+
+    job->world_rank = rt_proc.world_rank;
+    job->world_size = size;
+    job->num_nodes = num_nodes;
+    job->node_of_rank = layout_node_of_rank;
+    job->node_id = layout_node_of_rank[rt_proc.world_rank];
+    job->local_size = 0;
+    for (int r = 0; r < size; r++) {
+        if (layout_node_of_rank[r] == job->node_id) {
+            if (r == rt_proc.world_rank)
+                job->local_rank = job->local_size;
+            layout_local_ranks[job->local_size++] = r;
+        }
+    }
+    job->local_ranks = layout_local_ranks;
+
+    /* The job id goes into file names: keep only characters safe there. */
+    size_t j = 0;
+    for (size_t i = 0; boot_info.kvsname[i] != '\0' && j + 1 < sizeof(layout_job_id); i++) {
+        char c = boot_info.kvsname[i];
+        if (isalnum((unsigned char)c) || c == '-' || c == '_')
+            layout_job_id[j++] = c;
+    }
+    layout_job_id[j] = '\0';
+    job->job_id = layout_job_id;
+    job->oversubscribed = job->local_size > usable_cpus();
+    job->verbose = rt_verbose_on("transport");
+    job->boot = &rt_boot_tp_ops;
+    return 0;
+}
+
+int rt_boot_init(void)
+{
+    const char *fd_text = getenv("PMI_FD");
+    if (gethostname(rt_proc.hostname, sizeof(rt_proc.hostname)) != 0)
+        snprintf(rt_proc.hostname, sizeof(rt_proc.hostname), "unknown");
+    rt_proc.hostname[sizeof(rt_proc.hostname) - 1] = '\0';
+
+    if (fd_text != NULL && *fd_text != '\0') {
+        char *end;
+        long fd = strtol(fd_text, &end, 10);
+        if (*end != '\0' || fd < 0 || fd > 1 << 20) {
+            fprintf(stderr, "minimpi: PMI_FD='%s' is not a file descriptor\n", fd_text);
+            return -1;
+        }
+        boot_ops = rt_boot_pmi_start((int)fd, &boot_info);
+    } else {
+        boot_ops = rt_boot_singleton_start(&boot_info);
+    }
+    if (boot_ops == NULL)
+        return -1;
+    rt_proc.world_rank = boot_info.rank;
+    rt_proc.world_size = boot_info.size;
+    if (build_layout() != 0)
+        return -1;
+    rt_verbose("boot", "rank %d of %d, node %d of %d, local rank %d of %d, job %s%s",
+               rt_proc.world_rank, rt_proc.world_size, rt_proc.job.node_id,
+               rt_proc.job.num_nodes, rt_proc.job.local_rank, rt_proc.job.local_size,
+               rt_proc.job.job_id, rt_proc.job.oversubscribed ? ", oversubscribed" : "");
+    return 0;
+}
+
+int rt_boot_put(const char *key, const char *value)
+{
+    return boot_ops->put(key, value);
+}
+
+int rt_boot_get(const char *key, char *value, size_t value_len)
+{
+    return boot_ops->get(key, value, value_len);
+}
+
+int rt_boot_fence(void)
+{
+    return boot_ops->fence();
+}
+
+void rt_boot_abort(int exit_code, const char *msg)
+{
+    if (boot_ops != NULL)
+        boot_ops->abort(exit_code, msg);
+}
+
+int rt_boot_finalize(void)
+{
+    int rc = boot_ops->finalize();
+    free(layout_node_of_rank);
+    free(layout_local_ranks);
+    layout_node_of_rank = layout_local_ranks = NULL;
+    rt_proc.job.node_of_rank = rt_proc.job.local_ranks = NULL;
+    return rc;
+}
+
+const tp_boot_ops_t rt_boot_tp_ops = {
+    .kvs_put = rt_boot_put,
+    .kvs_get = rt_boot_get,
+    .fence = rt_boot_fence,
+};

@@ -1,0 +1,59 @@
+/*
+ * rt_boot.h -- bootstrap: who am I, who else is in the job, where they run,
+ * and a job-wide key-value store with a fence.  Two back ends: the PMI-1
+ * client (rt_boot_pmi.c, when the launcher gave us PMI_FD) and the singleton
+ * (a program started without a launcher is a job of size 1).
+ */
+#ifndef MINIMPI_RT_BOOT_H
+#define MINIMPI_RT_BOOT_H
+
+#include <stddef.h>
+
+#include "transports/transport.h"
+
+/* The key-value back end: PMI-1 or the singleton's local table. */
+typedef struct rt_boot_ops {
+    int (*put)(const char *key, const char *value);
+    int (*get)(const char *key, char *value, size_t value_len);
+    int (*fence)(void);
+    void (*abort)(int exit_code, const char *msg);
+    int (*finalize)(void);
+} rt_boot_ops_t;
+
+/* What the back end learned at start-up. */
+typedef struct rt_boot_info {
+    int rank;
+    int size;
+    int appnum;
+    char kvsname[256];
+    char process_mapping[1024];    /* PMI_process_mapping, or "" when the server has none */
+} rt_boot_info_t;
+
+/*
+ * Start the bootstrap and fill rt_proc (world rank and size, hostname) and
+ * rt_proc.job (layout: nodes, local ranks, job id, oversubscription).
+ * Prints what went wrong and returns -1 on failure.
+ */
+int rt_boot_init(void);
+int rt_boot_put(const char *key, const char *value);
+int rt_boot_get(const char *key, char *value, size_t value_len);
+int rt_boot_fence(void);
+/* Tell the launcher the job must end with `exit_code`; returns when told. */
+void rt_boot_abort(int exit_code, const char *msg);
+int rt_boot_finalize(void);
+
+/* The bootstrap services as transports see them. */
+extern const tp_boot_ops_t rt_boot_tp_ops;
+
+/* Back ends: each fills `info` and returns its ops, or NULL after printing why. */
+const rt_boot_ops_t *rt_boot_pmi_start(int fd, rt_boot_info_t *info);
+const rt_boot_ops_t *rt_boot_singleton_start(rt_boot_info_t *info);
+
+/*
+ * Parse PMI_process_mapping "(vector,(node,nnodes,ppn),...)" into
+ * node_of_rank[0..size-1].  Blocks repeat until every rank has a node, as
+ * MPICH reads them.  Returns the number of nodes, or -1 when malformed.
+ */
+int rt_boot_parse_mapping(const char *mapping, int size, int *node_of_rank);
+
+#endif /* MINIMPI_RT_BOOT_H */

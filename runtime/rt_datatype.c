@@ -1,0 +1,148 @@
+/*
+ * rt_datatype.c -- the predefined datatypes and packing (see rt.h).
+ *
+ * Each type is a list of byte blocks per element.  Basic types are one block
+ * covering the whole element; the pair types used by MINLOC/MAXLOC are two
+ * blocks with the C struct's padding between them, so what travels is the
+ * data alone (MPI_Type_size), while the stride in memory is the struct's
+ * size (the extent).
+ */
+#include "rt.h"
+
+#include <complex.h>
+#include <stdbool.h>
+#include <string.h>
+#include <wchar.h>
+
+#define BLOCK1(T) {{0, sizeof(T)}}
+#define PAIR_BLOCKS(S, A, B) {{offsetof(S, A), sizeof(((S *)0)->A)}, {offsetof(S, B), sizeof(((S *)0)->B)}}
+
+typedef struct { float v; int i; } rt_float_int_t;
+typedef struct { double v; int i; } rt_double_int_t;
+typedef struct { long v; int i; } rt_long_int_t;
+typedef struct { int v; int i; } rt_2int_t;
+typedef struct { short v; int i; } rt_short_int_t;
+typedef struct { long double v; int i; } rt_long_double_int_t;
+
+static const rt_dt_block_t blocks_float_int[] = PAIR_BLOCKS(rt_float_int_t, v, i);
+static const rt_dt_block_t blocks_double_int[] = PAIR_BLOCKS(rt_double_int_t, v, i);
+static const rt_dt_block_t blocks_long_int[] = PAIR_BLOCKS(rt_long_int_t, v, i);
+static const rt_dt_block_t blocks_2int[] = PAIR_BLOCKS(rt_2int_t, v, i);
+static const rt_dt_block_t blocks_short_int[] = PAIR_BLOCKS(rt_short_int_t, v, i);
+static const rt_dt_block_t blocks_long_double_int[] = PAIR_BLOCKS(rt_long_double_int_t, v, i);
+
+/* One block per basic type, indexed like the table below. */
+static rt_dt_block_t basic_blocks[MINIMPI_DATATYPE_PREDEFINED_LAST + 1];
+
+#define BASIC(H, T) [(H) & 0xff] = {(H), #H, sizeof(T), sizeof(T), 0, 1, 1, NULL}
+#define PAIR(H, S, B) \
+    [(H) & 0xff] = {(H), #H, sizeof(((S *)0)->v) + sizeof(int), sizeof(S), 0, 0, 2, B}
+
+static rt_datatype_t predefined[MINIMPI_DATATYPE_PREDEFINED_LAST + 1] = {
+    BASIC(MPI_CHAR, char),
+    BASIC(MPI_SIGNED_CHAR, signed char),
+    BASIC(MPI_UNSIGNED_CHAR, unsigned char),
+    BASIC(MPI_BYTE, unsigned char),
+    BASIC(MPI_WCHAR, wchar_t),
+    BASIC(MPI_SHORT, short),
+    BASIC(MPI_UNSIGNED_SHORT, unsigned short),
+    BASIC(MPI_INT, int),
+    BASIC(MPI_UNSIGNED, unsigned),
+    BASIC(MPI_LONG, long),
+    BASIC(MPI_UNSIGNED_LONG, unsigned long),
+    BASIC(MPI_LONG_LONG_INT, long long),
+    BASIC(MPI_UNSIGNED_LONG_LONG, unsigned long long),
+    BASIC(MPI_FLOAT, float),
+    BASIC(MPI_DOUBLE, double),
+    BASIC(MPI_LONG_DOUBLE, long double),
+    BASIC(MPI_PACKED, unsigned char),
+    BASIC(MPI_INT8_T, int8_t),
+    BASIC(MPI_INT16_T, int16_t),
+    BASIC(MPI_INT32_T, int32_t),
+    BASIC(MPI_INT64_T, int64_t),
+    BASIC(MPI_UINT8_T, uint8_t),
+    BASIC(MPI_UINT16_T, uint16_t),
+    BASIC(MPI_UINT32_T, uint32_t),
+    BASIC(MPI_UINT64_T, uint64_t),
+    BASIC(MPI_C_BOOL, bool),
+    BASIC(MPI_C_FLOAT_COMPLEX, float _Complex),
+    BASIC(MPI_C_DOUBLE_COMPLEX, double _Complex),
+    BASIC(MPI_C_LONG_DOUBLE_COMPLEX, long double _Complex),
+    BASIC(MPI_AINT, MPI_Aint),
+    BASIC(MPI_OFFSET, MPI_Offset),
+    BASIC(MPI_COUNT, MPI_Count),
+    PAIR(MPI_FLOAT_INT, rt_float_int_t, blocks_float_int),
+    PAIR(MPI_DOUBLE_INT, rt_double_int_t, blocks_double_int),
+    PAIR(MPI_LONG_INT, rt_long_int_t, blocks_long_int),
+    PAIR(MPI_2INT, rt_2int_t, blocks_2int),
+    PAIR(MPI_SHORT_INT, rt_short_int_t, blocks_short_int),
+    PAIR(MPI_LONG_DOUBLE_INT, rt_long_double_int_t, blocks_long_double_int),
+};
+
+/*
+ * Finish the table once: basic types point at their single block, and a
+ * pair whose members happen to leave no padding (MPI_2INT, MPI_FLOAT_INT) is
+ * contiguous and takes the memcpy path.
+ */
+static void datatype_table_init(void)
+{
+    for (int i = 1; i <= MINIMPI_DATATYPE_PREDEFINED_LAST; i++) {
+        rt_datatype_t *dt = &predefined[i];
+        if (dt->blocks == NULL) {
+            basic_blocks[i].offset = 0;
+            basic_blocks[i].len = dt->size;
+            dt->blocks = &basic_blocks[i];
+        }
+        if (dt->num_blocks == 2 && dt->size == (size_t)dt->extent &&
+            dt->blocks[0].offset == 0 && dt->blocks[1].offset == (MPI_Aint)dt->blocks[0].len)
+            dt->contiguous = 1;
+    }
+}
+
+rt_datatype_t *rt_datatype_get(MPI_Datatype handle)
+{
+    static int table_ready;
+    unsigned int h = (unsigned int)handle;
+    unsigned int index = h & 0xffffffu;
+    if (RT_UNLIKELY(!table_ready)) {
+        datatype_table_init();
+        table_ready = 1;
+    }
+    if ((h >> 24) != MINIMPI_KIND_DATATYPE || index == 0 || index > MINIMPI_DATATYPE_PREDEFINED_LAST)
+        return NULL;
+    return &predefined[index];
+}
+
+void rt_datatype_pack(const rt_datatype_t *dt, const void *src, size_t count, void *dst)
+{
+    const char *in = src;
+    char *out = dst;
+    if (dt->contiguous) {
+        memcpy(out, in + dt->lb, count * dt->size);
+        return;
+    }
+    for (size_t e = 0; e < count; e++, in += dt->extent) {
+        for (int b = 0; b < dt->num_blocks; b++) {
+            memcpy(out, in + dt->blocks[b].offset, dt->blocks[b].len);
+            out += dt->blocks[b].len;
+        }
+    }
+}
+
+void rt_datatype_unpack(const rt_datatype_t *dt, const void *src, size_t bytes, void *dst)
+{
+    const char *in = src;
+    char *out = dst;
+    if (dt->contiguous) {
+        memcpy(out + dt->lb, in, bytes);
+        return;
+    }
+    for (; bytes > 0; out += dt->extent) {
+        for (int b = 0; b < dt->num_blocks && bytes > 0; b++) {
+            size_t len = dt->blocks[b].len < bytes ? dt->blocks[b].len : bytes;
+            memcpy(out + dt->blocks[b].offset, in, len);
+            in += len;
+            bytes -= len;
+        }
+    }
+}

@@ -1,0 +1,102 @@
+/*
+ * rt_init.c -- MPI_Init and MPI_Finalize: bring the layers up in order
+ * (bootstrap, communicators, transports) and down in reverse.
+ */
+#include "rt.h"
+#include "rt_boot.h"
+
+#include <stdio.h>
+#include <string.h>
+
+rt_process_t rt_proc;
+
+static int init_common(const char *call, int required, int *provided)
+{
+    if (rt_proc.phase == RT_PHASE_INITIALIZED)
+        return rt_err(NULL, call, MPI_ERR_OTHER, "MPI is already initialized");
+    if (rt_proc.phase == RT_PHASE_FINALIZED)
+        return rt_err(NULL, call, MPI_ERR_OTHER, "called after MPI_Finalize");
+
+    rt_proc.main_thread = pthread_self();
+    /*
+     * The runtime keeps no thread-private state and takes no locks, so it is
+     * correct as long as one thread at a time is inside MPI: SERIALIZED.
+     */
+    rt_proc.thread_level = required < MPI_THREAD_SERIALIZED ? required : MPI_THREAD_SERIALIZED;
+    if (rt_proc.thread_level < MPI_THREAD_SINGLE)
+        rt_proc.thread_level = MPI_THREAD_SINGLE;
+
+    if (rt_boot_init() != 0)
+        rt_abort_job(1, "bootstrap failed");
+    if (rt_comm_init_predefined() != 0)
+        rt_fatal("%s: out of memory creating MPI_COMM_WORLD", call);
+    rt_proc.phase = RT_PHASE_INITIALIZED;
+    if (rt_progress_init() != 0)
+        rt_fatal("%s: cannot start the transports", call);
+    if (provided != NULL)
+        *provided = rt_proc.thread_level;
+    return MPI_SUCCESS;
+}
+
+int MPI_Init(int *argc, char ***argv)
+{
+    (void)argc;
+    (void)argv;
+    return init_common("MPI_Init", MPI_THREAD_SINGLE, NULL);
+}
+
+int MPI_Init_thread(int *argc, char ***argv, int required, int *provided)
+{
+    (void)argc;
+    (void)argv;
+    if (provided == NULL)
+        return rt_err(NULL, "MPI_Init_thread", MPI_ERR_ARG, "provided is NULL");
+    if (required < MPI_THREAD_SINGLE || required > MPI_THREAD_MULTIPLE)
+        return rt_err(NULL, "MPI_Init_thread", MPI_ERR_ARG, "invalid thread level %d", required);
+    return init_common("MPI_Init_thread", required, provided);
+}
+
+int MPI_Finalize(void)
+{
+    RT_CHECK_INIT("MPI_Finalize");
+    /*
+     * Messages this rank already completed locally (eager sends, buffered
+     * sends) may still sit in its queues: push them out, then wait at a
+     * fence until every rank is done, so no peer still reads our memory.
+     */
+    if (rt_progress_flush() != 0)
+        rt_fatal("MPI_Finalize: cannot deliver the last outgoing messages");
+    if (rt_boot_fence() != 0)
+        rt_fatal("MPI_Finalize: the final fence failed");
+    rt_progress_finalize();
+    rt_proc.phase = RT_PHASE_FINALIZED;
+    rt_comm_finalize();
+    if (rt_boot_finalize() != 0)
+        return rt_err(NULL, "MPI_Finalize", MPI_ERR_OTHER, "PMI finalize failed");
+    return MPI_SUCCESS;
+}
+
+int MPI_Initialized(int *flag)
+{
+    if (flag == NULL)
+        return rt_err(NULL, "MPI_Initialized", MPI_ERR_ARG, "flag is NULL");
+    *flag = rt_proc.phase != RT_PHASE_BEFORE_INIT;
+    return MPI_SUCCESS;
+}
+
+int MPI_Finalized(int *flag)
+{
+    if (flag == NULL)
+        return rt_err(NULL, "MPI_Finalized", MPI_ERR_ARG, "flag is NULL");
+    *flag = rt_proc.phase == RT_PHASE_FINALIZED;
+    return MPI_SUCCESS;
+}
+
+int MPI_Abort(MPI_Comm comm, int errorcode)
+{
+    /* The whole job ends whatever the communicator; it only has to be valid. */
+    char why[64];
+    (void)comm;
+    snprintf(why, sizeof(why), "MPI_Abort(errorcode=%d)", errorcode);
+    rt_abort_job(errorcode, why);
+}

@@ -1,0 +1,361 @@
+/*
+ * rt_progress.c -- transport bring-up per peer, the progress engine, idle
+ * policy, per-peer queues of outgoing packets, and the flush MPI_Finalize
+ * needs (see rt_progress.h and rt.h).
+ */
+#include "rt_progress.h"
+
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cfg.h"
+#include "rt_bsend.h"
+#include "rt_proto.h"
+#include "rt_request.h"
+
+/* A packet (or a whole DATA stream) waiting for room in a transport. */
+struct rt_out {
+    rt_out_t *next;
+    rt_pkt_hdr_t hdr;
+    const void *payload;
+    size_t payload_len;
+    rt_request_t *req;             /* packet: completed once taken (may be NULL);
+                                    * stream: the streaming send */
+    int is_stream;
+};
+
+/* Idle rounds spent spinning (with a pause instruction) before a blocking
+ * call starts yielding the core, when yielding is on. */
+#define RT_IDLE_SPIN_ROUNDS 64
+
+/* MPI_Finalize warns once when buffered or freed sends still have not gone
+ * out after this many seconds (their receives were probably never posted). */
+#define RT_FLUSH_WARN_SECONDS 10.0
+
+static rt_peer_t *rt_peers;
+static int rt_num_peers;
+static tp_t *rt_tp_self;
+static tp_t *rt_tp_shm;            /* NULL when no peer shares the node */
+static int rt_poll_shm;            /* some peer uses shm */
+static rt_out_t *rt_out_free;
+static int rt_num_queued_peers;    /* peers whose queue is not empty */
+static int rt_yield;               /* idle blocking calls yield the core */
+
+/* ---- Bring-up ---------------------------------------------------------------- */
+
+/* The eager limit for a transport: its largest payload, or
+ * MINIMPI_EAGER_LIMIT when that is set and smaller. */
+static size_t eager_limit_for(const tp_t *tp)
+{
+    size_t limit = tp->am_max_payload;
+    const char *text = cfg_get("MINIMPI_EAGER_LIMIT");
+    if (text[0] == '\0')
+        return limit;
+    long long value = cfg_get_num("MINIMPI_EAGER_LIMIT");
+    /* cfg_get_num already warned about a malformed value and returned the
+     * (empty) default as 0; only a written zero means zero. */
+    if (value == 0 && text[0] != '0')
+        return limit;
+    if (value < 0) {
+        rt_verbose("transport", "ignoring negative MINIMPI_EAGER_LIMIT=%s", text);
+        return limit;
+    }
+    return (unsigned long long)value < limit ? (size_t)value : limit;
+}
+
+static int yield_policy(void)
+{
+    const char *mode = cfg_get("MINIMPI_YIELD");
+    if (strcasecmp(mode, "always") == 0)
+        return 1;
+    if (strcasecmp(mode, "never") == 0)
+        return 0;
+    if (strcasecmp(mode, "auto") != 0 && mode[0] != '\0' && rt_proc.job.world_rank == 0)
+        fprintf(stderr, "minimpi: warning: MINIMPI_YIELD=%s is not auto, always or never; "
+                        "using auto\n", mode);
+    return rt_proc.job.oversubscribed != 0;
+}
+
+static void check_transport_limits(const tp_t *tp)
+{
+    if (tp->am_max_hdr < sizeof(rt_pkt_hdr_t))
+        rt_fatal("transport %s takes headers of at most %zu bytes; the runtime needs %zu",
+                 tp->name, tp->am_max_hdr, sizeof(rt_pkt_hdr_t));
+    if (tp->am_max_payload < sizeof(tp_mem_desc_t))
+        rt_fatal("transport %s takes payloads of at most %zu bytes; the runtime needs %zu",
+                 tp->name, tp->am_max_payload, sizeof(tp_mem_desc_t));
+}
+
+static void report_peers(void)
+{
+    if (!rt_verbose_on("transport"))
+        return;
+    for (int p = 0; p < rt_num_peers; p++) {
+        const rt_peer_t *peer = &rt_peers[p];
+        if (peer->tp->can_get)
+            rt_verbose("transport", "peer %d: %s, eager up to %zu bytes, rendezvous single copy",
+                       p, peer->tp->name, peer->eager_limit);
+        else
+            rt_verbose("transport",
+                       "peer %d: %s, eager up to %zu bytes, rendezvous pipelined (%zu-byte chunks)",
+                       p, peer->tp->name, peer->eager_limit, peer->tp->am_max_payload);
+    }
+}
+
+int rt_progress_init(void)
+{
+    tp_job_t *job = &rt_proc.job;
+    job->am_handler = rt_proto_am_handler;
+    job->am_handler_arg = NULL;
+    rt_request_pool_init();
+    rt_proto_init();
+    rt_yield = yield_policy();
+    rt_num_queued_peers = 0;
+    rt_out_free = NULL;
+
+    rt_num_peers = job->world_size;
+    rt_peers = calloc((size_t)rt_num_peers, sizeof(*rt_peers));
+    if (rt_peers == NULL)
+        rt_fatal("out of memory for %d peers", rt_num_peers);
+
+    /* Collective: every rank initialises the same transports in the same
+     * order, since their init may fence. */
+    tp_status_t st = tp_self_ops.init(job, &rt_tp_self);
+    if (st != TP_OK)
+        rt_fatal("the loopback transport failed to start (status %d)", (int)st);
+    check_transport_limits(rt_tp_self);
+    st = tp_shm_ops.init(job, &rt_tp_shm);
+    if (st == TP_ENOTSUP)
+        rt_tp_shm = NULL;          /* no other rank on this node */
+    else if (st != TP_OK)
+        rt_fatal("the shared-memory transport failed to start (status %d)", (int)st);
+    if (rt_tp_shm != NULL)
+        check_transport_limits(rt_tp_shm);
+
+    size_t self_eager = eager_limit_for(rt_tp_self);
+    size_t shm_eager = rt_tp_shm != NULL ? eager_limit_for(rt_tp_shm) : 0;
+    rt_poll_shm = 0;
+    for (int p = 0; p < rt_num_peers; p++) {
+        rt_peer_t *peer = &rt_peers[p];
+        int node = job->node_of_rank != NULL ? job->node_of_rank[p] : job->node_id;
+        if (p == job->world_rank) {
+            peer->tp = rt_tp_self;
+            peer->eager_limit = self_eager;
+        } else if (node != job->node_id) {
+            rt_fatal("rank %d is on node %d but no inter-node transport exists yet", p, node);
+        } else if (rt_tp_shm == NULL || !rt_tp_shm->ops->reachable(rt_tp_shm, p)) {
+            rt_fatal("rank %d is on this node (%d) but the shared-memory transport cannot reach it",
+                     p, node);
+        } else {
+            peer->tp = rt_tp_shm;
+            peer->eager_limit = shm_eager;
+            rt_poll_shm = 1;
+        }
+    }
+    report_peers();
+    return MPI_SUCCESS;
+}
+
+void rt_progress_finalize(void)
+{
+    for (int p = 0; p < rt_num_peers; p++) {
+        while (rt_peers[p].head != NULL) {
+            rt_out_t *o = rt_peers[p].head;
+            rt_peers[p].head = o->next;
+            free(o);
+        }
+    }
+    while (rt_out_free != NULL) {
+        rt_out_t *o = rt_out_free;
+        rt_out_free = o->next;
+        free(o);
+    }
+    if (rt_tp_shm != NULL)
+        rt_tp_shm->ops->finalize(rt_tp_shm);
+    if (rt_tp_self != NULL)
+        rt_tp_self->ops->finalize(rt_tp_self);
+    rt_tp_shm = NULL;
+    rt_tp_self = NULL;
+    rt_poll_shm = 0;
+    rt_bsend_finalize();
+    rt_proto_finalize();
+    rt_request_pool_finalize();
+    free(rt_peers);
+    rt_peers = NULL;
+    rt_num_peers = 0;
+    rt_num_queued_peers = 0;
+}
+
+rt_peer_t *rt_progress_peer(int world_rank)
+{
+    return &rt_peers[world_rank];
+}
+
+/* ---- Outgoing queues ---------------------------------------------------------- */
+
+static rt_out_t *out_alloc(void)
+{
+    rt_out_t *o = rt_out_free;
+    if (o != NULL) {
+        rt_out_free = o->next;
+    } else {
+        o = malloc(sizeof(*o));
+        if (o == NULL)
+            rt_fatal("out of memory queueing an outgoing message");
+    }
+    memset(o, 0, sizeof(*o));
+    return o;
+}
+
+static void out_enqueue(rt_peer_t *peer, rt_out_t *o)
+{
+    o->next = NULL;
+    if (peer->tail != NULL) {
+        peer->tail->next = o;
+    } else {
+        peer->head = o;
+        rt_num_queued_peers++;
+    }
+    peer->tail = o;
+}
+
+static void out_dequeue_head(rt_peer_t *peer)
+{
+    rt_out_t *o = peer->head;
+    peer->head = o->next;
+    if (peer->head == NULL) {
+        peer->tail = NULL;
+        rt_num_queued_peers--;
+    }
+    o->next = rt_out_free;
+    rt_out_free = o;
+}
+
+static void send_failed(int world_rank, const tp_t *tp, tp_status_t st)
+{
+    rt_fatal("sending to rank %d failed (transport %s, status %d%s)", world_rank, tp->name,
+             (int)st, st == TP_EPEER ? ": the peer is gone" : "");
+}
+
+void rt_progress_send(int world_rank, const rt_pkt_hdr_t *hdr, const void *payload,
+                      size_t payload_len, rt_request_t *complete_when_taken)
+{
+    rt_peer_t *peer = &rt_peers[world_rank];
+    if (RT_LIKELY(peer->head == NULL)) {
+        tp_status_t st =
+            peer->tp->ops->am_send(peer->tp, world_rank, hdr, sizeof(*hdr), payload, payload_len);
+        if (RT_LIKELY(st == TP_OK)) {
+            if (complete_when_taken != NULL)
+                rt_request_complete(complete_when_taken);
+            return;
+        }
+        if (st != TP_AGAIN)
+            send_failed(world_rank, peer->tp, st);
+    }
+    rt_out_t *o = out_alloc();
+    o->hdr = *hdr;
+    o->payload = payload;
+    o->payload_len = payload_len;
+    o->req = complete_when_taken;
+    out_enqueue(peer, o);
+}
+
+void rt_progress_stream(int world_rank, rt_request_t *req)
+{
+    rt_peer_t *peer = &rt_peers[world_rank];
+    if (peer->head == NULL && rt_proto_stream_push(req))
+        return;
+    rt_out_t *o = out_alloc();
+    o->req = req;
+    o->is_stream = 1;
+    out_enqueue(peer, o);
+}
+
+/* Hand a peer's queued packets to its transport, oldest first, until it
+ * refuses one.  Returns how many went out. */
+static int push_peer(int world_rank, rt_peer_t *peer)
+{
+    int n = 0;
+    while (peer->head != NULL) {
+        rt_out_t *o = peer->head;
+        if (o->is_stream) {
+            if (!rt_proto_stream_push(o->req))
+                break;
+            out_dequeue_head(peer);
+        } else {
+            tp_status_t st = peer->tp->ops->am_send(peer->tp, world_rank, &o->hdr, sizeof(o->hdr),
+                                                    o->payload, o->payload_len);
+            if (st == TP_AGAIN)
+                break;
+            if (st != TP_OK)
+                send_failed(world_rank, peer->tp, st);
+            rt_request_t *req = o->req;
+            out_dequeue_head(peer);
+            if (req != NULL)
+                rt_request_complete(req);
+        }
+        n++;
+    }
+    return n;
+}
+
+/* ---- Progress ---------------------------------------------------------------- */
+
+int rt_progress(void)
+{
+    int n = rt_tp_self->ops->progress(rt_tp_self);
+    if (rt_poll_shm)
+        n += rt_tp_shm->ops->progress(rt_tp_shm);
+    if (RT_UNLIKELY(rt_num_queued_peers > 0))
+        for (int p = 0; p < rt_num_peers && rt_num_queued_peers > 0; p++)
+            if (rt_peers[p].head != NULL)
+                n += push_peer(p, &rt_peers[p]);
+    return n;
+}
+
+static inline void cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield" ::: "memory");
+#else
+    __asm__ __volatile__("" ::: "memory");
+#endif
+}
+
+void rt_progress_idle(unsigned *idle_rounds)
+{
+    if (*idle_rounds < RT_IDLE_SPIN_ROUNDS || !rt_yield) {
+        if (*idle_rounds < RT_IDLE_SPIN_ROUNDS)
+            (*idle_rounds)++;
+        cpu_relax();
+        return;
+    }
+    /* Oversubscribed: the rank we wait for may need this core to run. */
+    sched_yield();
+}
+
+int rt_progress_flush(void)
+{
+    unsigned idle = 0;
+    double start = rt_wtime();
+    int warned = 0;
+    while (rt_num_queued_peers > 0 || rt_request_num_detached_sends() > 0) {
+        if (rt_progress() != 0) {
+            idle = 0;
+            continue;
+        }
+        rt_progress_idle(&idle);
+        if (!warned && rt_wtime() - start > RT_FLUSH_WARN_SECONDS) {
+            fprintf(stderr, "minimpi: rank %d: MPI_Finalize is still waiting after %.0f s for "
+                            "%zu buffered or freed sends (were their receives posted?)\n",
+                    rt_proc.job.world_rank, RT_FLUSH_WARN_SECONDS,
+                    rt_request_num_detached_sends());
+            warned = 1;
+        }
+    }
+    return MPI_SUCCESS;
+}

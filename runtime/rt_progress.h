@@ -1,0 +1,46 @@
+/*
+ * rt_progress.h -- per-peer transports and outgoing queues, for the
+ * protocol code.  (rt_progress_init/rt_progress/... themselves are declared
+ * in rt.h, for MPI_Init and MPI_Finalize.)
+ *
+ * Every packet to a peer goes through rt_progress_send: when the peer's
+ * queue is empty it is handed to the transport at once (the fast path: no
+ * allocation, no lock); when the transport says TP_AGAIN, or earlier
+ * packets are still queued, it is queued and retried from rt_progress(), in
+ * order, so MPI's non-overtaking rule survives back-pressure.
+ */
+#ifndef MINIMPI_RT_PROGRESS_H
+#define MINIMPI_RT_PROGRESS_H
+
+#include <stddef.h>
+
+#include "rt.h"
+#include "rt_proto.h"
+#include "rt_request.h"
+
+typedef struct rt_out rt_out_t;
+
+typedef struct rt_peer {
+    tp_t *tp;                      /* transport that reaches this world rank */
+    size_t eager_limit;            /* largest message sent EAGER to it */
+    rt_out_t *head;                /* queued outgoing packets, oldest first */
+    rt_out_t *tail;
+} rt_peer_t;
+
+/* The peer entry of world rank `world_rank` (valid after rt_progress_init). */
+rt_peer_t *rt_progress_peer(int world_rank);
+
+/*
+ * Send `hdr` + `payload` to world rank `world_rank`, now or, behind earlier
+ * packets, later.  The payload must stay valid until the packet is taken:
+ * it is either empty, or data owned by a request that is not complete yet
+ * (which is why `complete_when_taken` exists: an eager standard send is
+ * completed by this module once the transport took its packet).
+ */
+void rt_progress_send(int world_rank, const rt_pkt_hdr_t *hdr, const void *payload,
+                      size_t payload_len, rt_request_t *complete_when_taken);
+
+/* Stream a send's DATA chunks (after CTS), in order behind earlier packets. */
+void rt_progress_stream(int world_rank, rt_request_t *req);
+
+#endif /* MINIMPI_RT_PROGRESS_H */

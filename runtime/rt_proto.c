@@ -1,0 +1,486 @@
+/*
+ * rt_proto.c -- eager and rendezvous protocols, and the handler of arriving
+ * packets (see rt_proto.h for the packet types).
+ *
+ * Buffer lifetimes, which the protocol exists to get right:
+ *   - a send request completes only when nothing will read its data again:
+ *     eager once the transport took the packet (it copies), rendezvous on
+ *     FIN (the receiver's get() is over) or once the last DATA chunk was
+ *     taken; its exposed memory is released before it completes;
+ *   - a receive request completes only once every byte it will ever get is
+ *     in place (and unpacked), so its buffer is never written afterwards;
+ *   - a truncated rendezvous still sends FIN (or streams only the prefix
+ *     asked for in CTS), so the sender always completes.
+ */
+#include "rt_proto.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "rt_match.h"
+#include "rt_progress.h"
+
+/* Unexpected eager payloads up to this size are kept inside their
+ * descriptor, so short unexpected messages cost no malloc once the
+ * descriptor free list is warm. */
+#define RT_UNEXP_INLINE 128
+
+/* A message that arrived before a receive for it was posted. */
+typedef struct rt_unexp rt_unexp_t;
+struct rt_unexp {
+    rt_match_entry_t match;        /* its envelope, in the unexpected queue */
+    rt_unexp_t *next_free;
+    rt_pkt_hdr_t hdr;              /* EAGER or RTS, as it arrived */
+    int src_world;
+    void *data;                    /* EAGER: the payload (inline_data or malloc'd) */
+    tp_mem_desc_t desc;            /* RTS with RT_PKT_DESC: the sender's buffer */
+    unsigned char inline_data[RT_UNEXP_INLINE];
+};
+
+static rt_match_t rt_matcher;
+static rt_unexp_t *rt_unexp_free;
+
+void rt_proto_init(void)
+{
+    rt_match_init(&rt_matcher);
+    rt_unexp_free = NULL;
+}
+
+static void unexp_release(rt_unexp_t *u)
+{
+    if (u->data != u->inline_data)
+        free(u->data);
+    u->data = NULL;
+    u->next_free = rt_unexp_free;
+    rt_unexp_free = u;
+}
+
+void rt_proto_finalize(void)
+{
+    /* Messages nobody received: the program's business, but not a leak. */
+    for (rt_match_entry_t *e; (e = rt_match_pop_unexpected(&rt_matcher)) != NULL;)
+        unexp_release(rt_container_of(e, rt_unexp_t, match));
+    while (rt_unexp_free != NULL) {
+        rt_unexp_t *u = rt_unexp_free;
+        rt_unexp_free = u->next_free;
+        free(u);
+    }
+}
+
+static rt_unexp_t *unexp_alloc(void)
+{
+    rt_unexp_t *u = rt_unexp_free;
+    if (u != NULL) {
+        rt_unexp_free = u->next_free;
+        return u;
+    }
+    u = malloc(sizeof(*u));
+    if (u == NULL)
+        rt_fatal("out of memory storing an unexpected message");
+    return u;
+}
+
+/* ---- Small helpers -------------------------------------------------------- */
+
+/* Where a receive's bytes land: the staging buffer for non-contiguous types,
+ * else the user's buffer at the type's lower bound. */
+static char *recv_dest(rt_request_t *req)
+{
+    if (req->tmp != NULL)
+        return req->tmp;
+    return req->dt->lb == 0 ? (char *)req->buf : (char *)req->buf + req->dt->lb;
+}
+
+static void send_ctrl(int world_rank, rt_pkt_type_t type, uint32_t sreq, uint32_t rreq,
+                      uint64_t length)
+{
+    rt_pkt_hdr_t h;
+    memset(&h, 0, sizeof(h));
+    h.type = (uint8_t)type;
+    h.sreq = sreq;
+    h.rreq = rreq;
+    h.length = length;
+    rt_progress_send(world_rank, &h, NULL, 0, NULL);
+}
+
+/* The request a reply names, which must be waiting for exactly this reply
+ * from exactly this peer: anything else is a runtime bug, reported as such. */
+static rt_request_t *reply_target(uint32_t id, rt_req_kind_t kind, rt_req_state_t state,
+                                  int src_world, const char *what)
+{
+    rt_request_t *req = rt_request_from_id(id);
+    if (req == NULL || req->kind != kind || req->state != state || req->peer_world != src_world)
+        rt_fatal("protocol error: %s from rank %d names request %u, which is not waiting for it",
+                 what, src_world, id);
+    return req;
+}
+
+/* A matched receive takes the message's envelope and as much as fits. */
+static void recv_set_status(rt_request_t *req, const rt_pkt_hdr_t *h)
+{
+    size_t len = (size_t)h->length;
+    req->msg_len = len;
+    req->status.MPI_SOURCE = h->src_rank;
+    req->status.MPI_TAG = h->tag;
+    req->status.MPI_ERROR = len > req->bytes ? MPI_ERR_TRUNCATE : MPI_SUCCESS;
+    req->status.minimpi_cancelled = 0;
+    req->status.minimpi_count = (long long)(len > req->bytes ? req->bytes : len);
+}
+
+/* ---- Receiving -------------------------------------------------------------- */
+
+static void recv_eager(rt_request_t *req, int src_world, const rt_pkt_hdr_t *h, const void *data)
+{
+    recv_set_status(req, h);
+    size_t n = (size_t)req->status.minimpi_count;
+    if (n > 0)
+        memcpy(recv_dest(req), data, n);
+    if (h->flags & RT_PKT_SYNC)
+        send_ctrl(src_world, RT_PKT_SYNC_ACK, h->sreq, 0, 0);
+    rt_request_complete(req);
+}
+
+static void recv_get_finish(rt_request_t *req)
+{
+    send_ctrl(req->peer_world, RT_PKT_FIN, req->remote_id, 0, 0);
+    rt_request_complete(req);
+}
+
+static void recv_get_done(tp_comp_t *comp, tp_status_t status)
+{
+    rt_request_t *req = rt_container_of(comp, rt_request_t, comp);
+    if (status != TP_OK)
+        rt_fatal("reading a %zu-byte message from rank %d failed (transport %s, status %d)",
+                 req->rndv_len, req->peer_world, req->tp->name, (int)status);
+    recv_get_finish(req);
+}
+
+/* A receive matched a RTS: read the data with get() when the transport can,
+ * else ask the sender to stream it (CTS). */
+static void recv_rndv(rt_request_t *req, int src_world, const rt_pkt_hdr_t *h,
+                      const tp_mem_desc_t *desc)
+{
+    recv_set_status(req, h);
+    req->peer_world = src_world;
+    req->remote_id = h->sreq;
+    req->rndv_len = (size_t)req->status.minimpi_count;
+    req->rndv_done = 0;
+    req->tp = rt_progress_peer(src_world)->tp;
+    if (req->rndv_len == 0) {
+        /* Truncated to nothing: no data moves, but the sender must complete. */
+        recv_get_finish(req);
+        return;
+    }
+    tp_t *tp = req->tp;
+    if (desc != NULL && tp->can_get) {
+        req->state = RT_STATE_RECV_GET;
+        req->comp.done = recv_get_done;
+        tp_status_t st =
+            tp->ops->get(tp, src_world, desc, 0, recv_dest(req), req->rndv_len, &req->comp);
+        if (st == TP_OK) {
+            recv_get_finish(req);
+            return;
+        }
+        if (st == TP_INPROGRESS)
+            return;
+        if (st != TP_ENOTSUP)
+            rt_fatal("reading a %zu-byte message from rank %d failed (transport %s, status %d)",
+                     req->rndv_len, src_world, tp->name, (int)st);
+        /* TP_ENOTSUP: this peer cannot be read; fall back to streaming. */
+    }
+    req->state = RT_STATE_RECV_DATA;
+    send_ctrl(src_world, RT_PKT_CTS, h->sreq, rt_request_id(req), req->rndv_len);
+}
+
+void rt_proto_recv_start(rt_request_t *req)
+{
+    req->complete = 0;
+    req->has_desc = 0;
+    req->remote_id = 0;
+    rt_status_set_empty(&req->status);
+    if (req->peer == MPI_PROC_NULL) {
+        req->status.MPI_SOURCE = MPI_PROC_NULL;
+        req->status.MPI_TAG = MPI_ANY_TAG;
+        rt_request_complete(req);
+        return;
+    }
+    req->bytes = (size_t)req->count * req->dt->size;
+    if (!req->dt->contiguous && req->bytes > 0) {
+        req->tmp = malloc(req->bytes);
+        if (req->tmp == NULL)
+            rt_fatal("out of memory staging a receive of %zu bytes", req->bytes);
+    }
+    rt_match_entry_set(&req->match, req->comm->context_id, req->peer, req->tag);
+    req->state = RT_STATE_RECV_POSTED;
+    rt_match_entry_t *e = rt_match_post(&rt_matcher, &req->match);
+    if (e == NULL)
+        return;
+    rt_unexp_t *u = rt_container_of(e, rt_unexp_t, match);
+    if (u->hdr.type == RT_PKT_EAGER)
+        recv_eager(req, u->src_world, &u->hdr, u->data);
+    else
+        recv_rndv(req, u->src_world, &u->hdr, (u->hdr.flags & RT_PKT_DESC) ? &u->desc : NULL);
+    unexp_release(u);
+}
+
+int rt_proto_recv_cancel(rt_request_t *req)
+{
+    if (req->state != RT_STATE_RECV_POSTED || !rt_match_cancel(&rt_matcher, &req->match))
+        return 0;
+    rt_status_set_empty(&req->status);
+    req->status.minimpi_cancelled = 1;
+    rt_request_complete(req);
+    return 1;
+}
+
+int rt_proto_probe(rt_comm_t *comm, int source, int tag, MPI_Status *status)
+{
+    MPI_Status st;
+    rt_status_set_empty(&st);
+    if (source == MPI_PROC_NULL) {
+        st.MPI_SOURCE = MPI_PROC_NULL;
+    } else {
+        rt_match_entry_t *e = rt_match_probe(&rt_matcher, comm->context_id, source, tag);
+        if (e == NULL)
+            return 0;
+        rt_unexp_t *u = rt_container_of(e, rt_unexp_t, match);
+        st.MPI_SOURCE = u->hdr.src_rank;
+        st.MPI_TAG = u->hdr.tag;
+        st.minimpi_count = (long long)u->hdr.length;
+    }
+    if (status != MPI_STATUS_IGNORE)
+        *status = st;
+    return 1;
+}
+
+/* ---- Sending ------------------------------------------------------------------ */
+
+void rt_proto_send_start(rt_request_t *req)
+{
+    req->complete = 0;
+    req->has_desc = 0;
+    req->remote_id = 0;
+    rt_status_set_empty(&req->status);
+    if (req->peer == MPI_PROC_NULL) {
+        rt_request_complete(req);
+        return;
+    }
+    size_t bytes = (size_t)req->count * req->dt->size;
+    req->bytes = bytes;
+    if (req->prepacked || bytes == 0) {
+        req->sdata = req->buf;
+    } else if (req->dt->contiguous) {
+        req->sdata = (const char *)req->buf + req->dt->lb;
+    } else {
+        req->tmp = malloc(bytes);
+        if (req->tmp == NULL)
+            rt_fatal("out of memory packing a send of %zu bytes", bytes);
+        rt_datatype_pack(req->dt, req->buf, (size_t)req->count, req->tmp);
+        req->sdata = req->tmp;
+    }
+    int world = req->comm->world_rank_of[req->peer];
+    req->peer_world = world;
+    rt_peer_t *peer = rt_progress_peer(world);
+
+    rt_pkt_hdr_t h;
+    memset(&h, 0, sizeof(h));
+    h.context_id = req->comm->context_id;
+    h.src_rank = req->comm->rank;
+    h.tag = req->tag;
+    h.length = bytes;
+    if (bytes <= peer->eager_limit) {
+        h.type = RT_PKT_EAGER;
+        if (req->mode == RT_SEND_SYNC) {
+            h.flags = RT_PKT_SYNC;
+            h.sreq = rt_request_id(req);
+            req->state = RT_STATE_SEND_WAIT_ACK;
+            rt_progress_send(world, &h, req->sdata, bytes, NULL);
+        } else {
+            req->state = RT_STATE_SEND_WAIT_TAKEN;
+            rt_progress_send(world, &h, req->sdata, bytes, req);
+        }
+        return;
+    }
+
+    /* Rendezvous: a synchronous send needs nothing more, since the
+     * receiver answers only once it matched. */
+    tp_t *tp = peer->tp;
+    req->tp = tp;
+    h.type = RT_PKT_RTS;
+    h.sreq = rt_request_id(req);
+    if (tp->can_get) {
+        tp_status_t st = tp->ops->mem_expose(tp, req->sdata, bytes, &req->desc);
+        if (st == TP_OK) {
+            req->has_desc = 1;
+            h.flags = RT_PKT_DESC;
+        } else {
+            rt_verbose("transport", "exposing %zu bytes for rank %d failed (status %d): "
+                       "the message is streamed instead", bytes, world, (int)st);
+        }
+    }
+    req->state = RT_STATE_SEND_WAIT_REPLY;
+    rt_progress_send(world, &h, req->has_desc ? &req->desc : NULL,
+                     req->has_desc ? sizeof(req->desc) : 0, NULL);
+}
+
+static void send_release_desc(rt_request_t *req)
+{
+    if (req->has_desc) {
+        req->tp->ops->mem_release(req->tp, &req->desc);
+        req->has_desc = 0;
+    }
+}
+
+int rt_proto_stream_push(rt_request_t *req)
+{
+    tp_t *tp = req->tp;
+    size_t chunk = tp->am_max_payload;
+    rt_pkt_hdr_t h;
+    memset(&h, 0, sizeof(h));
+    h.type = RT_PKT_DATA;
+    h.rreq = req->remote_id;
+    while (req->rndv_done < req->rndv_len) {
+        size_t n = req->rndv_len - req->rndv_done;
+        if (n > chunk)
+            n = chunk;
+        h.offset = req->rndv_done;
+        h.length = n;
+        tp_status_t st = tp->ops->am_send(tp, req->peer_world, &h, sizeof(h),
+                                          (const char *)req->sdata + req->rndv_done, n);
+        if (st == TP_AGAIN)
+            return 0;
+        if (st != TP_OK)
+            rt_fatal("sending data to rank %d failed (transport %s, status %d)", req->peer_world,
+                     tp->name, (int)st);
+        req->rndv_done += n;
+    }
+    rt_request_complete(req);
+    return 1;
+}
+
+/* ---- Arrivals ------------------------------------------------------------------- */
+
+static void handle_message(int src_world, const rt_pkt_hdr_t *h, const void *payload,
+                           size_t payload_len)
+{
+    tp_mem_desc_t desc;
+    const tp_mem_desc_t *descp = NULL;
+    if (h->type == RT_PKT_EAGER && h->length != payload_len)
+        rt_fatal("protocol error: eager message from rank %d says %llu bytes but carries %zu",
+                 src_world, (unsigned long long)h->length, payload_len);
+    if (h->type == RT_PKT_RTS && (h->flags & RT_PKT_DESC)) {
+        if (payload_len != sizeof(desc))
+            rt_fatal("protocol error: RTS from rank %d carries %zu bytes of descriptor",
+                     src_world, payload_len);
+        memcpy(&desc, payload, sizeof(desc));
+        descp = &desc;
+    }
+
+    rt_match_entry_t *e = rt_match_arrive(&rt_matcher, h->context_id, h->src_rank, h->tag);
+    if (e != NULL) {
+        rt_request_t *req = rt_container_of(e, rt_request_t, match);
+        if (h->type == RT_PKT_EAGER)
+            recv_eager(req, src_world, h, payload);
+        else
+            recv_rndv(req, src_world, h, descp);
+        return;
+    }
+
+    rt_unexp_t *u = unexp_alloc();
+    u->hdr = *h;
+    u->src_world = src_world;
+    u->data = NULL;
+    if (h->type == RT_PKT_EAGER && payload_len > 0) {
+        u->data = payload_len <= RT_UNEXP_INLINE ? u->inline_data : malloc(payload_len);
+        if (u->data == NULL)
+            rt_fatal("out of memory storing an unexpected message of %zu bytes from rank %d",
+                     payload_len, src_world);
+        memcpy(u->data, payload, payload_len);
+    }
+    if (descp != NULL)
+        u->desc = desc;
+    rt_match_entry_set(&u->match, h->context_id, h->src_rank, h->tag);
+    rt_match_add_unexpected(&rt_matcher, &u->match);
+}
+
+static void handle_fin(int src_world, const rt_pkt_hdr_t *h)
+{
+    rt_request_t *req =
+        reply_target(h->sreq, RT_REQ_SEND, RT_STATE_SEND_WAIT_REPLY, src_world, "FIN");
+    send_release_desc(req);
+    rt_request_complete(req);
+}
+
+static void handle_cts(int src_world, const rt_pkt_hdr_t *h)
+{
+    rt_request_t *req =
+        reply_target(h->sreq, RT_REQ_SEND, RT_STATE_SEND_WAIT_REPLY, src_world, "CTS");
+    if (h->length > req->bytes)
+        rt_fatal("protocol error: CTS from rank %d asks for %llu bytes of a %zu-byte message",
+                 src_world, (unsigned long long)h->length, req->bytes);
+    /* The receiver will not read the exposed buffer: release it now. */
+    send_release_desc(req);
+    req->remote_id = h->rreq;
+    req->rndv_len = (size_t)h->length;
+    req->rndv_done = 0;
+    req->state = RT_STATE_SEND_STREAMING;
+    if (req->rndv_len == 0)
+        rt_request_complete(req);
+    else
+        rt_progress_stream(src_world, req);
+}
+
+static void handle_data(int src_world, const rt_pkt_hdr_t *h, const void *payload,
+                        size_t payload_len)
+{
+    rt_request_t *req =
+        reply_target(h->rreq, RT_REQ_RECV, RT_STATE_RECV_DATA, src_world, "DATA");
+    if (h->length != payload_len || h->offset > req->rndv_len ||
+        payload_len > req->rndv_len - h->offset)
+        rt_fatal("protocol error: DATA from rank %d of %zu bytes at offset %llu overflows a "
+                 "%zu-byte transfer", src_world, payload_len, (unsigned long long)h->offset,
+                 req->rndv_len);
+    memcpy(recv_dest(req) + h->offset, payload, payload_len);
+    req->rndv_done += payload_len;
+    if (req->rndv_done == req->rndv_len)
+        rt_request_complete(req);
+}
+
+static void handle_sync_ack(int src_world, const rt_pkt_hdr_t *h)
+{
+    rt_request_t *req =
+        reply_target(h->sreq, RT_REQ_SEND, RT_STATE_SEND_WAIT_ACK, src_world, "SYNC_ACK");
+    rt_request_complete(req);
+}
+
+void rt_proto_am_handler(void *arg, int src_world_rank, const void *hdr, size_t hdr_len,
+                         const void *payload, size_t payload_len)
+{
+    (void)arg;
+    rt_pkt_hdr_t h;
+    if (RT_UNLIKELY(hdr_len != sizeof(h)))
+        rt_fatal("protocol error: a packet header of %zu bytes from rank %d (expected %zu)",
+                 hdr_len, src_world_rank, sizeof(h));
+    /* Copy: the transport promises no alignment. */
+    memcpy(&h, hdr, sizeof(h));
+    switch (h.type) {
+    case RT_PKT_EAGER:
+    case RT_PKT_RTS:
+        handle_message(src_world_rank, &h, payload, payload_len);
+        break;
+    case RT_PKT_DATA:
+        handle_data(src_world_rank, &h, payload, payload_len);
+        break;
+    case RT_PKT_FIN:
+        handle_fin(src_world_rank, &h);
+        break;
+    case RT_PKT_CTS:
+        handle_cts(src_world_rank, &h);
+        break;
+    case RT_PKT_SYNC_ACK:
+        handle_sync_ack(src_world_rank, &h);
+        break;
+    default:
+        rt_fatal("protocol error: unknown packet type %u from rank %d", h.type, src_world_rank);
+    }
+}

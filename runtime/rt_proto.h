@@ -1,0 +1,92 @@
+/*
+ * rt_proto.h -- the point-to-point wire protocol: packet header, eager and
+ * rendezvous sends, and the handler of arriving packets.
+ *
+ * Packets (one active message each, header below + payload):
+ *   EAGER     envelope + the whole message as payload.  With RT_PKT_SYNC
+ *             (MPI_Ssend) the receiver answers SYNC_ACK once it matched.
+ *   RTS       envelope + message length + sender's request id; payload is
+ *             the sender's tp_mem_desc_t when RT_PKT_DESC is set.
+ *   FIN       receiver -> sender: the get() finished (or there was nothing
+ *             to move): the sender completes and releases its buffer.
+ *   CTS       receiver -> sender when get() is impossible: stream `length`
+ *             bytes as DATA to request `rreq`.
+ *   DATA      sender -> receiver: `length` bytes at `offset`.
+ *   SYNC_ACK  receiver -> sender: the synchronous eager message matched.
+ *
+ * Envelope fields are the sender's comm rank and the communicator's context
+ * id; request ids are rt_request_id() of the request on each side.
+ */
+#ifndef MINIMPI_RT_PROTO_H
+#define MINIMPI_RT_PROTO_H
+
+#include <assert.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rt.h"
+#include "rt_request.h"
+
+typedef enum rt_pkt_type {
+    RT_PKT_EAGER = 1,
+    RT_PKT_RTS,
+    RT_PKT_CTS,
+    RT_PKT_DATA,
+    RT_PKT_FIN,
+    RT_PKT_SYNC_ACK,
+} rt_pkt_type_t;
+
+#define RT_PKT_SYNC 0x01           /* EAGER: answer SYNC_ACK when matched */
+#define RT_PKT_DESC 0x02           /* RTS: payload is a tp_mem_desc_t */
+
+typedef struct rt_pkt_hdr {
+    uint8_t type;                  /* rt_pkt_type_t */
+    uint8_t flags;
+    uint16_t reserved;
+    int32_t context_id;            /* EAGER, RTS */
+    int32_t src_rank;              /* EAGER, RTS: sender's rank in the communicator */
+    int32_t tag;                   /* EAGER, RTS */
+    uint64_t length;               /* EAGER, RTS: message bytes; CTS: bytes wanted; DATA: chunk */
+    uint64_t offset;               /* DATA: where the chunk goes */
+    uint32_t sreq;                 /* sender's request id (RTS, SYNC eager, FIN, CTS, SYNC_ACK) */
+    uint32_t rreq;                 /* receiver's request id (CTS, DATA) */
+} rt_pkt_hdr_t;
+
+/* 40 bytes: small enough to share a 64-byte shared-memory cell header with
+ * the transport's own fields, and 8-byte aligned throughout. */
+static_assert(sizeof(rt_pkt_hdr_t) == 40, "rt_pkt_hdr_t must stay 40 bytes");
+
+/* Matching state and unexpected-message storage (MPI_Init / MPI_Finalize). */
+void rt_proto_init(void);
+void rt_proto_finalize(void);
+
+/*
+ * Start a send request whose arguments are set (comm, buf, count, dt,
+ * peer, tag, mode): pack if needed, then eager or rendezvous to the peer.
+ * The request completes later (or at once: eager, or MPI_PROC_NULL).
+ */
+void rt_proto_send_start(rt_request_t *req);
+
+/* Start a receive request whose arguments are set: match it against the
+ * unexpected queue or post it. */
+void rt_proto_recv_start(rt_request_t *req);
+
+/* Cancel a receive if it is still posted: 1 when cancelled (and complete). */
+int rt_proto_recv_cancel(rt_request_t *req);
+
+/* Look for an unexpected message matching (source, tag) in comm without
+ * receiving it; fills *status (unless ignored) and returns 1 when found. */
+int rt_proto_probe(rt_comm_t *comm, int source, int tag, MPI_Status *status);
+
+/*
+ * Push the DATA chunks of a streaming send (after CTS) into the transport
+ * until it refuses one.  Returns 1 when the last chunk was taken (the
+ * request is then complete), 0 when chunks remain.
+ */
+int rt_proto_stream_push(rt_request_t *req);
+
+/* The transports' tp_am_handler_fn: dispatches an arriving packet. */
+void rt_proto_am_handler(void *arg, int src_world_rank, const void *hdr, size_t hdr_len,
+                         const void *payload, size_t payload_len);
+
+#endif /* MINIMPI_RT_PROTO_H */

@@ -1,0 +1,54 @@
+#!/bin/sh
+# SIGTERM to mini-mpirun reaches every rank, and nothing is left behind.
+. "$(dirname "$0")/lib.sh"
+A=$HELPERS/rank_actions
+
+# wait_ready N: until N "ready" lines are in $OUT (at most 20 s).
+wait_ready() {
+    i=0
+    while [ "$(cat "$OUT" 2>/dev/null | grep -c '^ready')" -lt "$1" ] && [ $i -lt 200 ]; do
+        sleep 0.1
+        i=$((i + 1))
+    done
+}
+
+for sig in TERM:15 HUP:1; do
+    num=${sig#*:}
+    sig=${sig%:*}
+    $MPIRUN -n 3 $A ready_sleep "$MARK" >"$OUT" 2>"$ERR" </dev/null &
+    pid=$!
+    wait_ready 3
+    kill -s $sig $pid
+    # The launcher must end by itself; the watchdog only guards against a hang.
+    ( sleep 20; kill -9 $pid 2>/dev/null ) &
+    watchdog=$!
+    wait $pid
+    status=$?
+    kill $watchdog 2>/dev/null
+    wait $watchdog 2>/dev/null
+    expected=$((128 + num))
+    [ "$status" -eq "$expected" ] && pass "SIG$sig: exit status $status" ||
+        fail "SIG$sig: exit status $status, expected $expected"
+    expect_no_leftovers "after SIG$sig"
+done
+
+# SIGINT, as Ctrl-C would send it (timeout(1) delivers it after 1 s).
+run 130 "SIGINT" timeout --preserve-status -s INT 1 $MPIRUN -n 3 $A ready_sleep "$MARK"
+expect_count "$OUT" "^ready [0-2]\$" 3 "the ranks ran until SIGINT"
+expect_no_leftovers "after SIGINT"
+
+# The ranks die with the launcher even when it is killed with SIGKILL
+# (PR_SET_PDEATHSIG), so nothing outlives it.
+$MPIRUN -n 3 $A ready_sleep "$MARK" >"$OUT" 2>"$ERR" </dev/null &
+pid=$!
+wait_ready 3
+kill -9 $pid
+wait $pid 2>/dev/null
+i=0
+while [ -n "$(leftovers)" ] && [ $i -lt 50 ]; do
+    sleep 0.1
+    i=$((i + 1))
+done
+expect_no_leftovers "after SIGKILL of mini-mpirun"
+
+finish

@@ -1,0 +1,94 @@
+/*
+ * shm_segment.h -- the shared-memory segment of one node: its file in
+ * /dev/shm (create, attach, unlink) and its layout.
+ *
+ * Layout, every part on cache-line boundaries:
+ *   shm_seg_hdr_t                         written once by local rank 0
+ *   shm_slot_t   [local_size]             one per local rank, written by it
+ *   queue 0, queue 1, ... [local_size]    receive queue of each local rank
+ * so the segment grows linearly with the node's rank count:
+ * about depth * cell_size bytes per local rank (512 KiB by default).
+ */
+#ifndef MINIMPI_SHM_SEGMENT_H
+#define MINIMPI_SHM_SEGMENT_H
+
+#include <stdalign.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "shm_queue.h"
+#include "transports/transport.h"
+
+/* Longest segment name: "/minimpi-" + job id + "-n" + node id. */
+#define SHM_SEGMENT_NAME_MAX 200
+
+typedef struct shm_seg_hdr {
+    alignas(SHM_CACHE_LINE) uint64_t magic;  /* SHM_SEGMENT_MAGIC once laid out */
+    uint64_t nonce;                /* also published through the KVS: proves the
+                                      file an attacher opened is this job's */
+    uint64_t bytes;                /* size of the whole segment */
+    uint32_t local_size;
+    uint32_t depth;                /* cells per queue */
+    uint32_t cell_size;            /* bytes per cell */
+    uint32_t cma_allowed;          /* MINIMPI_SHM_CMA as local rank 0 read it,
+                                      so the whole node decides alike */
+} shm_seg_hdr_t;
+
+static_assert(sizeof(shm_seg_hdr_t) == SHM_CACHE_LINE, "the header fills one cache line");
+
+/* What a local rank tells its peers about itself; one cache line each so
+ * that ranks publishing at the same time do not share lines. */
+typedef struct shm_slot {
+    alignas(SHM_CACHE_LINE) _Atomic uint32_t attached;  /* 1 once the rest is valid */
+    int32_t pid;                   /* for process_vm_readv */
+    int32_t world_rank;
+    uint32_t reserved;
+    uint64_t probe_addr;           /* address of a word peers read to probe CMA */
+} shm_slot_t;
+
+static_assert(sizeof(shm_slot_t) == SHM_CACHE_LINE, "a slot fills one cache line");
+
+/* Bytes of a segment for local_size ranks. */
+size_t shm_segment_bytes(int local_size, uint32_t depth, uint32_t cell_size);
+
+/* "/minimpi-<job_id>-n<node_id>" into name; TP_EINVAL (reported) when the
+ * job id is empty, too long or holds characters outside [A-Za-z0-9_-]. */
+tp_status_t shm_segment_name(int rank, const char *job_id, int node_id, char *name,
+                             size_t name_len);
+
+/*
+ * Create the segment `name` of `bytes` bytes (it must not exist yet), back
+ * it with memory now, so that a full /dev/shm fails here and not as a
+ * SIGBUS later, and map it.  Every failure is reported on stderr naming
+ * `rank`, undoes what was done (the file is unlinked) and returns TP_ESYS.
+ */
+tp_status_t shm_segment_create(int rank, const char *name, size_t bytes, void **base_out);
+
+/* Open and map the existing segment `name`; its size comes from the file. */
+tp_status_t shm_segment_attach(int rank, const char *name, void **base_out,
+                               size_t *bytes_out);
+
+/* Remove the name from /dev/shm; mappings stay valid. */
+tp_status_t shm_segment_unlink(int rank, const char *name);
+
+/* Lay out header, empty slots and empty queues in a fresh mapping. */
+void shm_segment_format(void *base, size_t bytes, int local_size, uint32_t depth,
+                        uint32_t cell_size, int cma_allowed, uint64_t nonce);
+
+/* Nonzero when the mapping holds a laid-out segment that matches. */
+int shm_segment_matches(const void *base, size_t bytes, int local_size, uint64_t nonce);
+
+static inline shm_seg_hdr_t *shm_segment_hdr(void *base)
+{
+    return (shm_seg_hdr_t *)base;
+}
+
+static inline shm_slot_t *shm_segment_slot(void *base, int local_index)
+{
+    return (shm_slot_t *)((char *)base + sizeof(shm_seg_hdr_t)) + local_index;
+}
+
+shm_queue_t *shm_segment_queue(void *base, int local_index);
+
+#endif /* MINIMPI_SHM_SEGMENT_H */
