@@ -1,0 +1,6 @@
+#!/bin/bash
+# ANY_SOURCE and ANY_TAG fan-in from every rank (t_anysource.c).
+. "$(dirname "$0")/lib.sh"
+for n in 1 2 4 8; do mpitest $n t_anysource; done
+mpitest -x MINIMPI_SHM_CMA=0 4 t_anysource
+finish
