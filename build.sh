@@ -1,0 +1,67 @@
+#!/bin/bash
+# build.sh -- build and install minimpi into ./_install, from a fresh
+# Debian 12 machine or an existing build tree.  Each step runs only when
+# needed, so a second run is quick:
+#   1. Debian packages the build needs, installed only when missing
+#      (as root: apt-get update once, then apt-get install);
+#   2. ./autogen.sh when there is no configure script;
+#   3. ./configure --prefix="$PWD/_install" $CONFIGURE_FLAGS when the tree
+#      is not configured, or was configured with other flags;
+#   4. make -j$(nproc) install.
+# Afterwards: _install/bin/mpicc, _install/bin/mini-mpirun, and `make check`.
+#
+# Environment: CONFIGURE_FLAGS (e.g. --enable-werror, --enable-sanitizers).
+set -euo pipefail
+
+cd "$(dirname "$0")"
+CONFIGURE_FLAGS=${CONFIGURE_FLAGS:-}
+PACKAGES="build-essential autoconf automake libtool pkg-config libfabric-dev libhwloc-dev check"
+
+say() { echo "build.sh: $*"; }
+
+install_packages() {
+    if ! command -v dpkg-query >/dev/null 2>&1; then
+        say "not a Debian system: not checking packages (configure names what is missing)"
+        return 0
+    fi
+    local missing=()
+    for p in $PACKAGES; do
+        if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed'; then
+            missing+=("$p")
+        fi
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    if [ "$(id -u)" -ne 0 ]; then
+        say "missing Debian packages: ${missing[*]}" >&2
+        say "install them as root: apt-get install ${missing[*]}" >&2
+        exit 1
+    fi
+    say "installing ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q
+    apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
+
+# The flags config.status was made with, as configure would quote them.
+configured_with() {
+    ./config.status --config 2>/dev/null || true
+}
+
+install_packages
+
+if [ ! -x configure ]; then
+    say "running ./autogen.sh"
+    ./autogen.sh
+fi
+
+prefix="$PWD/_install"
+# shellcheck disable=SC2086 # CONFIGURE_FLAGS holds several words on purpose
+want=$(printf "'%s' " "--prefix=$prefix" $CONFIGURE_FLAGS | sed 's/ $//')
+if [ ! -f config.status ] || [ "$(configured_with)" != "$want" ]; then
+    say "running ./configure --prefix=$prefix $CONFIGURE_FLAGS"
+    # shellcheck disable=SC2086
+    ./configure --prefix="$prefix" $CONFIGURE_FLAGS
+fi
+
+make -j"$(nproc)" install
+say "installed in $prefix"
