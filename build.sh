@@ -4,7 +4,7 @@
 # needed, so a second run is quick:
 #   1. Debian packages the build needs, installed only when missing
 #      (as root: apt-get update once, then apt-get install);
-#   2. ./autogen.sh when there is no configure script;
+#   2. ./autogen.sh when configure or Makefile.in is missing;
 #   3. ./configure --prefix="$PWD/_install" $CONFIGURE_FLAGS when the tree
 #      is not configured, or was configured with other flags;
 #   4. make -j$(nproc) install.
@@ -49,7 +49,7 @@ configured_with() {
 
 install_packages
 
-if [ ! -x configure ]; then
+if [ ! -x configure ] || [ ! -f Makefile.in ]; then
     say "running ./autogen.sh"
     ./autogen.sh
 fi
