@@ -36,6 +36,7 @@ typedef int MPI_Comm;
 typedef int MPI_Datatype;
 typedef int MPI_Request;
 typedef int MPI_Errhandler;
+typedef int MPI_Op;
 
 /* The hidden fields are the library's: count holds the received size in
  * bytes, cancelled is set by a successful MPI_Cancel. */
@@ -52,6 +53,7 @@ typedef struct MPI_Status {
 #define MINIMPI_KIND_DATATYPE   0x4c
 #define MINIMPI_KIND_ERRHANDLER 0x54
 #define MINIMPI_KIND_REQUEST    0x2c
+#define MINIMPI_KIND_OP         0x58
 
 /* ---- Communicators ---------------------------------------------------- */
 #define MPI_COMM_NULL  ((MPI_Comm)0x04000000)
@@ -110,6 +112,24 @@ typedef struct MPI_Status {
 #define MPI_SHORT_INT             ((MPI_Datatype)0x4c000025)
 #define MPI_LONG_DOUBLE_INT       ((MPI_Datatype)0x4c000026)
 #define MINIMPI_DATATYPE_PREDEFINED_LAST 0x26
+
+/* ---- Reduction operations ------------------------------------------- */
+#define MPI_OP_NULL ((MPI_Op)0x18000000)
+#define MPI_MAX     ((MPI_Op)0x58000001)
+#define MPI_MIN     ((MPI_Op)0x58000002)
+#define MPI_SUM     ((MPI_Op)0x58000003)
+#define MPI_PROD    ((MPI_Op)0x58000004)
+#define MPI_LAND    ((MPI_Op)0x58000005)
+#define MPI_BAND    ((MPI_Op)0x58000006)
+#define MPI_LOR     ((MPI_Op)0x58000007)
+#define MPI_BOR     ((MPI_Op)0x58000008)
+#define MPI_LXOR    ((MPI_Op)0x58000009)
+#define MPI_BXOR    ((MPI_Op)0x5800000a)
+#define MPI_MINLOC  ((MPI_Op)0x5800000b)
+#define MPI_MAXLOC  ((MPI_Op)0x5800000c)
+#define MPI_REPLACE ((MPI_Op)0x5800000d)
+#define MPI_NO_OP   ((MPI_Op)0x5800000e)
+#define MINIMPI_OP_PREDEFINED_LAST 0x0e
 
 /* ---- Special values ---------------------------------------------------- */
 #define MPI_ANY_SOURCE (-1)
@@ -266,17 +286,17 @@ int MPI_Start(MPI_Request *request);
 int MPI_Startall(int count, MPI_Request array_of_requests[]);
 
 int MPI_Wait(MPI_Request *request, MPI_Status *status);
-int MPI_Waitall(int count, MPI_Request array_of_requests[], MPI_Status array_of_statuses[]);
+int MPI_Waitall(int count, MPI_Request array_of_requests[], MPI_Status *array_of_statuses);
 int MPI_Waitany(int count, MPI_Request array_of_requests[], int *index, MPI_Status *status);
 int MPI_Waitsome(int incount, MPI_Request array_of_requests[], int *outcount,
-                 int array_of_indices[], MPI_Status array_of_statuses[]);
+                 int array_of_indices[], MPI_Status *array_of_statuses);
 int MPI_Test(MPI_Request *request, int *flag, MPI_Status *status);
 int MPI_Testall(int count, MPI_Request array_of_requests[], int *flag,
-                MPI_Status array_of_statuses[]);
+                MPI_Status *array_of_statuses);
 int MPI_Testany(int count, MPI_Request array_of_requests[], int *index, int *flag,
                 MPI_Status *status);
 int MPI_Testsome(int incount, MPI_Request array_of_requests[], int *outcount,
-                 int array_of_indices[], MPI_Status array_of_statuses[]);
+                 int array_of_indices[], MPI_Status *array_of_statuses);
 int MPI_Request_free(MPI_Request *request);
 int MPI_Cancel(MPI_Request *request);
 int MPI_Test_cancelled(const MPI_Status *status, int *flag);

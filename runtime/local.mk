@@ -9,7 +9,8 @@ lib_LTLIBRARIES += runtime/libminimpi.la
 runtime_libminimpi_la_SOURCES =
 runtime_libminimpi_la_LIBADD = runtime/libminimpi_core.la -lrt
 # Programs see only the MPI_* names; everything rt_, tp_, shm_ ... stays inside.
-runtime_libminimpi_la_LDFLAGS = $(AM_LDFLAGS) -version-info 0:0:0 -export-symbols-regex '^P?MPI_'
+runtime_libminimpi_la_LDFLAGS = $(AM_LDFLAGS) -version-info 0:0:0 -no-undefined -Wl,--no-undefined \
+	-export-symbols-regex '^P?MPI_'
 
 include_HEADERS += include/mpi.h
 

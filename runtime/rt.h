@@ -51,7 +51,10 @@ extern rt_process_t rt_proc;
 /* ---- Communicators (runtime/rt_comm.c) -------------------------------- */
 typedef struct rt_comm {
     MPI_Comm handle;
-    int context_id;                /* matches messages to this communicator */
+    /* Matches messages to this communicator.  Context ids come in pairs:
+     * the even one for point-to-point, context_id + 1 for the
+     * communicator's own collective traffic, so the two never match. */
+    int context_id;
     int rank;                      /* my rank in it */
     int size;
     int *world_rank_of;            /* [size]: comm rank -> world rank */

@@ -1,8 +1,9 @@
 /*
  * rt_comm.c -- the communicator table.  MPI_COMM_WORLD and MPI_COMM_SELF
  * are entries 0 and 1; a handle's low 24 bits index the table.  Context ids
- * keep messages of different communicators apart in matching: WORLD uses 0,
- * SELF uses 1 (later communicators will get fresh ones).
+ * keep messages of different communicators apart in matching: WORLD uses 0
+ * and SELF 2 (each also owns the odd id above it for its collectives; later
+ * communicators get fresh pairs).
  */
 #include "rt.h"
 
@@ -50,7 +51,7 @@ int rt_comm_init_predefined(void)
         world[r] = r;
     self_world_rank = rt_proc.world_rank;
     comm_setup(0, 0, rt_proc.world_rank, size, world, "MPI_COMM_WORLD");
-    comm_setup(1, 1, 0, 1, &self_world_rank, "MPI_COMM_SELF");
+    comm_setup(1, 2, 0, 1, &self_world_rank, "MPI_COMM_SELF");
     return 0;
 }
 
