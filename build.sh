@@ -5,9 +5,9 @@
 #   1. Debian packages the build needs, installed only when missing
 #      (as root: apt-get update once, then apt-get install);
 #   2. ./autogen.sh when configure or Makefile.in is missing;
-#   3. ./configure --prefix="$PWD/_install" $CONFIGURE_FLAGS when the tree
-#      is not configured, or was configured with other flags;
-#   4. make -j$(nproc) install.
+#   3. ./configure --prefix=<this directory>/_install $CONFIGURE_FLAGS when
+#      the tree is not configured, or was configured with other flags;
+#   4. make -j<number of cores> install.
 # Afterwards: _install/bin/mpicc, _install/bin/mini-mpirun, and `make check`.
 #
 # Environment: CONFIGURE_FLAGS (e.g. --enable-werror, --enable-sanitizers).
@@ -42,9 +42,11 @@ install_packages() {
     apt-get install -y -q --no-install-recommends "${missing[@]}"
 }
 
-# The flags config.status was made with, as configure would quote them.
+# The flags config.status was made with, quotes dropped and blanks collapsed
+# (configure quotes only the arguments that need it).
 configured_with() {
-    ./config.status --config 2>/dev/null || true
+    # shellcheck disable=SC2046,SC2005
+    echo $(./config.status --config 2>/dev/null | tr -d "'")
 }
 
 install_packages
@@ -55,11 +57,11 @@ if [ ! -x configure ] || [ ! -f Makefile.in ]; then
 fi
 
 prefix="$PWD/_install"
-# shellcheck disable=SC2086 # CONFIGURE_FLAGS holds several words on purpose
-want=$(printf "'%s' " "--prefix=$prefix" $CONFIGURE_FLAGS | sed 's/ $//')
+# shellcheck disable=SC2086,SC2116 # echo collapses the blanks of CONFIGURE_FLAGS
+want=$(echo --prefix="$prefix" $CONFIGURE_FLAGS)
 if [ ! -f config.status ] || [ "$(configured_with)" != "$want" ]; then
     say "running ./configure --prefix=$prefix $CONFIGURE_FLAGS"
-    # shellcheck disable=SC2086
+    # shellcheck disable=SC2086 # CONFIGURE_FLAGS holds several words on purpose
     ./configure --prefix="$prefix" $CONFIGURE_FLAGS
 fi
 
