@@ -4,4 +4,6 @@
 . "$(dirname "$0")/lib.sh"
 for n in 1 2 4 8; do mpitest $n t_order; done
 mpitest -x MINIMPI_SHM_CMA=0 2 t_order
+# A tiny receive queue: messages wait in the sender's queue and keep their order.
+mpitest -x MINIMPI_SHM_QUEUE_DEPTH=2 -x MINIMPI_SHM_CMA=0 4 t_order
 finish
