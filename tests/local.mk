@@ -23,6 +23,7 @@ MPI_TEST_PROGS = \
 	tests/mpi/t_datatypes \
 	tests/mpi/t_env \
 	tests/mpi/t_errors \
+	tests/mpi/t_letgo \
 	tests/mpi/t_order \
 	tests/mpi/t_persistent \
 	tests/mpi/t_pingpong \
@@ -62,6 +63,9 @@ tests_mpi_t_env_LDADD = $(MPI_TEST_LIBS)
 
 tests_mpi_t_errors_SOURCES = tests/mpi/t_errors.c $(MPI_TEST_UTIL)
 tests_mpi_t_errors_LDADD = $(MPI_TEST_LIBS)
+
+tests_mpi_t_letgo_SOURCES = tests/mpi/t_letgo.c $(MPI_TEST_UTIL)
+tests_mpi_t_letgo_LDADD = $(MPI_TEST_LIBS)
 
 tests_mpi_t_order_SOURCES = tests/mpi/t_order.c $(MPI_TEST_UTIL)
 tests_mpi_t_order_LDADD = $(MPI_TEST_LIBS)
@@ -120,6 +124,7 @@ MPI_TEST_SHS = \
 	tests/mpi/datatypes.sh \
 	tests/mpi/env.sh \
 	tests/mpi/bufreuse.sh \
+	tests/mpi/letgo.sh \
 	tests/mpi/segv.sh \
 	tests/mpi/abort.sh
 

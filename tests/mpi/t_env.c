@@ -1,7 +1,8 @@
 /*
  * t_env.c -- the environment calls: Initialized/Finalized before, during
  * and after; Init_thread and Query_thread agree; Is_thread_main is true in
- * main and false in another thread; the world has the size the launcher
+ * main and false in another thread, which may call MPI when the level is
+ * MPI_THREAD_SERIALIZED; the world has the size the launcher
  * was asked for (argv[1], when given) and every rank exactly once;
  * MPI_COMM_SELF has one rank; processor name, version and library version;
  * MPI_Wtime never goes back and measures a sleep; MPI_Wtick is sane; the
@@ -22,6 +23,16 @@ static void *thread_main(void *arg)
     return NULL;
 }
 
+/* With MPI_THREAD_SERIALIZED, any thread may call MPI, one at a time. */
+static void *thread_sendrecv(void *arg)
+{
+    int *value = arg, out = *value;
+    if (MPI_Sendrecv(&out, 1, MPI_INT, t_rank, 5, value, 1, MPI_INT, t_rank, 5, MPI_COMM_WORLD,
+                     MPI_STATUS_IGNORE) != MPI_SUCCESS)
+        *value = -1;
+    return NULL;
+}
+
 int main(int argc, char **argv)
 {
     int flag = -1, provided = -1, queried = -1;
@@ -33,13 +44,13 @@ int main(int argc, char **argv)
     T_MPI(MPI_Finalized(&flag));
     T_ASSERT(flag == 0, "MPI_Finalized is %d before MPI_Init", flag);
 
-    T_MPI(MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided));
+    T_MPI(MPI_Init_thread(&argc, &argv, MPI_THREAD_SERIALIZED, &provided));
     T_MPI(MPI_Comm_rank(MPI_COMM_WORLD, &t_rank));
     T_MPI(MPI_Comm_size(MPI_COMM_WORLD, &t_size));
     T_ASSERT(provided >= MPI_THREAD_SINGLE && provided <= MPI_THREAD_MULTIPLE,
              "Init_thread provided %d", provided);
 #ifdef MINIMPI
-    T_ASSERT(provided >= MPI_THREAD_FUNNELED, "asked for FUNNELED, got %d", provided);
+    T_ASSERT(provided == MPI_THREAD_SERIALIZED, "asked for SERIALIZED, got %d", provided);
 #endif
     T_MPI(MPI_Query_thread(&queried));
     T_ASSERT(queried == provided, "Query_thread says %d, Init_thread said %d", queried, provided);
@@ -50,6 +61,13 @@ int main(int argc, char **argv)
     T_ASSERT(pthread_create(&thread, NULL, thread_main, &other) == 0, "pthread_create failed");
     pthread_join(thread, NULL);
     T_ASSERT(other == 0, "Is_thread_main is %d in another thread", other);
+    if (provided >= MPI_THREAD_SERIALIZED) {
+        int value = 4242;
+        T_ASSERT(pthread_create(&thread, NULL, thread_sendrecv, &value) == 0,
+                 "pthread_create failed");
+        pthread_join(thread, NULL);
+        T_ASSERT(value == 4242, "Sendrecv with self from another thread gave %d", value);
+    }
     T_MPI(MPI_Initialized(&flag));
     T_ASSERT(flag == 1, "MPI_Initialized is %d after MPI_Init", flag);
     T_MPI(MPI_Finalized(&flag));
