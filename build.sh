@@ -1,0 +1,69 @@
+#!/bin/bash
+# build.sh -- build and install minimpi into ./_install, from a fresh
+# Debian 12 machine or an existing build tree.  Each step runs only when
+# needed, so a second run is quick:
+#   1. Debian packages the build needs, installed only when missing
+#      (as root: apt-get update once, then apt-get install);
+#   2. ./autogen.sh when configure or Makefile.in is missing;
+#   3. ./configure --prefix=<this directory>/_install $CONFIGURE_FLAGS when
+#      the tree is not configured, or was configured with other flags;
+#   4. make -j<number of cores> install.
+# Afterwards: _install/bin/mpicc, _install/bin/mini-mpirun, and `make check`.
+#
+# Environment: CONFIGURE_FLAGS (e.g. --enable-werror, --enable-sanitizers).
+set -euo pipefail
+
+cd "$(dirname "$0")"
+CONFIGURE_FLAGS=${CONFIGURE_FLAGS:-}
+PACKAGES="build-essential autoconf automake libtool pkg-config libfabric-dev libhwloc-dev check"
+
+say() { echo "build.sh: $*"; }
+
+install_packages() {
+    if ! command -v dpkg-query >/dev/null 2>&1; then
+        say "not a Debian system: not checking packages (configure names what is missing)"
+        return 0
+    fi
+    local missing=()
+    for p in $PACKAGES; do
+        if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed'; then
+            missing+=("$p")
+        fi
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    if [ "$(id -u)" -ne 0 ]; then
+        say "missing Debian packages: ${missing[*]}" >&2
+        say "install them as root: apt-get install ${missing[*]}" >&2
+        exit 1
+    fi
+    say "installing ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q
+    apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
+
+# The flags config.status was made with, quotes dropped and blanks collapsed
+# (configure quotes only the arguments that need it).
+configured_with() {
+    # shellcheck disable=SC2046,SC2005
+    echo $(./config.status --config 2>/dev/null | tr -d "'")
+}
+
+install_packages
+
+if [ ! -x configure ] || [ ! -f Makefile.in ]; then
+    say "running ./autogen.sh"
+    ./autogen.sh
+fi
+
+prefix="$PWD/_install"
+# shellcheck disable=SC2086,SC2116 # echo collapses the blanks of CONFIGURE_FLAGS
+want=$(echo --prefix="$prefix" $CONFIGURE_FLAGS)
+if [ ! -f config.status ] || [ "$(configured_with)" != "$want" ]; then
+    say "running ./configure --prefix=$prefix $CONFIGURE_FLAGS"
+    # shellcheck disable=SC2086 # CONFIGURE_FLAGS holds several words on purpose
+    ./configure --prefix="$prefix" $CONFIGURE_FLAGS
+fi
+
+make -j"$(nproc)" install
+say "installed in $prefix"

@@ -1,0 +1,12 @@
+#!/bin/bash
+# Ping-pong of every size from 0 B to 8 MiB and around the protocol thresholds
+# (t_pingpong.c), with single copy, with the pipelined copy that replaces it
+# when the kernel forbids it, with a small eager limit, and with a receive
+# queue so short that senders must wait for room.
+. "$(dirname "$0")/lib.sh"
+for n in 1 2 4 8; do mpitest $n t_pingpong; done
+mpitest -x MINIMPI_SHM_CMA=0 2 t_pingpong
+mpitest -x MINIMPI_SHM_CMA=0 4 t_pingpong
+mpitest -x MINIMPI_EAGER_LIMIT=1k 2 t_pingpong
+mpitest -x MINIMPI_SHM_QUEUE_DEPTH=2 2 t_pingpong
+finish
