@@ -1,7 +1,7 @@
 # Collectives: reduction operations, schedules, algorithms, their selection,
 # and the MPI entry points.
 runtime_libminimpi_core_la_SOURCES += \
-	runtime/rt_op.c runtime/rt_op.h runtime/rt_op_kernels.c \
+	runtime/rt_op.c runtime/rt_op.h runtime/rt_op_kernels.c runtime/mpi_op.c runtime/mpi_coll.c \
 	runtime/rt_coll.c runtime/rt_coll.h \
 	runtime/rt_coll_sched.c runtime/rt_coll_sched.h \
 	runtime/rt_coll_algo.h runtime/rt_coll_select.c \
@@ -15,3 +15,10 @@ tests_coll_t_rt_coll_SOURCES = tests/coll/t_rt_coll.c
 tests_coll_t_rt_coll_LDADD = runtime/libminimpi_core.la -lrt
 TESTS += tests/coll/test_rt_coll.sh
 EXTRA_DIST += tests/coll/test_rt_coll.sh tests/coll/lib.sh
+
+# Every MPI collective against a serial computation, under every algorithm.
+check_PROGRAMS += tests/coll/t_coll
+tests_coll_t_coll_SOURCES = tests/coll/t_coll.c
+tests_coll_t_coll_LDADD = runtime/libminimpi_core.la -lrt
+TESTS += tests/coll/test_coll.sh
+EXTRA_DIST += tests/coll/test_coll.sh

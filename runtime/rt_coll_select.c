@@ -179,10 +179,17 @@ static size_t message_bytes(const rt_coll_args_t *a, int n)
     case RT_COLL_BARRIER:
         return 0;
     case RT_COLL_GATHER:
-    case RT_COLL_ALLGATHER:
-    case RT_COLL_ALLTOALL:
+        /* Every rank must measure the same: the root may have no send
+         * side (MPI_IN_PLACE) and the others no receive side. */
+        if (a->sdt != NULL && a->sbuf != MPI_IN_PLACE)
+            return a->scount * a->sdt->size;
         return a->rcount * a->rdt->size;
     case RT_COLL_SCATTER:
+        if (a->rdt != NULL && a->rbuf != MPI_IN_PLACE)
+            return a->rcount * a->rdt->size;
+        return a->scount * a->sdt->size;
+    case RT_COLL_ALLGATHER:
+    case RT_COLL_ALLTOALL:
         return a->rcount * a->rdt->size;
     case RT_COLL_GATHERV:
     case RT_COLL_SCATTERV:
