@@ -22,3 +22,10 @@ tests_coll_t_coll_SOURCES = tests/coll/t_coll.c
 tests_coll_t_coll_LDADD = runtime/libminimpi_core.la -lrt
 TESTS += tests/coll/test_coll.sh
 EXTRA_DIST += tests/coll/test_coll.sh
+
+# The reduction operations on their own: allowed (op, type) pairs and values.
+check_PROGRAMS += tests/unit/check_op
+TESTS += tests/unit/check_op
+tests_unit_check_op_SOURCES = tests/unit/check_op.c
+tests_unit_check_op_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_check_op_LDADD = runtime/libminimpi_core.la -lrt $(CHECK_LIBS)
