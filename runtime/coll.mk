@@ -29,3 +29,6 @@ TESTS += tests/unit/check_op
 tests_unit_check_op_SOURCES = tests/unit/check_op.c
 tests_unit_check_op_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_check_op_LDADD = runtime/libminimpi_core.la -lrt $(CHECK_LIBS)
+
+# The collectives benchmark (run by hand: sh bench/coll/run.sh).
+EXTRA_DIST += bench/coll/osu_coll.c bench/coll/run.sh
