@@ -68,12 +68,39 @@ static int grow(void **array, size_t *cap, size_t num, size_t elem_size)
     return 0;
 }
 
+/*
+ * Finished schedules keep their step, round and request arrays in a small
+ * free list, so a program calling the same collective in a loop stops
+ * allocating after the first call (temporaries are freed every time: their
+ * size changes with the call).
+ */
+#define RT_SCHED_POOL_MAX 16
+static rt_coll_sched_t *pool;
+static int pool_size;
+
 rt_coll_sched_t *rt_coll_sched_new(rt_comm_t *comm)
 {
-    rt_coll_sched_t *s = calloc(1, sizeof(*s));
-    if (s != NULL)
-        s->comm = comm;
+    rt_coll_sched_t *s = pool;
+    if (s != NULL) {
+        pool = s->next;
+        pool_size--;
+        s->next = NULL;
+    } else {
+        s = calloc(1, sizeof(*s));
+        if (s == NULL)
+            return NULL;
+    }
+    s->comm = comm;
     return s;
+}
+
+static void free_arrays(rt_coll_sched_t *s)
+{
+    free(s->tmps);
+    free(s->pending);
+    free(s->round_end);
+    free(s->steps);
+    free(s);
 }
 
 void rt_coll_sched_free(rt_coll_sched_t *s)
@@ -82,11 +109,21 @@ void rt_coll_sched_free(rt_coll_sched_t *s)
         return;
     for (size_t i = 0; i < s->num_tmps; i++)
         free(s->tmps[i]);
-    free(s->tmps);
-    free(s->pending);
-    free(s->round_end);
-    free(s->steps);
-    free(s);
+    if (pool_size >= RT_SCHED_POOL_MAX) {
+        free_arrays(s);
+        return;
+    }
+    /* Keep the arrays, forget the contents. */
+    s->comm = NULL;
+    s->tag = 0;
+    s->error = MPI_SUCCESS;
+    s->num_steps = s->num_rounds = s->next_round = 0;
+    s->num_pending = s->num_tmps = 0;
+    s->req = NULL;
+    s->prev = NULL;
+    s->next = pool;
+    pool = s;
+    pool_size++;
 }
 
 void rt_coll_sched_fail(rt_coll_sched_t *s, int errclass)
@@ -396,4 +433,10 @@ void rt_coll_sched_finalize(void)
         unlink_active(s);
         rt_coll_sched_free(s);
     }
+    while (pool != NULL) {
+        rt_coll_sched_t *s = pool;
+        pool = s->next;
+        free_arrays(s);
+    }
+    pool_size = 0;
 }

@@ -33,9 +33,9 @@ for n in 2 4 8; do
         NF == 3 && $3 ~ /^[0-9.]+$/ {
             k = $1 " " $2; best = ""
             if (k in o) best = o[k]
-            if ((k in m) && (best == "" || m[k] < best)) best = m[k]
+            if ((k in m) && (best == "" || m[k] + 0 < best + 0)) best = m[k]
             printf "%-10s %8s %10s %10s %10s %7s\n", $1, $2, $3,
-                (k in o) ? o[k] : "-", (k in m) ? m[k] : "-",
-                best != "" && best > 0 ? sprintf("%.2f", $3 / best) : "-"
+                ((k in o) ? o[k] : "-"), ((k in m) ? m[k] : "-"),
+                ((best != "" && best + 0 > 0) ? sprintf("%.2f", $3 / best) : "-")
         }' "$out/mini.$n"
 done
