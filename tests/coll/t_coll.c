@@ -604,6 +604,40 @@ static void test_errors(void)
         FAIL("allreduce after errors gave %d", y);
 }
 
+/* Floating-point sums whose rounding depends on the order: every run, and
+ * every rank, must get the same bits (the reduction order is fixed). */
+static void test_reproducible(void)
+{
+    enum { N = 3000 };
+    double *in = xmalloc(N * sizeof(double)), *first = xmalloc(N * sizeof(double));
+    double *again = xmalloc(N * sizeof(double));
+    double *all = xmalloc((size_t)size * N * sizeof(double));
+    for (int i = 0; i < N; i++)
+        in[i] = 1.0 / (rank + 3) + 1e-9 * i * (rank % 3 == 0 ? -1 : 1) + (i % 7) * 1e7;
+    OK(MPI_Allreduce(in, first, N, MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD));
+    for (int k = 0; k < 3; k++) {
+        OK(MPI_Allreduce(in, again, N, MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD));
+        if (memcmp(first, again, N * sizeof(double)) != 0)
+            FAIL("allreduce of doubles differs between runs");
+    }
+    OK(MPI_Allgather(first, N, MPI_DOUBLE, all, N, MPI_DOUBLE, MPI_COMM_WORLD));
+    for (int r = 0; r < size; r++)
+        if (memcmp(all + (size_t)r * N, first, N * sizeof(double)) != 0)
+            FAIL("allreduce of doubles on rank %d differs from mine", r);
+    /* A nonblocking one completed by MPI_Test polling gives the same bits. */
+    MPI_Request req;
+    int flag = 0;
+    OK(MPI_Iallreduce(in, again, N, MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD, &req));
+    while (!flag)
+        OK(MPI_Test(&req, &flag, MPI_STATUS_IGNORE));
+    if (req != MPI_REQUEST_NULL || memcmp(first, again, N * sizeof(double)) != 0)
+        FAIL("MPI_Iallreduce completed by MPI_Test differs from MPI_Allreduce");
+    free(in);
+    free(first);
+    free(again);
+    free(all);
+}
+
 static void test_ops(void)
 {
     int commute = -1;
@@ -638,6 +672,7 @@ int main(int argc, char **argv)
     if (!strcmp(only, "all") || !strcmp(only, "nonblocking"))
         test_nonblocking();
     if (!strcmp(only, "all")) {
+        test_reproducible();
         test_ops();
         test_errors();
     }
