@@ -23,7 +23,7 @@
     RT_CHECK_COMM(CALL, comm, c);                                             \
     RT_CHECK_COUNT(CALL, c, count);                                           \
     RT_CHECK_DATATYPE(CALL, c, datatype, dt);                                 \
-    RT_CHECK_BUFFER(CALL, c, buf, count);                                     \
+    RT_CHECK_BUFFER_DT(CALL, c, buf, count, dt);                              \
     RT_CHECK_DEST(CALL, c, dest);                                             \
     RT_CHECK_SEND_TAG(CALL, c, tag)
 
@@ -34,7 +34,7 @@
     RT_CHECK_COMM(CALL, comm, c);                                             \
     RT_CHECK_COUNT(CALL, c, count);                                           \
     RT_CHECK_DATATYPE(CALL, c, datatype, dt);                                 \
-    RT_CHECK_BUFFER(CALL, c, buf, count);                                     \
+    RT_CHECK_BUFFER_DT(CALL, c, buf, count, dt);                              \
     RT_CHECK_SOURCE(CALL, c, source);                                         \
     RT_CHECK_RECV_TAG(CALL, c, tag)
 
@@ -56,6 +56,7 @@ static rt_request_t *new_send(rt_comm_t *c, const void *buf, int count, rt_datat
     req->buf = (void *)buf;
     req->count = count;
     req->dt = dt;
+    rt_datatype_retain(dt);        /* released with the request */
     req->peer = dest;
     req->tag = tag;
     req->mode = (uint8_t)mode;
@@ -70,6 +71,7 @@ static rt_request_t *new_recv(rt_comm_t *c, void *buf, int count, rt_datatype_t 
     req->buf = buf;
     req->count = count;
     req->dt = dt;
+    rt_datatype_retain(dt);        /* released with the request */
     req->peer = source;
     req->tag = tag;
     return req;
@@ -147,12 +149,12 @@ int MPI_Sendrecv(const void *sendbuf, int sendcount, MPI_Datatype sendtype, int 
     RT_CHECK_COMM(call, comm, c);
     RT_CHECK_COUNT(call, c, sendcount);
     RT_CHECK_DATATYPE(call, c, sendtype, sdt);
-    RT_CHECK_BUFFER(call, c, sendbuf, sendcount);
+    RT_CHECK_BUFFER_DT(call, c, sendbuf, sendcount, sdt);
     RT_CHECK_DEST(call, c, dest);
     RT_CHECK_SEND_TAG(call, c, sendtag);
     RT_CHECK_COUNT(call, c, recvcount);
     RT_CHECK_DATATYPE(call, c, recvtype, rdt);
-    RT_CHECK_BUFFER(call, c, recvbuf, recvcount);
+    RT_CHECK_BUFFER_DT(call, c, recvbuf, recvcount, rdt);
     RT_CHECK_SOURCE(call, c, source);
     RT_CHECK_RECV_TAG(call, c, recvtag);
     CHECK_STATUS(call, c, status);
@@ -176,7 +178,7 @@ int MPI_Sendrecv_replace(void *buf, int count, MPI_Datatype datatype, int dest, 
     RT_CHECK_COMM(call, comm, c);
     RT_CHECK_COUNT(call, c, count);
     RT_CHECK_DATATYPE(call, c, datatype, dt);
-    RT_CHECK_BUFFER(call, c, buf, count);
+    RT_CHECK_BUFFER_DT(call, c, buf, count, dt);
     RT_CHECK_DEST(call, c, dest);
     RT_CHECK_SEND_TAG(call, c, sendtag);
     RT_CHECK_SOURCE(call, c, source);

@@ -67,33 +67,65 @@ rt_comm_t *rt_comm_get(MPI_Comm handle);
 int rt_comm_init_predefined(void);   /* WORLD and SELF, during MPI_Init */
 void rt_comm_finalize(void);
 
-/* ---- Datatypes (runtime/rt_datatype.c) -------------------------------- */
+/* ---- Datatypes (runtime/rt_datatype.c, rt_dt_build.c) ----------------- */
 /*
- * A datatype is described, once, by the blocks of bytes one element covers
- * (offset from the element's start, length), so that packing any type is a
- * loop over blocks and never a per-element function call.  Contiguous types
- * (every basic one) have one block and take the plain memcpy path; the pair
- * types (MPI_DOUBLE_INT, ...) have two, with padding between them.  Derived
- * datatypes will build the same description.
+ * A datatype is described, once, by the runs of bytes one element covers,
+ * so that packing any type is a loop over runs and never a per-element
+ * function call.  A run is `count` blocks of `len` bytes, the first at
+ * `offset` from the element's start and each next one `stride` bytes
+ * further (a vector's column is a single run).  Contiguous types (every
+ * basic one) have one block and take the plain memcpy path; the pair types
+ * (MPI_DOUBLE_INT, ...) have two, with padding between them.  Derived
+ * datatypes are flattened into the same description when they are built
+ * (rt_dt_build.c), in typemap order, which is the order data is packed in.
  */
 typedef struct rt_dt_block {
     MPI_Aint offset;
     size_t len;
+    size_t count;                  /* blocks in this run (at least 1) */
+    MPI_Aint stride;               /* from one block of the run to the next */
 } rt_dt_block_t;
+
+/* What MPI_Type_get_envelope/contents report about a derived type. */
+typedef struct rt_dt_contents {
+    int combiner;                  /* MPI_COMBINER_* */
+    int num_ints, num_aints, num_types;
+    int *ints;
+    MPI_Aint *aints;
+    MPI_Datatype *types;
+    struct rt_datatype **type_objs; /* the same types, each retained */
+} rt_dt_contents_t;
 
 typedef struct rt_datatype {
     MPI_Datatype handle;
-    const char *name;
+    const char *name;              /* predefined: its MPI name */
     size_t size;                   /* bytes of data in one element */
     MPI_Aint extent;               /* stride between consecutive elements */
     MPI_Aint lb;
     int contiguous;                /* size == extent and one block at lb */
     int num_blocks;
     const rt_dt_block_t *blocks;
+    /* Derived types only (predefined ones are permanent and committed). */
+    int derived;
+    int committed;                 /* usable for communication */
+    int refcount;                  /* its handle (until freed) + each request using it */
+    MPI_Aint true_lb, true_extent; /* bounds of the data itself, markers ignored */
+    size_t align;                  /* strictest alignment of its basic types */
+    int explicit_bounds;           /* bounds set by MPI_Type_create_resized */
+    size_t num_basic;              /* basic elements in one element */
+    MPI_Datatype basic;            /* the one basic type it is made of, or 0 if mixed */
+    rt_dt_contents_t contents;
+    char user_name[MPI_MAX_OBJECT_NAME]; /* MPI_Type_set_name; "" when unset */
 } rt_datatype_t;
 
-/* NULL when `handle` is not a valid datatype. */
+/* NULL when `handle` is not a valid datatype (committed or not). */
 rt_datatype_t *rt_datatype_get(MPI_Datatype handle);
+
+/* A request (or another holder) keeps a type alive after MPI_Type_free. */
+void rt_datatype_retain(rt_datatype_t *dt);
+void rt_datatype_release(rt_datatype_t *dt);
+/* MPI_Finalize: drop every derived type the program did not free. */
+void rt_datatype_finalize(void);
 
 /* Pack `count` elements of `dt` from `src` into contiguous `dst`. */
 void rt_datatype_pack(const rt_datatype_t *dt, const void *src, size_t count, void *dst);
@@ -153,11 +185,15 @@ void rt_verbose(const char *topic, const char *fmt, ...) __attribute__((format(p
                           (int)(COUNT));                                      \
     } while (0)
 
+/* A datatype to communicate with: valid and committed. */
 #define RT_CHECK_DATATYPE(CALL, COMM, HANDLE, OUT)                            \
     do {                                                                      \
         (OUT) = rt_datatype_get(HANDLE);                                      \
         if (RT_UNLIKELY((OUT) == NULL))                                       \
             return rt_err(COMM, CALL, MPI_ERR_TYPE, "invalid datatype");      \
+        if (RT_UNLIKELY(!(OUT)->committed))                                   \
+            return rt_err(COMM, CALL, MPI_ERR_TYPE,                           \
+                          "datatype is not committed (call MPI_Type_commit)");\
     } while (0)
 
 #define RT_CHECK_BUFFER(CALL, COMM, BUF, COUNT)                               \
@@ -165,6 +201,14 @@ void rt_verbose(const char *topic, const char *fmt, ...) __attribute__((format(p
         if (RT_UNLIKELY((BUF) == NULL && (COUNT) > 0))                        \
             return rt_err(COMM, CALL, MPI_ERR_BUFFER,                         \
                           "invalid buffer NULL with count %d", (int)(COUNT)); \
+    } while (0)
+
+/* The same for a buffer described by datatype DT: a derived type may
+ * address absolute memory from MPI_BOTTOM, which is NULL. */
+#define RT_CHECK_BUFFER_DT(CALL, COMM, BUF, COUNT, DT)                        \
+    do {                                                                      \
+        if (!(DT)->derived)                                                   \
+            RT_CHECK_BUFFER(CALL, COMM, BUF, COUNT);                          \
     } while (0)
 
 /* A destination: a rank of comm or MPI_PROC_NULL. */

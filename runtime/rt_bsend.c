@@ -202,6 +202,7 @@ int rt_bsend_start(const char *call, rt_comm_t *comm, const void *buf, int count
     req->buf = data;
     req->count = count;
     req->dt = dt;
+    rt_datatype_retain(dt);        /* released with the request */
     req->prepacked = 1;
     req->peer = dest;
     req->tag = tag;

@@ -71,6 +71,7 @@ int MPI_Finalize(void)
     rt_progress_finalize();
     rt_proc.phase = RT_PHASE_FINALIZED;
     rt_comm_finalize();
+    rt_datatype_finalize();
     if (rt_boot_finalize() != 0)
         return rt_err(NULL, "MPI_Finalize", MPI_ERR_OTHER, "PMI finalize failed");
     return MPI_SUCCESS;

@@ -86,6 +86,8 @@ void rt_request_release(rt_request_t *req)
 {
     free(req->tmp);
     req->tmp = NULL;
+    rt_datatype_release(req->dt);
+    req->dt = NULL;
     req->kind = RT_REQ_UNUSED;
     req->next_free = rt_req_free;
     rt_req_free = req;
