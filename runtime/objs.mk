@@ -1,7 +1,16 @@
 # Derived datatypes, communicators and groups, attributes, info,
 # topologies, intercommunicators (issue 3).
 runtime_libminimpi_core_la_SOURCES += \
-	runtime/rt_dt.h runtime/rt_dt_build.c
+	runtime/rt_dt.h runtime/rt_dt_build.c \
+	runtime/rt_handles.c runtime/rt_handles.h \
+	runtime/rt_comm_new.h runtime/rt_comm_agree.c \
+	runtime/rt_group.c runtime/rt_group.h runtime/mpi_group.c \
+	runtime/rt_attr.c runtime/rt_attr.h runtime/mpi_attr.c \
+	runtime/rt_errhandler.c runtime/rt_errhandler.h runtime/rt_errcodes.c \
+	runtime/mpi_errhandler.c \
+	runtime/rt_info.h runtime/mpi_info.c \
+	runtime/rt_topo.c runtime/rt_topo.h runtime/mpi_topo.c \
+	runtime/mpi_intercomm.c
 
 # Datatype construction and packing, tested without MPI_Init's transports.
 check_PROGRAMS += tests/unit/check_dt

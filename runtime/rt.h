@@ -49,17 +49,32 @@ typedef struct rt_process {
 extern rt_process_t rt_proc;
 
 /* ---- Communicators (runtime/rt_comm.c) -------------------------------- */
+struct rt_group;                   /* runtime/rt_group.h */
+struct rt_attr;                    /* runtime/rt_attr.h */
+struct rt_topo;                    /* runtime/rt_topo.h */
+
 typedef struct rt_comm {
     MPI_Comm handle;
     /* Matches messages to this communicator.  Context ids come in pairs:
      * the even one for point-to-point, context_id + 1 for the
      * communicator's own collective traffic, so the two never match. */
     int context_id;
-    int rank;                      /* my rank in it */
-    int size;
+    int rank;                      /* my rank in it (in the local group) */
+    int size;                      /* size of the local group */
     int *world_rank_of;            /* [size]: comm rank -> world rank */
+    /*
+     * Whom point-to-point addresses: the communicator's own ranks, or on an
+     * intercommunicator the remote group's (then the envelope's source is
+     * the sender's rank in its own, local group).
+     */
+    int peer_size;
+    int *peer_world_rank_of;       /* [peer_size]; world_rank_of when intra */
+    int is_inter;
     MPI_Errhandler errhandler;
     char name[MPI_MAX_OBJECT_NAME];
+    struct rt_attr *attrs;         /* cached attributes, newest first */
+    struct rt_topo *topo;          /* Cartesian or graph layout, or NULL */
+    MPI_Comm local_comm;           /* intercomm: an intracomm of the local group */
 } rt_comm_t;
 
 /* NULL when `handle` is not a live communicator. */
@@ -211,24 +226,25 @@ void rt_verbose(const char *topic, const char *fmt, ...) __attribute__((format(p
             RT_CHECK_BUFFER(CALL, COMM, BUF, COUNT);                          \
     } while (0)
 
-/* A destination: a rank of comm or MPI_PROC_NULL. */
+/* A destination: a rank of comm (of its remote group on an
+ * intercommunicator) or MPI_PROC_NULL. */
 #define RT_CHECK_DEST(CALL, COMM, RANK)                                       \
     do {                                                                      \
-        if (RT_UNLIKELY(((RANK) < 0 || (RANK) >= (COMM)->size) &&             \
+        if (RT_UNLIKELY(((RANK) < 0 || (RANK) >= (COMM)->peer_size) &&        \
                         (RANK) != MPI_PROC_NULL))                             \
             return rt_err(COMM, CALL, MPI_ERR_RANK,                           \
                           "invalid rank %d (communicator size %d)", (RANK),   \
-                          (COMM)->size);                                      \
+                          (COMM)->peer_size);                                 \
     } while (0)
 
-/* A source: a rank of comm, MPI_PROC_NULL or MPI_ANY_SOURCE. */
+/* A source: a rank of comm (remote group), MPI_PROC_NULL or MPI_ANY_SOURCE. */
 #define RT_CHECK_SOURCE(CALL, COMM, RANK)                                     \
     do {                                                                      \
-        if (RT_UNLIKELY(((RANK) < 0 || (RANK) >= (COMM)->size) &&             \
+        if (RT_UNLIKELY(((RANK) < 0 || (RANK) >= (COMM)->peer_size) &&        \
                         (RANK) != MPI_PROC_NULL && (RANK) != MPI_ANY_SOURCE)) \
             return rt_err(COMM, CALL, MPI_ERR_RANK,                           \
                           "invalid source rank %d (communicator size %d)",    \
-                          (RANK), (COMM)->size);                              \
+                          (RANK), (COMM)->peer_size);                         \
     } while (0)
 
 /* Tags a sender may use: 0..RT_TAG_UB.  A receiver may also use ANY_TAG. */
