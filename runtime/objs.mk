@@ -18,3 +18,12 @@ TESTS += tests/unit/check_dt
 tests_unit_check_dt_SOURCES = tests/unit/check_dt.c
 tests_unit_check_dt_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_check_dt_LDADD = runtime/libminimpi_core.la $(CHECK_LIBS)
+
+# Multi-rank tests: programs linked like the library's users, run by
+# tests/objs/run_objs.sh under mini-mpirun --timeout.
+OBJS_MPI_TESTS = tests/objs/t_dt_p2p tests/objs/t_comm
+check_PROGRAMS += $(OBJS_MPI_TESTS)
+tests_objs_t_dt_p2p_SOURCES = tests/objs/t_dt_p2p.c tests/objs/t_util.h
+tests_objs_t_dt_p2p_LDADD = runtime/libminimpi_core.la
+tests_objs_t_comm_SOURCES = tests/objs/t_comm.c tests/objs/t_util.h
+tests_objs_t_comm_LDADD = runtime/libminimpi_core.la
