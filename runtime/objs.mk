@@ -21,9 +21,14 @@ tests_unit_check_dt_LDADD = runtime/libminimpi_core.la $(CHECK_LIBS)
 
 # Multi-rank tests: programs linked like the library's users, run by
 # tests/objs/run_objs.sh under mini-mpirun --timeout.
-OBJS_MPI_TESTS = tests/objs/t_dt_p2p tests/objs/t_comm
+OBJS_MPI_TESTS = tests/objs/t_dt_p2p tests/objs/t_comm tests/objs/t_topo \
+	tests/objs/t_intercomm
 check_PROGRAMS += $(OBJS_MPI_TESTS)
 tests_objs_t_dt_p2p_SOURCES = tests/objs/t_dt_p2p.c tests/objs/t_util.h
 tests_objs_t_dt_p2p_LDADD = runtime/libminimpi_core.la
 tests_objs_t_comm_SOURCES = tests/objs/t_comm.c tests/objs/t_util.h
 tests_objs_t_comm_LDADD = runtime/libminimpi_core.la
+tests_objs_t_topo_SOURCES = tests/objs/t_topo.c tests/objs/t_util.h
+tests_objs_t_topo_LDADD = runtime/libminimpi_core.la
+tests_objs_t_intercomm_SOURCES = tests/objs/t_intercomm.c tests/objs/t_util.h
+tests_objs_t_intercomm_LDADD = runtime/libminimpi_core.la
