@@ -32,3 +32,6 @@ tests_objs_t_topo_SOURCES = tests/objs/t_topo.c tests/objs/t_util.h
 tests_objs_t_topo_LDADD = runtime/libminimpi_core.la
 tests_objs_t_intercomm_SOURCES = tests/objs/t_intercomm.c tests/objs/t_util.h
 tests_objs_t_intercomm_LDADD = runtime/libminimpi_core.la
+
+TESTS += tests/objs/test_objs.sh
+EXTRA_DIST += tests/objs/test_objs.sh

@@ -402,6 +402,12 @@ int main(int argc, char **argv)
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     MPI_Comm_size(MPI_COMM_WORLD, &size);
     T_CHECK(size >= 2);
+    if (argc > 1 && strcmp(argv[1], "free_world") == 0) {
+        /* Fatal under the default error handler: exits with MPI_ERR_COMM. */
+        MPI_Comm w = MPI_COMM_WORLD;
+        MPI_Comm_free(&w);
+        T_CHECK(!"freeing MPI_COMM_WORLD returned");
+    }
     dup_keeps_traffic_apart();
     split_orders_by_key();
     create_and_create_group();

@@ -162,6 +162,14 @@ int main(int argc, char **argv)
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     MPI_Comm_size(MPI_COMM_WORLD, &size);
     T_EQ(size, 2);
+    if (argc > 1 && strcmp(argv[1], "uncommitted") == 0) {
+        /* Fatal under the default error handler: exits with MPI_ERR_TYPE. */
+        MPI_Datatype t;
+        double x[4] = {0};
+        MPI_Type_vector(2, 1, 2, MPI_DOUBLE, &t);
+        MPI_Send(x, 1, t, 1 - rank, 0, MPI_COMM_WORLD);
+        T_CHECK(!"sending with an uncommitted type returned");
+    }
     /* 8 rows travel eagerly; 200000 rows (1.6 MB) by rendezvous. */
     int sizes[2] = {8, 200000};
     for (int s = 0; s < 2; s++) {
