@@ -129,7 +129,7 @@ struct tp_ops {
     /*
      * Expose [buf, buf+len) for a later get() by a peer, filling `desc`.
      * mem_release undoes it once the peer reported its read finished.
-     * Both are NULL when can_get is 0.
+     * When can_get is 0, mem_expose returns TP_ENOTSUP.
      */
     tp_status_t (*mem_expose)(tp_t *tp, const void *buf, size_t len, tp_mem_desc_t *desc);
     void (*mem_release)(tp_t *tp, tp_mem_desc_t *desc);
