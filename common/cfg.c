@@ -12,7 +12,8 @@
 const cfg_var_t cfg_vars[] = {
     {"MINIMPI_VERBOSE", "",
      "Comma-separated topics to report on stderr: transport (per-peer transport, "
-     "protocol thresholds, single-copy on or off and why), boot, all."},
+     "protocol thresholds, single-copy on or off and why), boot, coll (the algorithm "
+     "chosen for every collective call), all."},
     {"MINIMPI_EAGER_LIMIT", "",
      "Largest message sent eagerly, in bytes (k/m suffixes allowed); larger ones use "
      "rendezvous. Empty: the transport's own limit."},
@@ -27,6 +28,31 @@ const cfg_var_t cfg_vars[] = {
     {"MINIMPI_YIELD", "auto",
      "When idle in a blocking call: auto (yield the core only when the node is "
      "oversubscribed), always, or never."},
+    {"MINIMPI_COLL_BARRIER", "auto",
+     "Barrier algorithm: auto, dissemination or tree."},
+    {"MINIMPI_COLL_BCAST", "auto",
+     "Broadcast algorithm: auto, binomial, scatter_allgather or node_aware."},
+    {"MINIMPI_COLL_REDUCE", "auto", "Reduce algorithm: auto, binomial or linear."},
+    {"MINIMPI_COLL_ALLREDUCE", "auto",
+     "Allreduce algorithm: auto, recursive_doubling, rabenseifner, reduce_bcast or node_aware."},
+    {"MINIMPI_COLL_GATHER", "auto", "Gather algorithm: auto, binomial or linear."},
+    {"MINIMPI_COLL_GATHERV", "auto", "Gatherv algorithm: auto or linear."},
+    {"MINIMPI_COLL_SCATTER", "auto", "Scatter algorithm: auto, binomial or linear."},
+    {"MINIMPI_COLL_SCATTERV", "auto", "Scatterv algorithm: auto or linear."},
+    {"MINIMPI_COLL_ALLGATHER", "auto",
+     "Allgather algorithm: auto, ring, recursive_doubling (powers of two; bruck otherwise) "
+     "or bruck."},
+    {"MINIMPI_COLL_ALLGATHERV", "auto", "Allgatherv algorithm: auto or ring."},
+    {"MINIMPI_COLL_ALLTOALL", "auto", "Alltoall algorithm: auto, pairwise, bruck or linear."},
+    {"MINIMPI_COLL_ALLTOALLV", "auto", "Alltoallv algorithm: auto or pairwise."},
+    {"MINIMPI_COLL_ALLTOALLW", "auto", "Alltoallw algorithm: auto or pairwise."},
+    {"MINIMPI_COLL_REDUCE_SCATTER", "auto",
+     "Reduce_scatter(_block) algorithm: auto, reduce_scatterv or ring."},
+    {"MINIMPI_COLL_SCAN", "auto", "Scan algorithm: auto, recursive_doubling or linear."},
+    {"MINIMPI_COLL_EXSCAN", "auto", "Exscan algorithm: auto, recursive_doubling or linear."},
+    {"MINIMPI_COLL_NODE_SIZE", "",
+     "Testing aid: node-aware collective algorithms treat every N consecutive ranks as one "
+     "node. Empty: the real node layout."},
 };
 const size_t cfg_num_vars = sizeof(cfg_vars) / sizeof(cfg_vars[0]);
 

@@ -18,3 +18,4 @@ include_HEADERS += include/mpi.h
 include runtime/env.mk
 include runtime/p2p.mk
 include runtime/objs.mk
+include runtime/coll.mk

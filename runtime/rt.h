@@ -59,6 +59,10 @@ typedef struct rt_comm {
      * the even one for point-to-point, context_id + 1 for the
      * communicator's own collective traffic, so the two never match. */
     int context_id;
+    /* Collectives started on it so far: every rank starts them in the same
+     * order, so this numbers each one identically everywhere and its
+     * messages carry it as their tag (rt_coll_sched.c).  Starts at 0. */
+    unsigned coll_seq;
     int rank;                      /* my rank in it (in the local group) */
     int size;                      /* size of the local group */
     int *world_rank_of;            /* [size]: comm rank -> world rank */

@@ -32,4 +32,8 @@ int rt_coll_allreduce(rt_comm_t *comm, const void *sendbuf, void *recvbuf, size_
 int rt_coll_allgather(rt_comm_t *comm, const void *sendbuf, size_t count, rt_datatype_t *dt,
                       void *recvbuf);
 
+/* Free what the collectives keep (user operations, schedules the program
+ * never completed): MPI_Finalize. */
+void rt_coll_finalize(void);
+
 #endif /* MINIMPI_RT_COLL_H */

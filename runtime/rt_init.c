@@ -4,6 +4,7 @@
  */
 #include "rt.h"
 #include "rt_boot.h"
+#include "rt_coll.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -68,6 +69,7 @@ int MPI_Finalize(void)
         rt_fatal("MPI_Finalize: cannot deliver the last outgoing messages");
     if (rt_boot_fence() != 0)
         rt_fatal("MPI_Finalize: the final fence failed");
+    rt_coll_finalize();
     rt_progress_finalize();
     rt_proc.phase = RT_PHASE_FINALIZED;
     rt_comm_finalize();

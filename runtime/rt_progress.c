@@ -12,6 +12,7 @@
 
 #include "cfg.h"
 #include "rt_bsend.h"
+#include "rt_coll_sched.h"
 #include "rt_proto.h"
 #include "rt_request.h"
 
@@ -312,6 +313,9 @@ int rt_progress(void)
         for (int p = 0; p < rt_num_peers && rt_num_queued_peers > 0; p++)
             if (rt_peers[p].head != NULL)
                 n += push_peer(p, &rt_peers[p]);
+    /* Nonblocking collectives advance here, like any request. */
+    if (RT_UNLIKELY(rt_coll_sched_num_active > 0))
+        n += rt_coll_sched_progress();
     return n;
 }
 

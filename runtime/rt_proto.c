@@ -210,7 +210,7 @@ void rt_proto_recv_start(rt_request_t *req)
         if (req->tmp == NULL)
             rt_fatal("out of memory staging a receive of %zu bytes", req->bytes);
     }
-    rt_match_entry_set(&req->match, req->comm->context_id, req->peer, req->tag);
+    rt_match_entry_set(&req->match, req->comm->context_id + req->coll_ctx, req->peer, req->tag);
     req->state = RT_STATE_RECV_POSTED;
     rt_match_entry_t *e = rt_match_post(&rt_matcher, &req->match);
     if (e == NULL)
@@ -284,7 +284,7 @@ void rt_proto_send_start(rt_request_t *req)
 
     rt_pkt_hdr_t h;
     memset(&h, 0, sizeof(h));
-    h.context_id = req->comm->context_id;
+    h.context_id = req->comm->context_id + req->coll_ctx;
     h.src_rank = req->comm->rank;
     h.tag = req->tag;
     h.length = bytes;

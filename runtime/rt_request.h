@@ -30,6 +30,7 @@ typedef enum rt_req_kind {
     RT_REQ_UNUSED = 0,             /* in the free list */
     RT_REQ_SEND,
     RT_REQ_RECV,
+    RT_REQ_COLL,                   /* a nonblocking collective: advanced by its schedule */
 } rt_req_kind_t;
 
 typedef enum rt_send_mode {
@@ -69,6 +70,7 @@ struct rt_request {
     uint8_t complete;              /* the protocol is done; status is valid */
     uint8_t has_desc;              /* `desc` holds an exposed (send) or remote (recv) buffer */
     uint8_t prepacked;             /* send: buf already holds count * dt->size packed bytes */
+    uint8_t coll_ctx;              /* on the communicator's collective context (context_id + 1) */
 
     /* The call's arguments. */
     rt_comm_t *comm;
@@ -100,6 +102,9 @@ struct rt_request {
     /* Called at completion (buffered sends free their block there). */
     void (*on_complete)(rt_request_t *req);
     void *on_complete_arg;
+
+    /* RT_REQ_COLL: the schedule that completes it (rt_coll_sched.h). */
+    struct rt_coll_sched *sched;
 
     rt_request_t *next_free;
 };

@@ -1,0 +1,85 @@
+/*
+ * rt_coll_bcast.c -- broadcast algorithms.
+ *
+ * binomial: the root sends to ranks at distance p/2, p/4, ... (relative to
+ *   the root); every rank forwards to its own subtree.  log2 p steps of the
+ *   whole message: best for small messages.
+ * scatter_allgather (van de Geijn): a binomial scatter of p pieces, then a
+ *   ring allgather of the pieces.  About 2 (p-1)/p of the message per rank:
+ *   best for large messages.
+ * node_aware: binomial among one leader per node (the root leads its own
+ *   node), then binomial inside each node from its leader.
+ */
+#include "rt_coll_algo.h"
+
+#include <stdlib.h>
+
+void rt_coll_bcast_binomial(rt_coll_sched_t *s, const rt_coll_team_t *t, const rt_coll_args_t *a)
+{
+    int n = t->size, root = a->root;
+    int vr = (t->rank - root + n) % n;
+    int mask = 1;
+    for (; mask < n; mask <<= 1) {
+        if (vr & mask) {
+            rt_coll_sched_recv(s, a->rbuf, a->count, a->dt,
+                               rt_coll_team_peer(t, (vr - mask + root) % n));
+            rt_coll_sched_round(s);
+            break;
+        }
+    }
+    for (mask >>= 1; mask > 0; mask >>= 1)
+        if (vr + mask < n)
+            rt_coll_sched_send(s, a->rbuf, a->count, a->dt,
+                               rt_coll_team_peer(t, (vr + mask + root) % n));
+    rt_coll_sched_round(s);
+}
+
+void rt_coll_bcast_scatter_allgather(rt_coll_sched_t *s, const rt_coll_team_t *t,
+                                     const rt_coll_args_t *a)
+{
+    int n = t->size, root = a->root;
+    int vr = (t->rank - root + n) % n;
+    size_t chunk = (a->count + (size_t)n - 1) / (size_t)n;
+    if (n == 1 || chunk == 0)
+        return;
+    /* Piece v (for relative rank v) is elements [v chunk, (v+1) chunk). */
+#define FIRST(v) ((size_t)(v) * chunk < a->count ? (size_t)(v) * chunk : a->count)
+#define ELEMS(v0, v1) (FIRST(v1) - FIRST(v0))
+#define PEER(v) rt_coll_team_peer(t, ((v) + root) % n)
+    int mask = 1;
+    for (; mask < n; mask <<= 1) {
+        if (vr & mask) {
+            int end = vr + mask < n ? vr + mask : n;
+            if (ELEMS(vr, end) > 0)
+                rt_coll_sched_recv(s, rt_coll_at(a->rbuf, FIRST(vr), a->dt), ELEMS(vr, end),
+                                   a->dt, PEER(vr - mask));
+            rt_coll_sched_round(s);
+            break;
+        }
+    }
+    for (mask >>= 1; mask > 0; mask >>= 1) {
+        int child = vr + mask;
+        if (child >= n)
+            continue;
+        int end = child + mask < n ? child + mask : n;
+        if (ELEMS(child, end) > 0)
+            rt_coll_sched_send(s, rt_coll_at(a->rbuf, FIRST(child), a->dt), ELEMS(child, end),
+                               a->dt, PEER(child));
+    }
+    rt_coll_sched_round(s);
+    /* Ring allgather of the pieces, in relative ranks. */
+    int right = (vr + 1) % n, left = (vr - 1 + n) % n;
+    for (int k = 0; k < n - 1; k++) {
+        int sv = (vr - k + n) % n, rv = (vr - k - 1 + n) % n;
+        if (ELEMS(sv, sv + 1) > 0)
+            rt_coll_sched_send(s, rt_coll_at(a->rbuf, FIRST(sv), a->dt), ELEMS(sv, sv + 1),
+                               a->dt, PEER(right));
+        if (ELEMS(rv, rv + 1) > 0)
+            rt_coll_sched_recv(s, rt_coll_at(a->rbuf, FIRST(rv), a->dt), ELEMS(rv, rv + 1),
+                               a->dt, PEER(left));
+        rt_coll_sched_round(s);
+    }
+#undef FIRST
+#undef ELEMS
+#undef PEER
+}

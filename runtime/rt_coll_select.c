@@ -1,0 +1,254 @@
+/*
+ * rt_coll_select.c -- which algorithm runs a collective call.
+ *
+ * One table of rules (first match wins) by collective, communicator size
+ * and message size, as measured in bytes of data per rank (per pair for
+ * alltoall).  Thresholds come from the usual trade-offs (latency-bound
+ * log p algorithms for small messages, bandwidth-optimal ones for large)
+ * and were checked with bench/coll on a 2-core machine.
+ *
+ * MINIMPI_COLL_<COLLECTIVE>=<algorithm> forces one (tests run every
+ * algorithm that way); MINIMPI_VERBOSE=coll prints every choice.
+ */
+#include "rt_coll_algo.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cfg.h"
+#include "rt_op.h"
+
+typedef struct algo {
+    const char *name;
+    rt_coll_builder_fn build;
+} algo_t;
+
+typedef struct coll_info {
+    const char *name;              /* as in messages */
+    const char *var;               /* the variable forcing an algorithm */
+    const algo_t *algos;           /* ends with {NULL, NULL} */
+} coll_info_t;
+
+#define ALGOS(NAME, ...) static const algo_t NAME[] = {__VA_ARGS__, {NULL, NULL}}
+ALGOS(barrier_algos, {"dissemination", rt_coll_barrier_dissemination},
+      {"tree", rt_coll_barrier_tree});
+ALGOS(bcast_algos, {"binomial", rt_coll_bcast_binomial},
+      {"scatter_allgather", rt_coll_bcast_scatter_allgather},
+      {"node_aware", rt_coll_bcast_node_aware});
+ALGOS(reduce_algos, {"binomial", rt_coll_reduce_binomial}, {"linear", rt_coll_reduce_linear});
+ALGOS(allreduce_algos, {"recursive_doubling", rt_coll_allreduce_recursive_doubling},
+      {"rabenseifner", rt_coll_allreduce_rabenseifner},
+      {"reduce_bcast", rt_coll_allreduce_reduce_bcast},
+      {"node_aware", rt_coll_allreduce_node_aware});
+ALGOS(gather_algos, {"binomial", rt_coll_gather_binomial}, {"linear", rt_coll_gather_linear});
+ALGOS(gatherv_algos, {"linear", rt_coll_gatherv_linear});
+ALGOS(scatter_algos, {"binomial", rt_coll_scatter_binomial}, {"linear", rt_coll_scatter_linear});
+ALGOS(scatterv_algos, {"linear", rt_coll_scatterv_linear});
+ALGOS(allgather_algos, {"ring", rt_coll_allgather_ring},
+      {"recursive_doubling", rt_coll_allgather_recursive_doubling},
+      {"bruck", rt_coll_allgather_bruck});
+ALGOS(allgatherv_algos, {"ring", rt_coll_allgatherv_ring});
+ALGOS(alltoall_algos, {"pairwise", rt_coll_alltoall_pairwise}, {"bruck", rt_coll_alltoall_bruck},
+      {"linear", rt_coll_alltoall_linear});
+ALGOS(alltoallv_algos, {"pairwise", rt_coll_alltoallv_pairwise});
+ALGOS(alltoallw_algos, {"pairwise", rt_coll_alltoallw_pairwise});
+ALGOS(reduce_scatter_algos, {"reduce_scatterv", rt_coll_reduce_scatter_reduce_scatterv},
+      {"ring", rt_coll_reduce_scatter_ring});
+ALGOS(scan_algos, {"recursive_doubling", rt_coll_scan_recursive_doubling},
+      {"linear", rt_coll_scan_linear});
+ALGOS(exscan_algos, {"recursive_doubling", rt_coll_exscan_recursive_doubling},
+      {"linear", rt_coll_exscan_linear});
+
+static const coll_info_t colls[RT_COLL_NUM_KINDS] = {
+    [RT_COLL_BARRIER] = {"barrier", "MINIMPI_COLL_BARRIER", barrier_algos},
+    [RT_COLL_BCAST] = {"bcast", "MINIMPI_COLL_BCAST", bcast_algos},
+    [RT_COLL_REDUCE] = {"reduce", "MINIMPI_COLL_REDUCE", reduce_algos},
+    [RT_COLL_ALLREDUCE] = {"allreduce", "MINIMPI_COLL_ALLREDUCE", allreduce_algos},
+    [RT_COLL_GATHER] = {"gather", "MINIMPI_COLL_GATHER", gather_algos},
+    [RT_COLL_GATHERV] = {"gatherv", "MINIMPI_COLL_GATHERV", gatherv_algos},
+    [RT_COLL_SCATTER] = {"scatter", "MINIMPI_COLL_SCATTER", scatter_algos},
+    [RT_COLL_SCATTERV] = {"scatterv", "MINIMPI_COLL_SCATTERV", scatterv_algos},
+    [RT_COLL_ALLGATHER] = {"allgather", "MINIMPI_COLL_ALLGATHER", allgather_algos},
+    [RT_COLL_ALLGATHERV] = {"allgatherv", "MINIMPI_COLL_ALLGATHERV", allgatherv_algos},
+    [RT_COLL_ALLTOALL] = {"alltoall", "MINIMPI_COLL_ALLTOALL", alltoall_algos},
+    [RT_COLL_ALLTOALLV] = {"alltoallv", "MINIMPI_COLL_ALLTOALLV", alltoallv_algos},
+    [RT_COLL_ALLTOALLW] = {"alltoallw", "MINIMPI_COLL_ALLTOALLW", alltoallw_algos},
+    [RT_COLL_REDUCE_SCATTER] = {"reduce_scatter", "MINIMPI_COLL_REDUCE_SCATTER",
+                                reduce_scatter_algos},
+    [RT_COLL_SCAN] = {"scan", "MINIMPI_COLL_SCAN", scan_algos},
+    [RT_COLL_EXSCAN] = {"exscan", "MINIMPI_COLL_EXSCAN", exscan_algos},
+};
+
+#define ANY INT_MAX
+#define ANY_BYTES ((size_t)-1)
+
+/* A rule applies to communicators of at most max_ranks ranks, messages of
+ * at most max_bytes, and (multi_node 1) only to communicators spanning
+ * several nodes. */
+typedef struct rule {
+    rt_coll_kind_t kind;
+    int multi_node;
+    int max_ranks;
+    size_t max_bytes;
+    const char *algo;
+} rule_t;
+
+static const rule_t rules[] = {
+    {RT_COLL_BARRIER, 0, ANY, ANY_BYTES, "dissemination"},
+
+    {RT_COLL_BCAST, 1, ANY, ANY_BYTES, "node_aware"},
+    {RT_COLL_BCAST, 0, 3, ANY_BYTES, "binomial"},
+    {RT_COLL_BCAST, 0, ANY, 64 << 10, "binomial"},
+    {RT_COLL_BCAST, 0, ANY, ANY_BYTES, "scatter_allgather"},
+
+    {RT_COLL_REDUCE, 0, ANY, ANY_BYTES, "binomial"},
+
+    {RT_COLL_ALLREDUCE, 1, ANY, ANY_BYTES, "node_aware"},
+    {RT_COLL_ALLREDUCE, 0, ANY, 16 << 10, "recursive_doubling"},
+    {RT_COLL_ALLREDUCE, 0, 2, ANY_BYTES, "recursive_doubling"},
+    {RT_COLL_ALLREDUCE, 0, ANY, ANY_BYTES, "rabenseifner"},
+
+    {RT_COLL_GATHER, 0, ANY, ANY_BYTES, "binomial"},
+    {RT_COLL_GATHERV, 0, ANY, ANY_BYTES, "linear"},
+    {RT_COLL_SCATTER, 0, ANY, ANY_BYTES, "binomial"},
+    {RT_COLL_SCATTERV, 0, ANY, ANY_BYTES, "linear"},
+
+    {RT_COLL_ALLGATHER, 0, ANY, 1 << 10, "bruck"},
+    {RT_COLL_ALLGATHER, 0, ANY, ANY_BYTES, "ring"},
+    {RT_COLL_ALLGATHERV, 0, ANY, ANY_BYTES, "ring"},
+
+    {RT_COLL_ALLTOALL, 0, ANY, 256, "bruck"},
+    {RT_COLL_ALLTOALL, 0, ANY, ANY_BYTES, "pairwise"},
+    {RT_COLL_ALLTOALLV, 0, ANY, ANY_BYTES, "pairwise"},
+    {RT_COLL_ALLTOALLW, 0, ANY, ANY_BYTES, "pairwise"},
+
+    {RT_COLL_REDUCE_SCATTER, 0, ANY, ANY_BYTES, "ring"},
+    {RT_COLL_SCAN, 0, ANY, ANY_BYTES, "recursive_doubling"},
+    {RT_COLL_EXSCAN, 0, ANY, ANY_BYTES, "recursive_doubling"},
+};
+
+static const algo_t *find_algo(rt_coll_kind_t kind, const char *name)
+{
+    for (const algo_t *al = colls[kind].algos; al->name != NULL; al++)
+        if (strcasecmp(al->name, name) == 0)
+            return al;
+    return NULL;
+}
+
+/* The algorithm forced by the environment, looked up once per process;
+ * NULL for automatic choice.  A name that is not an algorithm of that
+ * collective gets one warning listing the valid ones. */
+static const algo_t *forced_algo(rt_coll_kind_t kind)
+{
+    static int looked_up[RT_COLL_NUM_KINDS];
+    static const algo_t *forced[RT_COLL_NUM_KINDS];
+    if (looked_up[kind])
+        return forced[kind];
+    looked_up[kind] = 1;
+    const char *value = cfg_get(colls[kind].var);
+    if (value[0] == '\0' || strcasecmp(value, "auto") == 0)
+        return NULL;
+    forced[kind] = find_algo(kind, value);
+    if (forced[kind] == NULL && rt_proc.world_rank == 0) {
+        char names[256] = "";
+        for (const algo_t *al = colls[kind].algos; al->name != NULL; al++) {
+            strncat(names, " ", sizeof(names) - strlen(names) - 1);
+            strncat(names, al->name, sizeof(names) - strlen(names) - 1);
+        }
+        fprintf(stderr, "minimpi: warning: %s=%s is not an algorithm of %s (auto%s); "
+                        "choosing automatically\n", colls[kind].var, value, colls[kind].name,
+                names);
+    }
+    return forced[kind];
+}
+
+static int verbose_coll(void)
+{
+    static int on = -1;
+    if (on < 0)
+        on = rt_verbose_on("coll");
+    return on;
+}
+
+/* Data per rank (per pair for alltoall) that decides between algorithms. */
+static size_t message_bytes(const rt_coll_args_t *a, int n)
+{
+    switch (a->kind) {
+    case RT_COLL_BARRIER:
+        return 0;
+    case RT_COLL_GATHER:
+        /* Every rank must measure the same: the root may have no send
+         * side (MPI_IN_PLACE) and the others no receive side. */
+        if (a->sdt != NULL && a->sbuf != MPI_IN_PLACE)
+            return a->scount * a->sdt->size;
+        return a->rcount * a->rdt->size;
+    case RT_COLL_SCATTER:
+        if (a->rdt != NULL && a->rbuf != MPI_IN_PLACE)
+            return a->rcount * a->rdt->size;
+        return a->scount * a->sdt->size;
+    case RT_COLL_ALLGATHER:
+    case RT_COLL_ALLTOALL:
+        return a->rcount * a->rdt->size;
+    case RT_COLL_GATHERV:
+    case RT_COLL_SCATTERV:
+    case RT_COLL_ALLGATHERV:
+    case RT_COLL_ALLTOALLV:
+    case RT_COLL_ALLTOALLW:
+        return 0;
+    case RT_COLL_REDUCE_SCATTER:
+        return a->count * a->dt->size / (size_t)(n > 0 ? n : 1);
+    default:
+        return a->count * a->dt->size;
+    }
+}
+
+/* Whether the communicator's ranks live on more than one node.  A job on
+ * one node answers at once, so it never pays for the question. */
+static int spans_nodes(const rt_comm_t *comm)
+{
+    const tp_job_t *job = &rt_proc.job;
+    if (job->num_nodes <= 1 || job->node_of_rank == NULL)
+        return 0;
+    int first = job->node_of_rank[comm->world_rank_of[0]];
+    for (int i = 1; i < comm->size; i++)
+        if (job->node_of_rank[comm->world_rank_of[i]] != first)
+            return 1;
+    return 0;
+}
+
+static const algo_t *choose(rt_comm_t *comm, const rt_coll_args_t *a, size_t bytes)
+{
+    int multi = -1;
+    for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
+        const rule_t *r = &rules[i];
+        if (r->kind != a->kind || comm->size > r->max_ranks || bytes > r->max_bytes)
+            continue;
+        if (r->multi_node) {
+            if (multi < 0)
+                multi = spans_nodes(comm);
+            if (!multi)
+                continue;
+        }
+        return find_algo(a->kind, r->algo);
+    }
+    return &colls[a->kind].algos[0];
+}
+
+rt_coll_sched_t *rt_coll_build(rt_comm_t *comm, const rt_coll_args_t *a)
+{
+    rt_coll_sched_t *s = rt_coll_sched_new(comm);
+    if (s == NULL)
+        return NULL;
+    size_t bytes = message_bytes(a, comm->size);
+    const algo_t *forced = forced_algo(a->kind);
+    const algo_t *al = forced != NULL ? forced : choose(comm, a, bytes);
+    if (verbose_coll())
+        rt_verbose("coll", "%s on %s (%d ranks, %zu bytes%s%s): %s%s", colls[a->kind].name,
+                   comm->name, comm->size, bytes, a->op != NULL ? ", " : "",
+                   a->op != NULL ? a->op->name : "", al->name, forced != NULL ? " (forced)" : "");
+    rt_coll_team_t team = {comm, comm->size, comm->rank, NULL};
+    al->build(s, &team, a);
+    return s;
+}

@@ -1,0 +1,50 @@
+#!/bin/sh
+# Every MPI collective, checked against a serial computation (t_coll), with
+# the automatic choice and with every algorithm forced, on 1 to 9 ranks.
+# Algorithms are forced in sets, one algorithm per collective at a time,
+# so that all of them run without a run per (collective, algorithm) pair.
+. "$(dirname "$0")/lib.sh"
+prog=./tests/coll/t_coll
+
+set_a="MINIMPI_COLL_BARRIER=dissemination MINIMPI_COLL_BCAST=binomial
+MINIMPI_COLL_REDUCE=binomial MINIMPI_COLL_ALLREDUCE=recursive_doubling
+MINIMPI_COLL_GATHER=binomial MINIMPI_COLL_SCATTER=binomial MINIMPI_COLL_ALLGATHER=ring
+MINIMPI_COLL_ALLTOALL=pairwise MINIMPI_COLL_REDUCE_SCATTER=reduce_scatterv
+MINIMPI_COLL_SCAN=recursive_doubling MINIMPI_COLL_EXSCAN=recursive_doubling"
+set_b="MINIMPI_COLL_BARRIER=tree MINIMPI_COLL_BCAST=scatter_allgather
+MINIMPI_COLL_REDUCE=linear MINIMPI_COLL_ALLREDUCE=rabenseifner
+MINIMPI_COLL_GATHER=linear MINIMPI_COLL_SCATTER=linear
+MINIMPI_COLL_ALLGATHER=recursive_doubling MINIMPI_COLL_ALLTOALL=bruck
+MINIMPI_COLL_REDUCE_SCATTER=ring MINIMPI_COLL_SCAN=linear MINIMPI_COLL_EXSCAN=linear"
+set_c="MINIMPI_COLL_BCAST=node_aware MINIMPI_COLL_ALLREDUCE=reduce_bcast
+MINIMPI_COLL_ALLGATHER=bruck MINIMPI_COLL_ALLTOALL=linear MINIMPI_COLL_NODE_SIZE=2"
+set_d="MINIMPI_COLL_BCAST=node_aware MINIMPI_COLL_ALLREDUCE=node_aware MINIMPI_COLL_NODE_SIZE=3"
+
+for n in 1 2 3 4 5 6 7 8 9; do
+    COLL_ENV="" run_ranks "$n" "t_coll (auto)" $prog
+    COLL_ENV=$(echo $set_a) run_ranks "$n" "t_coll" $prog
+    COLL_ENV=$(echo $set_b) run_ranks "$n" "t_coll" $prog
+done
+for n in 2 4 5 7 9; do
+    COLL_ENV=$(echo $set_c) run_ranks "$n" "t_coll" $prog
+    COLL_ENV=$(echo $set_d) run_ranks "$n" "t_coll" $prog
+done
+# The verbose switch names the algorithm chosen, forced or not.
+COLL_ENV="MINIMPI_VERBOSE=coll MINIMPI_COLL_ALLTOALL=bruck" run_ranks 2 "t_coll verbose" $prog alltoall
+if grep -q "coll: alltoall on MPI_COMM_WORLD (2 ranks, .*): bruck (forced)" "$TMP/err" &&
+   grep -q "coll: barrier on MPI_COMM_WORLD (2 ranks, 0 bytes): dissemination$" "$TMP/err"; then
+    echo "ok: MINIMPI_VERBOSE=coll prints the choices"
+else
+    echo "FAIL: MINIMPI_VERBOSE=coll did not print the expected choices" >&2
+    head -5 "$TMP/err" >&2
+    failures=$((failures + 1))
+fi
+# An unknown algorithm name is reported once, and the automatic choice runs.
+COLL_ENV="MINIMPI_COLL_BCAST=fastest" run_ranks 3 "t_coll unknown algorithm" $prog bcast
+if grep -q "MINIMPI_COLL_BCAST=fastest is not an algorithm of bcast" "$TMP/err"; then
+    echo "ok: an unknown algorithm name is reported"
+else
+    echo "FAIL: MINIMPI_COLL_BCAST=fastest was not reported" >&2
+    failures=$((failures + 1))
+fi
+finish

@@ -1,0 +1,22 @@
+#!/bin/sh
+# The runtime's internal collectives with every algorithm of barrier, bcast,
+# allreduce and allgather, on 1 to 9 ranks.
+. "$(dirname "$0")/lib.sh"
+prog=./tests/coll/t_rt_coll
+
+for n in 1 2 3 4 5 7 8 9; do
+    COLL_ENV="" run_ranks "$n" "rt_coll (auto)" $prog
+done
+for algo in dissemination tree; do
+    for n in 3 4; do COLL_ENV="MINIMPI_COLL_BARRIER=$algo" run_ranks "$n" rt_coll $prog; done
+done
+for algo in binomial scatter_allgather node_aware; do
+    for n in 2 5 8; do COLL_ENV="MINIMPI_COLL_BCAST=$algo MINIMPI_COLL_NODE_SIZE=3" run_ranks "$n" rt_coll $prog; done
+done
+for algo in recursive_doubling rabenseifner reduce_bcast node_aware; do
+    for n in 3 6 8; do COLL_ENV="MINIMPI_COLL_ALLREDUCE=$algo MINIMPI_COLL_NODE_SIZE=2" run_ranks "$n" rt_coll $prog; done
+done
+for algo in ring recursive_doubling bruck; do
+    for n in 4 6 9; do COLL_ENV="MINIMPI_COLL_ALLGATHER=$algo" run_ranks "$n" rt_coll $prog; done
+done
+finish
