@@ -10,7 +10,8 @@ runtime_libminimpi_core_la_SOURCES += \
 	runtime/mpi_errhandler.c \
 	runtime/rt_info.h runtime/mpi_info.c \
 	runtime/rt_topo.c runtime/rt_topo.h runtime/mpi_topo.c \
-	runtime/mpi_intercomm.c runtime/rt_coll_inter.c runtime/rt_coll_inter.h
+	runtime/mpi_intercomm.c runtime/rt_coll_inter.c runtime/rt_coll_inter.h \
+	runtime/rt_coll_msg.c runtime/rt_coll_msg.h runtime/mpi_neighbor.c
 
 # Datatype construction and packing, tested without MPI_Init's transports.
 check_PROGRAMS += tests/unit/check_dt

@@ -16,57 +16,38 @@
 #include <string.h>
 
 #include "rt_coll.h"
-#include "rt_proto.h"
-#include "rt_request.h"
+#include "rt_coll_msg.h"
 
-/* A message to or from rank `peer` of the remote group. */
-static rt_request_t *start(rt_req_kind_t kind, rt_comm_t *c, void *buf, size_t count,
-                           rt_datatype_t *dt, int peer, int tag)
+static rt_request_t *isend(rt_comm_t *c, const void *buf, size_t count, rt_datatype_t *dt,
+                           int peer, int tag)
 {
-    rt_request_t *req = rt_request_alloc(kind);
-    req->comm = c;
-    req->coll_ctx = 1;
-    req->buf = buf;
-    req->count = (int)count;
-    req->dt = dt;
-    rt_datatype_retain(dt);
-    req->peer = peer;
-    req->tag = tag;
-    req->mode = RT_SEND_STANDARD;
-    if (kind == RT_REQ_RECV)
-        rt_proto_recv_start(req);
-    else
-        rt_proto_send_start(req);
-    return req;
+    return rt_coll_msg_start(RT_REQ_SEND, c, buf, count, dt, peer, tag);
 }
 
-static int finish(rt_request_t *req)
+static rt_request_t *irecv(rt_comm_t *c, void *buf, size_t count, rt_datatype_t *dt, int peer,
+                           int tag)
 {
-    rt_request_wait(req);
-    int err = req->status.MPI_ERROR;
-    rt_request_release(req);
-    return err;
+    return rt_coll_msg_start(RT_REQ_RECV, c, buf, count, dt, peer, tag);
 }
 
-static int finish_all(rt_request_t **reqs, int n)
+static int wait_msg(rt_request_t *req)
 {
-    int err = MPI_SUCCESS;
-    for (int i = 0; i < n; i++) {
-        int e = finish(reqs[i]);
-        if (err == MPI_SUCCESS)
-            err = e;
-    }
-    return err;
+    return rt_coll_msg_finish(req);
+}
+
+static int wait_all(rt_request_t **reqs, int n)
+{
+    return rt_coll_msg_finish_all(reqs, n);
 }
 
 /* Leaders swap: send `scount` of sdt, receive `rcount` of rdt. */
 static int leaders_swap(rt_comm_t *c, int tag, const void *sbuf, size_t scount,
                         rt_datatype_t *sdt, void *rbuf, size_t rcount, rt_datatype_t *rdt)
 {
-    rt_request_t *r = start(RT_REQ_RECV, c, rbuf, rcount, rdt, 0, tag);
-    rt_request_t *s = start(RT_REQ_SEND, c, (void *)sbuf, scount, sdt, 0, tag);
-    int err = finish(s);
-    int e = finish(r);
+    rt_request_t *r = irecv(c, rbuf, rcount, rdt, 0, tag);
+    rt_request_t *s = isend(c, sbuf, scount, sdt, 0, tag);
+    int err = wait_msg(s);
+    int e = wait_msg(r);
     return err != MPI_SUCCESS ? err : e;
 }
 
@@ -74,9 +55,7 @@ static int leaders_swap(rt_comm_t *c, int tag, const void *sbuf, size_t scount,
 static void *scratch(size_t count, const rt_datatype_t *dt)
 {
     size_t bytes = count * (size_t)(dt->extent > 0 ? dt->extent : 0);
-    char *p = malloc(bytes > 0 ? bytes : 1);
-    /* Elements start at the type's lower bound. */
-    return p;
+    return malloc(bytes > 0 ? bytes : 1);
 }
 
 static int barrier(rt_comm_t *c, rt_comm_t *local, int tag)
@@ -95,10 +74,10 @@ static int bcast(rt_comm_t *c, rt_comm_t *local, int tag, const rt_coll_args_t *
     if (a->root == MPI_PROC_NULL)
         return MPI_SUCCESS;
     if (a->root == MPI_ROOT)
-        return finish(start(RT_REQ_SEND, c, a->rbuf, a->count, a->dt, 0, tag));
+        return wait_msg(isend(c, a->rbuf, a->count, a->dt, 0, tag));
     int err = MPI_SUCCESS;
     if (local->rank == 0)
-        err = finish(start(RT_REQ_RECV, c, a->rbuf, a->count, a->dt, a->root, tag));
+        err = wait_msg(irecv(c, a->rbuf, a->count, a->dt, a->root, tag));
     if (err == MPI_SUCCESS)
         err = rt_coll_bcast(local, a->rbuf, a->count, a->dt, 0);
     return err;
@@ -111,7 +90,7 @@ static int reduction(rt_comm_t *c, rt_comm_t *local, int tag, const rt_coll_args
     if (!all && a->root == MPI_PROC_NULL)
         return MPI_SUCCESS;
     if (!all && a->root == MPI_ROOT)
-        return finish(start(RT_REQ_RECV, c, a->rbuf, a->count, a->dt, 0, tag));
+        return wait_msg(irecv(c, a->rbuf, a->count, a->dt, 0, tag));
     void *mine = scratch(a->count, a->dt);
     if (mine == NULL)
         return MPI_ERR_NO_MEM;
@@ -120,7 +99,7 @@ static int reduction(rt_comm_t *c, rt_comm_t *local, int tag, const rt_coll_args
         if (all)
             err = leaders_swap(c, tag, mine, a->count, a->dt, a->rbuf, a->count, a->dt);
         else
-            err = finish(start(RT_REQ_SEND, c, mine, a->count, a->dt, a->root, tag));
+            err = wait_msg(isend(c, mine, a->count, a->dt, a->root, tag));
     }
     if (err == MPI_SUCCESS && all)
         err = rt_coll_bcast(local, a->rbuf, a->count, a->dt, 0);
@@ -151,8 +130,8 @@ static int rooted_all(rt_comm_t *c, int tag, const rt_coll_args_t *a, int gather
         return MPI_SUCCESS;
     if (a->root != MPI_ROOT) {
         if (gather)
-            return finish(start(RT_REQ_SEND, c, (void *)a->sbuf, a->scount, a->sdt, a->root, tag));
-        return finish(start(RT_REQ_RECV, c, a->rbuf, a->rcount, a->rdt, a->root, tag));
+            return wait_msg(isend(c, a->sbuf, a->scount, a->sdt, a->root, tag));
+        return wait_msg(irecv(c, a->rbuf, a->rcount, a->rdt, a->root, tag));
     }
     int n = c->peer_size;
     rt_request_t **reqs = malloc((size_t)n * sizeof(*reqs));
@@ -160,14 +139,14 @@ static int rooted_all(rt_comm_t *c, int tag, const rt_coll_args_t *a, int gather
         return MPI_ERR_NO_MEM;
     for (int r = 0; r < n; r++) {
         if (gather)
-            reqs[r] = start(RT_REQ_RECV, c, rt_coll_at(a->rbuf, (size_t)r * a->rcount, a->rdt),
+            reqs[r] = irecv(c, rt_coll_at(a->rbuf, (size_t)r * a->rcount, a->rdt),
                             a->rcount, a->rdt, r, tag);
         else
-            reqs[r] = start(RT_REQ_SEND, c,
+            reqs[r] = isend(c,
                             rt_coll_at(a->sbuf, (size_t)r * a->scount, a->sdt), a->scount,
                             a->sdt, r, tag);
     }
-    int err = finish_all(reqs, n);
+    int err = wait_all(reqs, n);
     free(reqs);
     return err;
 }
@@ -179,12 +158,12 @@ static int alltoall(rt_comm_t *c, int tag, const rt_coll_args_t *a)
     if (reqs == NULL)
         return MPI_ERR_NO_MEM;
     for (int r = 0; r < n; r++)
-        reqs[r] = start(RT_REQ_RECV, c, rt_coll_at(a->rbuf, (size_t)r * a->rcount, a->rdt),
+        reqs[r] = irecv(c, rt_coll_at(a->rbuf, (size_t)r * a->rcount, a->rdt),
                         a->rcount, a->rdt, r, tag);
     for (int r = 0; r < n; r++)
-        reqs[n + r] = start(RT_REQ_SEND, c, rt_coll_at(a->sbuf, (size_t)r * a->scount, a->sdt),
+        reqs[n + r] = isend(c, rt_coll_at(a->sbuf, (size_t)r * a->scount, a->sdt),
                             a->scount, a->sdt, r, tag);
-    int err = finish_all(reqs, 2 * n);
+    int err = wait_all(reqs, 2 * n);
     free(reqs);
     return err;
 }

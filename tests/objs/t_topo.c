@@ -135,6 +135,36 @@ static void cartesian(void)
         T_OK(MPI_Comm_free(&cart));
 }
 
+/* Neighbour collectives on a 2D grid, periodic in dimension 1. */
+static void neighbors(void)
+{
+    int dims[2] = {0, 0}, periods[2] = {0, 1};
+    MPI_Dims_create(size, 2, dims);
+    MPI_Comm cart;
+    T_OK(MPI_Cart_create(MPI_COMM_WORLD, 2, dims, periods, 0, &cart));
+    int me, nb[4];
+    MPI_Comm_rank(cart, &me);
+    T_OK(MPI_Cart_shift(cart, 0, 1, &nb[0], &nb[1]));
+    T_OK(MPI_Cart_shift(cart, 1, 1, &nb[2], &nb[3]));
+    int got[4] = {-1, -1, -1, -1};
+    T_OK(MPI_Neighbor_allgather(&me, 1, MPI_INT, got, 1, MPI_INT, cart));
+    for (int k = 0; k < 4; k++)
+        T_EQ(got[k], nb[k] == MPI_PROC_NULL ? -1 : nb[k]);
+    /* Alltoall: block k goes to neighbour k; what I get from neighbour k
+     * is the block it sent the other way (k ^ 1). */
+    int out[4], in[4] = {-1, -1, -1, -1};
+    for (int k = 0; k < 4; k++)
+        out[k] = me * 10 + k;
+    T_OK(MPI_Neighbor_alltoall(out, 1, MPI_INT, in, 1, MPI_INT, cart));
+    for (int k = 0; k < 4; k++)
+        T_EQ(in[k], nb[k] == MPI_PROC_NULL ? -1 : nb[k] * 10 + (k ^ 1));
+    MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
+    T_EQ(MPI_Neighbor_allgather(&me, 1, MPI_INT, got, 1, MPI_INT, MPI_COMM_WORLD),
+         MPI_ERR_TOPOLOGY);
+    MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_ARE_FATAL);
+    T_OK(MPI_Comm_free(&cart));
+}
+
 static void graph(void)
 {
     /* A ring as a graph: node i is linked to i-1 and i+1. */
@@ -173,6 +203,7 @@ int main(int argc, char **argv)
     T_CHECK(size >= 2);
     dims_create();
     cartesian();
+    neighbors();
     graph();
     MPI_Finalize();
     if (rank == 0)
