@@ -84,6 +84,10 @@ typedef struct rt_comm {
 /* NULL when `handle` is not a live communicator. */
 rt_comm_t *rt_comm_get(MPI_Comm handle);
 int rt_comm_init_predefined(void);   /* WORLD and SELF, during MPI_Init */
+/* Start of MPI_Finalize: delete the attributes of SELF, then WORLD, with
+ * their callbacks (which may still call MPI). */
+void rt_comm_finalize_begin(void);
+/* End of MPI_Finalize: drop what the program did not free. */
 void rt_comm_finalize(void);
 
 /* ---- Datatypes (runtime/rt_datatype.c, rt_dt_build.c) ----------------- */

@@ -231,6 +231,16 @@ int rt_attr_delete_all(rt_comm_t *c)
     return err;
 }
 
+void rt_attr_drop_all(rt_comm_t *c)
+{
+    while (c->attrs != NULL) {
+        rt_attr_t *a = c->attrs;
+        c->attrs = a->next;
+        keyval_release(a->keyval);
+        free(a);
+    }
+}
+
 int MPI_COMM_DUP_FN(MPI_Comm oldcomm, int comm_keyval, void *extra_state, void *attribute_val_in,
                     void *attribute_val_out, int *flag)
 {

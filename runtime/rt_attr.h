@@ -35,5 +35,7 @@ int rt_attr_delete(rt_comm_t *c, int keyval);
 int rt_attr_copy_all(rt_comm_t *old_comm, rt_comm_t *new_comm);
 /* MPI_Comm_free: run every delete callback, drop every attribute. */
 int rt_attr_delete_all(rt_comm_t *c);
+/* After MPI_Finalize: drop every attribute without callbacks. */
+void rt_attr_drop_all(rt_comm_t *c);
 
 #endif /* MINIMPI_RT_ATTR_H */

@@ -175,22 +175,29 @@ int rt_comm_init_predefined(void)
     return rt_attr_init_predefined(&comm_world);
 }
 
+void rt_comm_finalize_begin(void)
+{
+    rt_attr_delete_all(&comm_self);
+    rt_attr_delete_all(&comm_world);
+}
+
 /*
- * Communicators the program did not free go now, with their attributes
- * deleted as MPI_Comm_free would (SELF's first, as the standard asks).
- * WORLD and SELF objects stay; only WORLD's rank list memory goes.
+ * Communicators the program did not free go now.  MPI is shut down, so
+ * their attributes are dropped without running callbacks.  WORLD and SELF
+ * objects stay (WORLD's error handler still applies to calls made too
+ * late); only WORLD's rank list memory goes.
  */
 void rt_comm_finalize(void)
 {
-    rt_attr_delete_all(&comm_self);
+    rt_attr_drop_all(&comm_self);
     for (size_t i = 2; i < comm_table.cap; i++) {
         rt_comm_t *c = rt_htable_at(&comm_table, i);
         if (c != NULL) {
-            rt_attr_delete_all(c);
+            rt_attr_drop_all(c);
             rt_comm_destroy(c);
         }
     }
-    rt_attr_delete_all(&comm_world);
+    rt_attr_drop_all(&comm_world);
     rt_topo_free(comm_world.topo);
     comm_world.topo = NULL;
     free(comm_world.world_rank_of);

@@ -60,6 +60,9 @@ int MPI_Init_thread(int *argc, char ***argv, int required, int *provided)
 int MPI_Finalize(void)
 {
     RT_CHECK_INIT("MPI_Finalize");
+    /* MPI_COMM_SELF's attributes go first, while MPI is still usable in
+     * their delete callbacks, as the standard asks. */
+    rt_comm_finalize_begin();
     /*
      * Messages this rank already completed locally (eager sends, buffered
      * sends) may still sit in its queues: push them out, then wait at a

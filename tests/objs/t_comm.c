@@ -396,6 +396,22 @@ static void context_ids_recycle(void)
     }
 }
 
+/* A library's cleanup hook: MPI_COMM_SELF's delete callback runs at the
+ * start of MPI_Finalize, when MPI calls still work. */
+static MPI_Comm library_comm;
+static int cleanup_ran;
+
+static int library_cleanup(MPI_Comm comm, int keyval, void *value, void *extra)
+{
+    (void)comm;
+    (void)keyval;
+    (void)value;
+    (void)extra;
+    int err = MPI_Comm_free(&library_comm);
+    cleanup_ran = err == MPI_SUCCESS ? 1 : -1;
+    return MPI_SUCCESS;
+}
+
 int main(int argc, char **argv)
 {
     MPI_Init(&argc, &argv);
@@ -433,7 +449,16 @@ int main(int argc, char **argv)
     T_EQ(y, rank);
     MPI_Comm leftover;
     T_OK(MPI_Comm_dup(MPI_COMM_WORLD, &leftover));
+    int cleanup_key;
+    T_OK(MPI_Comm_dup(MPI_COMM_WORLD, &library_comm));
+    T_OK(MPI_Comm_create_keyval(MPI_COMM_NULL_COPY_FN, library_cleanup, &cleanup_key, NULL));
+    T_OK(MPI_Comm_set_attr(MPI_COMM_SELF, cleanup_key, NULL));
     MPI_Finalize();
+    if (cleanup_ran != 1) {
+        fprintf(stderr, "rank %d: MPI_COMM_SELF's delete callback %s\n", rank,
+                cleanup_ran == 0 ? "did not run" : "could not call MPI_Comm_free");
+        return 1;
+    }
     if (rank == 0)
         printf("t_comm: ok\n");
     return 0;
