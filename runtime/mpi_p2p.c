@@ -53,6 +53,8 @@ static rt_request_t *new_send(rt_comm_t *c, const void *buf, int count, rt_datat
 {
     rt_request_t *req = rt_request_alloc(RT_REQ_SEND);
     req->comm = c;
+    rt_comm_retain(c);             /* a freed communicator lives on while it is used */
+    req->holds_comm = 1;
     req->buf = (void *)buf;
     req->count = count;
     req->dt = dt;
@@ -68,6 +70,8 @@ static rt_request_t *new_recv(rt_comm_t *c, void *buf, int count, rt_datatype_t 
 {
     rt_request_t *req = rt_request_alloc(RT_REQ_RECV);
     req->comm = c;
+    rt_comm_retain(c);             /* a freed communicator lives on while it is used */
+    req->holds_comm = 1;
     req->buf = buf;
     req->count = count;
     req->dt = dt;

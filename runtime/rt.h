@@ -79,10 +79,15 @@ typedef struct rt_comm {
     struct rt_attr *attrs;         /* cached attributes, newest first */
     struct rt_topo *topo;          /* Cartesian or graph layout, or NULL */
     MPI_Comm local_comm;           /* intercomm: an intracomm of the local group */
+    int refcount;                  /* its handle (until freed) + each request using it */
 } rt_comm_t;
 
 /* NULL when `handle` is not a live communicator. */
 rt_comm_t *rt_comm_get(MPI_Comm handle);
+/* A request keeps a communicator the program freed alive until it is
+ * released (MPI_Comm_free lets pending operations complete). */
+void rt_comm_retain(rt_comm_t *c);
+void rt_comm_release(rt_comm_t *c);
 int rt_comm_init_predefined(void);   /* WORLD and SELF, during MPI_Init */
 /* Start of MPI_Finalize: delete the attributes of SELF, then WORLD, with
  * their callbacks (which may still call MPI). */

@@ -199,6 +199,8 @@ int rt_bsend_start(const char *call, rt_comm_t *comm, const void *buf, int count
     }
     rt_request_t *req = rt_request_alloc(RT_REQ_SEND);
     req->comm = comm;
+    rt_comm_retain(comm);          /* a freed communicator lives on while it is used */
+    req->holds_comm = 1;
     req->buf = data;
     req->count = count;
     req->dt = dt;

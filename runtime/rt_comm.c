@@ -111,6 +111,7 @@ rt_comm_t *rt_comm_new(const rt_comm_t *parent, int context_id, int rank, int si
     if (h == -1)
         goto free_remote;
     c->handle = h;
+    c->refcount = 1;
     rt_errhandler_retain(c->errhandler);
     return c;
 free_remote:
@@ -123,9 +124,13 @@ free_comm:
     return NULL;
 }
 
-void rt_comm_destroy(rt_comm_t *c)
+void rt_comm_retain(rt_comm_t *c)
 {
-    rt_htable_remove(&comm_table, c->handle);
+    c->refcount++;
+}
+
+static void comm_free_object(rt_comm_t *c)
+{
     rt_errhandler_release(c->errhandler);
     rt_topo_free(c->topo);
     if (c->is_inter)
@@ -134,6 +139,22 @@ void rt_comm_destroy(rt_comm_t *c)
     if (c->context_id > 2)
         rt_ctx_give_back(c->context_id);
     free(c);
+}
+
+/* WORLD and SELF are static and hold their handle's reference forever. */
+void rt_comm_release(rt_comm_t *c)
+{
+    if (--c->refcount == 0)
+        comm_free_object(c);
+}
+
+void rt_comm_destroy(rt_comm_t *c)
+{
+    /* Its handle goes now; the object (and its context id) when the last
+     * request using it is released. */
+    if (rt_comm_get(c->handle) == c)
+        rt_htable_remove(&comm_table, c->handle);
+    rt_comm_release(c);
 }
 
 /* WORLD and SELF are static, so that WORLD stays readable after
@@ -154,6 +175,7 @@ static int predefined_setup(rt_comm_t *c, size_t index, int context_id, int rank
     c->peer_world_rank_of = world_rank_of;
     c->errhandler = MPI_ERRORS_ARE_FATAL;
     c->local_comm = MPI_COMM_NULL;
+    c->refcount = 1;
     snprintf(c->name, sizeof(c->name), "%s", name);
     return 0;
 }
@@ -194,7 +216,8 @@ void rt_comm_finalize(void)
         rt_comm_t *c = rt_htable_at(&comm_table, i);
         if (c != NULL) {
             rt_attr_drop_all(c);
-            rt_comm_destroy(c);
+            rt_htable_remove(&comm_table, c->handle);
+            comm_free_object(c);
         }
     }
     rt_attr_drop_all(&comm_world);

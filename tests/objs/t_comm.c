@@ -52,6 +52,29 @@ static void dup_keeps_traffic_apart(void)
     T_CHECK(d == MPI_COMM_NULL);
 }
 
+/* A communicator freed with a receive pending: the receive completes. */
+static void free_with_pending_receive(void)
+{
+    MPI_Comm d;
+    T_OK(MPI_Comm_dup(MPI_COMM_WORLD, &d));
+    if (rank == 1) {
+        int x = -1;
+        MPI_Request req;
+        T_OK(MPI_Irecv(&x, 1, MPI_INT, 0, 3, d, &req));
+        T_OK(MPI_Comm_free(&d));
+        T_OK(MPI_Send(&x, 0, MPI_INT, 0, 4, MPI_COMM_WORLD));
+        T_OK(MPI_Wait(&req, MPI_STATUS_IGNORE));
+        T_EQ(x, 4242);
+    } else {
+        if (rank == 0) {
+            int v = 4242;
+            T_OK(MPI_Recv(NULL, 0, MPI_INT, 1, 4, MPI_COMM_WORLD, MPI_STATUS_IGNORE));
+            T_OK(MPI_Send(&v, 1, MPI_INT, 1, 3, d));
+        }
+        T_OK(MPI_Comm_free(&d));
+    }
+}
+
 static void split_orders_by_key(void)
 {
     MPI_Comm s;
@@ -425,6 +448,7 @@ int main(int argc, char **argv)
         T_CHECK(!"freeing MPI_COMM_WORLD returned");
     }
     dup_keeps_traffic_apart();
+    free_with_pending_receive();
     split_orders_by_key();
     create_and_create_group();
     groups_translate();
