@@ -33,6 +33,8 @@ int MPI_Comm_get_errhandler(MPI_Comm comm, MPI_Errhandler *errhandler)
     RT_CHECK_COMM("MPI_Comm_get_errhandler", comm, c);
     if (errhandler == NULL)
         return rt_err(c, "MPI_Comm_get_errhandler", MPI_ERR_ARG, "errhandler is NULL");
+    /* The caller gets a reference of its own, to free with MPI_Errhandler_free. */
+    rt_errhandler_retain(c->errhandler);
     *errhandler = c->errhandler;
     return MPI_SUCCESS;
 }

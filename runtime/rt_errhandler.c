@@ -9,14 +9,13 @@
 
 typedef struct rt_errhandler {
     MPI_Comm_errhandler_function *fn;
-    int refcount;                  /* its handle (until freed) + each communicator */
-    int handle;
+    int refcount;                  /* handles given out + communicators using it */
 } rt_errhandler_t;
 
 static rt_htable_t eh_table = RT_HTABLE_INIT(MINIMPI_KIND_ERRHANDLER, 3);
 
-/* Created handlers stay findable while used, even after their handle was
- * freed, so the table keeps them; `freed` handles are refused to programs. */
+/* A created handler stays in the table, findable by its handle, while
+ * anything references it. */
 static rt_errhandler_t *eh_get(MPI_Errhandler h)
 {
     return rt_htable_get(&eh_table, h);
@@ -29,8 +28,7 @@ int rt_errhandler_is_predefined(MPI_Errhandler h)
 
 int rt_errhandler_valid(MPI_Errhandler h)
 {
-    rt_errhandler_t *e = eh_get(h);
-    return rt_errhandler_is_predefined(h) || (e != NULL && e->handle == h);
+    return rt_errhandler_is_predefined(h) || eh_get(h) != NULL;
 }
 
 void rt_errhandler_retain(MPI_Errhandler h)
@@ -61,18 +59,15 @@ int rt_errhandler_create(MPI_Comm_errhandler_function *fn, MPI_Errhandler *out)
     }
     e->fn = fn;
     e->refcount = 1;
-    e->handle = h;
     *out = h;
     return MPI_SUCCESS;
 }
 
+/* As in MPICH, a handle is one reference among those of the
+ * communicators using the handler (and of MPI_Comm_get_errhandler's
+ * results): freeing it drops that reference only. */
 void rt_errhandler_unregister(MPI_Errhandler h)
 {
-    rt_errhandler_t *e = eh_get(h);
-    if (e == NULL || e->handle != h)
-        return;
-    /* A freed handle no longer names it, but communicators still do. */
-    e->handle = MPI_ERRHANDLER_NULL;
     rt_errhandler_release(h);
 }
 

@@ -18,7 +18,8 @@ int rt_errhandler_is_predefined(MPI_Errhandler h);
 void rt_errhandler_retain(MPI_Errhandler h);
 void rt_errhandler_release(MPI_Errhandler h);
 int rt_errhandler_create(MPI_Comm_errhandler_function *fn, MPI_Errhandler *out);
-/* MPI_Errhandler_free: the handle goes, the object with its last user. */
+/* MPI_Errhandler_free: drops the handle's reference; the object goes with
+ * its last user. */
 void rt_errhandler_unregister(MPI_Errhandler h);
 /* Run comm's created handler for `errcode`: 1 when `h` is one (it ran). */
 int rt_errhandler_invoke(rt_comm_t *comm, MPI_Errhandler h, int errcode);

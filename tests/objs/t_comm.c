@@ -330,6 +330,7 @@ static void error_handlers(void)
     MPI_Comm d2;
     T_OK(MPI_Comm_dup(d, &d2));
     T_OK(MPI_Errhandler_get(d2, &got));
+    T_OK(MPI_Errhandler_free(&got));
     T_EQ(MPI_Send(&x, -1, MPI_INT, 0, 0, d2), MPI_ERR_COUNT);
     T_EQ(handler_calls, 3);
     T_OK(MPI_Comm_free(&d2));
