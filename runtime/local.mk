@@ -17,4 +17,5 @@ include_HEADERS += include/mpi.h
 # Each part of the runtime lists its own files.
 include runtime/env.mk
 include runtime/p2p.mk
+include runtime/objs.mk
 include runtime/coll.mk

@@ -13,6 +13,7 @@
 
 #include "rt.h"
 #include "rt_coll_algo.h"
+#include "rt_coll_inter.h"
 #include "rt_coll_sched.h"
 #include "rt_op.h"
 #include "rt_request.h"
@@ -23,13 +24,21 @@
             return rt_err(COMM, CALL, MPI_ERR_ARG, "%s is NULL", NAME);       \
     } while (0)
 
+/* On an intercommunicator the root's group passes MPI_ROOT (the root) or
+ * MPI_PROC_NULL (the others), the other group the root's rank there. */
 #define CHECK_ROOT(CALL, COMM, ROOT)                                          \
     do {                                                                      \
-        if (RT_UNLIKELY((ROOT) < 0 || (ROOT) >= (COMM)->size))                \
+        if (RT_UNLIKELY((COMM)->is_inter                                      \
+                            ? (ROOT) != MPI_ROOT && (ROOT) != MPI_PROC_NULL && \
+                                  ((ROOT) < 0 || (ROOT) >= (COMM)->peer_size) \
+                            : (ROOT) < 0 || (ROOT) >= (COMM)->size))          \
             return rt_err(COMM, CALL, MPI_ERR_ROOT,                           \
                           "invalid root %d (communicator size %d)", (ROOT),   \
-                          (COMM)->size);                                      \
+                          (COMM)->peer_size);                                 \
     } while (0)
+
+/* Whether this rank is the root (MPI_ROOT marks it on an intercommunicator). */
+#define IS_ROOT(COMM, ROOT) ((COMM)->is_inter ? (ROOT) == MPI_ROOT : (COMM)->rank == (ROOT))
 
 #define CHECK_NOT_IN_PLACE(CALL, COMM, BUF, NAME)                             \
     do {                                                                      \
@@ -63,6 +72,17 @@ static int check_counts(const char *call, rt_comm_t *c, const int *counts, const
 /* Build and run (request NULL) or start the collective. */
 static int launch(const char *call, rt_comm_t *c, const rt_coll_args_t *a, MPI_Request *request)
 {
+    if (c->is_inter) {
+        if (request != NULL)
+            return rt_err(c, call, MPI_ERR_COMM,
+                          "nonblocking collectives on intercommunicators are not supported");
+        int err = rt_coll_inter_run(c, a);
+        if (err == MPI_ERR_COMM)
+            return rt_err(c, call, err, "not supported on an intercommunicator");
+        if (err != MPI_SUCCESS)
+            return rt_err(c, call, err, "the collective failed with error class %d", err);
+        return MPI_SUCCESS;
+    }
     rt_coll_sched_t *s = rt_coll_build(c, a);
     if (s == NULL)
         return rt_err(c, call, MPI_ERR_NO_MEM, "out of memory building the schedule");
@@ -150,11 +170,11 @@ static int reduction(const char *call, rt_coll_kind_t kind, const void *sendbuf,
         return err;
     if (kind == RT_COLL_REDUCE) {
         CHECK_ROOT(call, c, root);
-        if (sendbuf == MPI_IN_PLACE && c->rank != root)
+        if (sendbuf == MPI_IN_PLACE && !IS_ROOT(c, root))
             return rt_err(c, call, MPI_ERR_BUFFER, "MPI_IN_PLACE is allowed at the root only");
     }
     RT_CHECK_BUFFER(call, c, sendbuf, count);
-    if (kind != RT_COLL_REDUCE || c->rank == root) {
+    if (kind != RT_COLL_REDUCE || IS_ROOT(c, root)) {
         RT_CHECK_BUFFER(call, c, recvbuf, count);
         CHECK_NOT_IN_PLACE(call, c, recvbuf, "recvbuf");
     }
@@ -282,10 +302,10 @@ static int gather(const char *call, const void *sendbuf, int sendcount, MPI_Data
     rt_datatype_t *sdt = NULL, *rdt = NULL;
     COMM_ARGS(call);
     CHECK_ROOT(call, c, root);
-    if (sendbuf == MPI_IN_PLACE && c->rank != root)
+    if (sendbuf == MPI_IN_PLACE && !IS_ROOT(c, root))
         return rt_err(c, call, MPI_ERR_BUFFER, "MPI_IN_PLACE is allowed at the root only");
     CHECK_SEND_SIDE(call);
-    if (c->rank == root) {
+    if (IS_ROOT(c, root)) {
         CHECK_RECV_SIDE(call);
         CHECK_NOT_IN_PLACE(call, c, recvbuf, "recvbuf");
     }
@@ -321,10 +341,10 @@ int MPI_Gatherv(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void 
     rt_datatype_t *sdt = NULL, *rdt = NULL;
     COMM_ARGS(call);
     CHECK_ROOT(call, c, root);
-    if (sendbuf == MPI_IN_PLACE && c->rank != root)
+    if (sendbuf == MPI_IN_PLACE && !IS_ROOT(c, root))
         return rt_err(c, call, MPI_ERR_BUFFER, "MPI_IN_PLACE is allowed at the root only");
     CHECK_SEND_SIDE(call);
-    if (c->rank == root) {
+    if (IS_ROOT(c, root)) {
         int err = check_counts(call, c, recvcounts, "recvcounts");
         if (err != MPI_SUCCESS)
             return err;
@@ -346,9 +366,9 @@ static int scatter(const char *call, const void *sendbuf, int sendcount, MPI_Dat
     rt_datatype_t *sdt = NULL, *rdt = NULL;
     COMM_ARGS(call);
     CHECK_ROOT(call, c, root);
-    if (recvbuf == MPI_IN_PLACE && c->rank != root)
+    if (recvbuf == MPI_IN_PLACE && !IS_ROOT(c, root))
         return rt_err(c, call, MPI_ERR_BUFFER, "MPI_IN_PLACE is allowed at the root only");
-    if (c->rank == root) {
+    if (IS_ROOT(c, root)) {
         RT_CHECK_COUNT(call, c, sendcount);
         RT_CHECK_DATATYPE(call, c, sendtype, sdt);
         RT_CHECK_BUFFER(call, c, sendbuf, sendcount);
@@ -388,9 +408,9 @@ int MPI_Scatterv(const void *sendbuf, const int sendcounts[], const int displs[]
     rt_datatype_t *sdt = NULL, *rdt = NULL;
     COMM_ARGS(call);
     CHECK_ROOT(call, c, root);
-    if (recvbuf == MPI_IN_PLACE && c->rank != root)
+    if (recvbuf == MPI_IN_PLACE && !IS_ROOT(c, root))
         return rt_err(c, call, MPI_ERR_BUFFER, "MPI_IN_PLACE is allowed at the root only");
-    if (c->rank == root) {
+    if (IS_ROOT(c, root)) {
         int err = check_counts(call, c, sendcounts, "sendcounts");
         if (err != MPI_SUCCESS)
             return err;

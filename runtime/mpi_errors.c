@@ -2,13 +2,14 @@
  * mpi_errors.c -- MPI entry points for error handlers and error texts.
  */
 #include "rt.h"
+#include "rt_errhandler.h"
 #include "rt_errors.h"
 
 #include <string.h>
 
 static int errhandler_valid(MPI_Errhandler h)
 {
-    return h == MPI_ERRORS_ARE_FATAL || h == MPI_ERRORS_RETURN || h == MPI_ERRORS_ABORT;
+    return rt_errhandler_valid(h);
 }
 
 int MPI_Comm_set_errhandler(MPI_Comm comm, MPI_Errhandler errhandler)
@@ -19,6 +20,8 @@ int MPI_Comm_set_errhandler(MPI_Comm comm, MPI_Errhandler errhandler)
     if (!errhandler_valid(errhandler))
         return rt_err(c, "MPI_Comm_set_errhandler", MPI_ERR_ARG, "invalid error handler");
     /* MPI_ERRORS_ABORT (MPI-4) ends the job like ERRORS_ARE_FATAL here. */
+    rt_errhandler_retain(errhandler);
+    rt_errhandler_release(c->errhandler);
     c->errhandler = errhandler == MPI_ERRORS_ABORT ? MPI_ERRORS_ARE_FATAL : errhandler;
     return MPI_SUCCESS;
 }
@@ -30,6 +33,8 @@ int MPI_Comm_get_errhandler(MPI_Comm comm, MPI_Errhandler *errhandler)
     RT_CHECK_COMM("MPI_Comm_get_errhandler", comm, c);
     if (errhandler == NULL)
         return rt_err(c, "MPI_Comm_get_errhandler", MPI_ERR_ARG, "errhandler is NULL");
+    /* The caller gets a reference of its own, to free with MPI_Errhandler_free. */
+    rt_errhandler_retain(c->errhandler);
     *errhandler = c->errhandler;
     return MPI_SUCCESS;
 }
@@ -39,7 +44,9 @@ int MPI_Errhandler_free(MPI_Errhandler *errhandler)
     RT_CHECK_INIT("MPI_Errhandler_free");
     if (errhandler == NULL || !errhandler_valid(*errhandler))
         return rt_err(NULL, "MPI_Errhandler_free", MPI_ERR_ARG, "invalid error handler");
-    /* Predefined handlers are never destroyed; the handle just becomes NULL. */
+    /* Predefined handlers are never destroyed; the handle just becomes NULL.
+     * A created one lives on while communicators use it. */
+    rt_errhandler_unregister(*errhandler);
     *errhandler = MPI_ERRHANDLER_NULL;
     return MPI_SUCCESS;
 }
@@ -67,7 +74,7 @@ int MPI_Error_class(int errorcode, int *errorclass)
         return rt_err(NULL, "MPI_Error_class", MPI_ERR_ARG, "errorclass is NULL");
     if (rt_error_text(errorcode) == NULL)
         return rt_err(NULL, "MPI_Error_class", MPI_ERR_ARG, "invalid error code %d", errorcode);
-    /* Every code minimpi returns is its own class. */
-    *errorclass = errorcode;
+    /* Every code minimpi returns is its own class; added codes know theirs. */
+    *errorclass = errorcode >= MPI_ERR_LASTCODE ? rt_errcode_class(errorcode) : errorcode;
     return MPI_SUCCESS;
 }

@@ -23,7 +23,7 @@
     RT_CHECK_COMM(CALL, comm, c);                                             \
     RT_CHECK_COUNT(CALL, c, count);                                           \
     RT_CHECK_DATATYPE(CALL, c, datatype, dt);                                 \
-    RT_CHECK_BUFFER(CALL, c, buf, count);                                     \
+    RT_CHECK_BUFFER_DT(CALL, c, buf, count, dt);                              \
     RT_CHECK_DEST(CALL, c, dest);                                             \
     RT_CHECK_SEND_TAG(CALL, c, tag)
 
@@ -34,7 +34,7 @@
     RT_CHECK_COMM(CALL, comm, c);                                             \
     RT_CHECK_COUNT(CALL, c, count);                                           \
     RT_CHECK_DATATYPE(CALL, c, datatype, dt);                                 \
-    RT_CHECK_BUFFER(CALL, c, buf, count);                                     \
+    RT_CHECK_BUFFER_DT(CALL, c, buf, count, dt);                              \
     RT_CHECK_SOURCE(CALL, c, source);                                         \
     RT_CHECK_RECV_TAG(CALL, c, tag)
 
@@ -54,9 +54,12 @@ static rt_request_t *new_send(rt_comm_t *c, const void *buf, int count, rt_datat
     rt_request_t *req = rt_request_alloc(RT_REQ_SEND);
     req->comm = c;
     req->context_id = c->context_id;
+    rt_comm_retain(c);             /* a freed communicator lives on while it is used */
+    req->holds_comm = 1;
     req->buf = (void *)buf;
     req->count = (size_t)count;
     req->dt = dt;
+    rt_datatype_retain(dt);        /* released with the request */
     req->peer = dest;
     req->tag = tag;
     req->mode = (uint8_t)mode;
@@ -69,9 +72,12 @@ static rt_request_t *new_recv(rt_comm_t *c, void *buf, int count, rt_datatype_t 
     rt_request_t *req = rt_request_alloc(RT_REQ_RECV);
     req->comm = c;
     req->context_id = c->context_id;
+    rt_comm_retain(c);             /* a freed communicator lives on while it is used */
+    req->holds_comm = 1;
     req->buf = buf;
     req->count = (size_t)count;
     req->dt = dt;
+    rt_datatype_retain(dt);        /* released with the request */
     req->peer = source;
     req->tag = tag;
     return req;
@@ -149,12 +155,12 @@ int MPI_Sendrecv(const void *sendbuf, int sendcount, MPI_Datatype sendtype, int 
     RT_CHECK_COMM(call, comm, c);
     RT_CHECK_COUNT(call, c, sendcount);
     RT_CHECK_DATATYPE(call, c, sendtype, sdt);
-    RT_CHECK_BUFFER(call, c, sendbuf, sendcount);
+    RT_CHECK_BUFFER_DT(call, c, sendbuf, sendcount, sdt);
     RT_CHECK_DEST(call, c, dest);
     RT_CHECK_SEND_TAG(call, c, sendtag);
     RT_CHECK_COUNT(call, c, recvcount);
     RT_CHECK_DATATYPE(call, c, recvtype, rdt);
-    RT_CHECK_BUFFER(call, c, recvbuf, recvcount);
+    RT_CHECK_BUFFER_DT(call, c, recvbuf, recvcount, rdt);
     RT_CHECK_SOURCE(call, c, source);
     RT_CHECK_RECV_TAG(call, c, recvtag);
     CHECK_STATUS(call, c, status);
@@ -178,7 +184,7 @@ int MPI_Sendrecv_replace(void *buf, int count, MPI_Datatype datatype, int dest, 
     RT_CHECK_COMM(call, comm, c);
     RT_CHECK_COUNT(call, c, count);
     RT_CHECK_DATATYPE(call, c, datatype, dt);
-    RT_CHECK_BUFFER(call, c, buf, count);
+    RT_CHECK_BUFFER_DT(call, c, buf, count, dt);
     RT_CHECK_DEST(call, c, dest);
     RT_CHECK_SEND_TAG(call, c, sendtag);
     RT_CHECK_SOURCE(call, c, source);

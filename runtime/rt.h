@@ -49,6 +49,10 @@ typedef struct rt_process {
 extern rt_process_t rt_proc;
 
 /* ---- Communicators (runtime/rt_comm.c) -------------------------------- */
+struct rt_group;                   /* runtime/rt_group.h */
+struct rt_attr;                    /* runtime/rt_attr.h */
+struct rt_topo;                    /* runtime/rt_topo.h */
+
 typedef struct rt_comm {
     MPI_Comm handle;
     /* Matches messages to this communicator.  Context ids come in pairs:
@@ -59,45 +63,97 @@ typedef struct rt_comm {
      * order, so this numbers each one identically everywhere and its
      * messages carry it as their tag (rt_coll_sched.c).  Starts at 0. */
     unsigned coll_seq;
-    int rank;                      /* my rank in it */
-    int size;
+    int rank;                      /* my rank in it (in the local group) */
+    int size;                      /* size of the local group */
     int *world_rank_of;            /* [size]: comm rank -> world rank */
+    /*
+     * Whom point-to-point addresses: the communicator's own ranks, or on an
+     * intercommunicator the remote group's (then the envelope's source is
+     * the sender's rank in its own, local group).
+     */
+    int peer_size;
+    int *peer_world_rank_of;       /* [peer_size]; world_rank_of when intra */
+    int is_inter;
     MPI_Errhandler errhandler;
     char name[MPI_MAX_OBJECT_NAME];
+    struct rt_attr *attrs;         /* cached attributes, newest first */
+    struct rt_topo *topo;          /* Cartesian or graph layout, or NULL */
+    MPI_Comm local_comm;           /* intercomm: an intracomm of the local group */
+    int refcount;                  /* its handle (until freed) + each request using it */
 } rt_comm_t;
 
 /* NULL when `handle` is not a live communicator. */
 rt_comm_t *rt_comm_get(MPI_Comm handle);
+/* A request keeps a communicator the program freed alive until it is
+ * released (MPI_Comm_free lets pending operations complete). */
+void rt_comm_retain(rt_comm_t *c);
+void rt_comm_release(rt_comm_t *c);
 int rt_comm_init_predefined(void);   /* WORLD and SELF, during MPI_Init */
+/* Start of MPI_Finalize: delete the attributes of SELF, then WORLD, with
+ * their callbacks (which may still call MPI). */
+void rt_comm_finalize_begin(void);
+/* End of MPI_Finalize: drop what the program did not free. */
 void rt_comm_finalize(void);
 
-/* ---- Datatypes (runtime/rt_datatype.c) -------------------------------- */
+/* ---- Datatypes (runtime/rt_datatype.c, rt_dt_build.c) ----------------- */
 /*
- * A datatype is described, once, by the blocks of bytes one element covers
- * (offset from the element's start, length), so that packing any type is a
- * loop over blocks and never a per-element function call.  Contiguous types
- * (every basic one) have one block and take the plain memcpy path; the pair
- * types (MPI_DOUBLE_INT, ...) have two, with padding between them.  Derived
- * datatypes will build the same description.
+ * A datatype is described, once, by the runs of bytes one element covers,
+ * so that packing any type is a loop over runs and never a per-element
+ * function call.  A run is `count` blocks of `len` bytes, the first at
+ * `offset` from the element's start and each next one `stride` bytes
+ * further (a vector's column is a single run).  Contiguous types (every
+ * basic one) have one block and take the plain memcpy path; the pair types
+ * (MPI_DOUBLE_INT, ...) have two, with padding between them.  Derived
+ * datatypes are flattened into the same description when they are built
+ * (rt_dt_build.c), in typemap order, which is the order data is packed in.
  */
 typedef struct rt_dt_block {
     MPI_Aint offset;
     size_t len;
+    size_t count;                  /* blocks in this run (at least 1) */
+    MPI_Aint stride;               /* from one block of the run to the next */
 } rt_dt_block_t;
+
+/* What MPI_Type_get_envelope/contents report about a derived type. */
+typedef struct rt_dt_contents {
+    int combiner;                  /* MPI_COMBINER_* */
+    int num_ints, num_aints, num_types;
+    int *ints;
+    MPI_Aint *aints;
+    MPI_Datatype *types;
+    struct rt_datatype **type_objs; /* the same types, each retained */
+} rt_dt_contents_t;
 
 typedef struct rt_datatype {
     MPI_Datatype handle;
-    const char *name;
+    const char *name;              /* predefined: its MPI name */
     size_t size;                   /* bytes of data in one element */
     MPI_Aint extent;               /* stride between consecutive elements */
     MPI_Aint lb;
     int contiguous;                /* size == extent and one block at lb */
     int num_blocks;
     const rt_dt_block_t *blocks;
+    /* Derived types only (predefined ones are permanent and committed). */
+    int derived;
+    int committed;                 /* usable for communication */
+    int refcount;                  /* its handle (until freed) + each request using it */
+    MPI_Aint true_lb, true_extent; /* bounds of the data itself, markers ignored */
+    size_t align;                  /* strictest alignment of its basic types */
+    int explicit_bounds;           /* bounds set by MPI_Type_create_resized */
+    size_t num_basic;              /* basic elements in one element */
+    MPI_Datatype basic;            /* the one basic type it is made of, or 0 if mixed */
+    rt_dt_contents_t contents;
+    char user_name[MPI_MAX_OBJECT_NAME]; /* MPI_Type_set_name; "" when unset */
 } rt_datatype_t;
 
-/* NULL when `handle` is not a valid datatype. */
+/* NULL when `handle` is not a valid datatype (committed or not). */
 rt_datatype_t *rt_datatype_get(MPI_Datatype handle);
+
+/* A request (or another holder) keeps a type alive after MPI_Type_free. */
+void rt_datatype_retain(rt_datatype_t *dt);
+void rt_datatype_release(rt_datatype_t *dt);
+/* MPI_Finalize: drop every derived type the program did not free. */
+void rt_datatype_finalize(void);
 
 /* Pack `count` elements of `dt` from `src` into contiguous `dst`. */
 void rt_datatype_pack(const rt_datatype_t *dt, const void *src, size_t count, void *dst);
@@ -157,11 +213,15 @@ void rt_verbose(const char *topic, const char *fmt, ...) __attribute__((format(p
                           (int)(COUNT));                                      \
     } while (0)
 
+/* A datatype to communicate with: valid and committed. */
 #define RT_CHECK_DATATYPE(CALL, COMM, HANDLE, OUT)                            \
     do {                                                                      \
         (OUT) = rt_datatype_get(HANDLE);                                      \
         if (RT_UNLIKELY((OUT) == NULL))                                       \
             return rt_err(COMM, CALL, MPI_ERR_TYPE, "invalid datatype");      \
+        if (RT_UNLIKELY(!(OUT)->committed))                                   \
+            return rt_err(COMM, CALL, MPI_ERR_TYPE,                           \
+                          "datatype is not committed (call MPI_Type_commit)");\
     } while (0)
 
 #define RT_CHECK_BUFFER(CALL, COMM, BUF, COUNT)                               \
@@ -171,24 +231,33 @@ void rt_verbose(const char *topic, const char *fmt, ...) __attribute__((format(p
                           "invalid buffer NULL with count %d", (int)(COUNT)); \
     } while (0)
 
-/* A destination: a rank of comm or MPI_PROC_NULL. */
+/* The same for a buffer described by datatype DT: a derived type may
+ * address absolute memory from MPI_BOTTOM, which is NULL. */
+#define RT_CHECK_BUFFER_DT(CALL, COMM, BUF, COUNT, DT)                        \
+    do {                                                                      \
+        if (!(DT)->derived)                                                   \
+            RT_CHECK_BUFFER(CALL, COMM, BUF, COUNT);                          \
+    } while (0)
+
+/* A destination: a rank of comm (of its remote group on an
+ * intercommunicator) or MPI_PROC_NULL. */
 #define RT_CHECK_DEST(CALL, COMM, RANK)                                       \
     do {                                                                      \
-        if (RT_UNLIKELY(((RANK) < 0 || (RANK) >= (COMM)->size) &&             \
+        if (RT_UNLIKELY(((RANK) < 0 || (RANK) >= (COMM)->peer_size) &&        \
                         (RANK) != MPI_PROC_NULL))                             \
             return rt_err(COMM, CALL, MPI_ERR_RANK,                           \
                           "invalid rank %d (communicator size %d)", (RANK),   \
-                          (COMM)->size);                                      \
+                          (COMM)->peer_size);                                 \
     } while (0)
 
-/* A source: a rank of comm, MPI_PROC_NULL or MPI_ANY_SOURCE. */
+/* A source: a rank of comm (remote group), MPI_PROC_NULL or MPI_ANY_SOURCE. */
 #define RT_CHECK_SOURCE(CALL, COMM, RANK)                                     \
     do {                                                                      \
-        if (RT_UNLIKELY(((RANK) < 0 || (RANK) >= (COMM)->size) &&             \
+        if (RT_UNLIKELY(((RANK) < 0 || (RANK) >= (COMM)->peer_size) &&        \
                         (RANK) != MPI_PROC_NULL && (RANK) != MPI_ANY_SOURCE)) \
             return rt_err(COMM, CALL, MPI_ERR_RANK,                           \
                           "invalid source rank %d (communicator size %d)",    \
-                          (RANK), (COMM)->size);                              \
+                          (RANK), (COMM)->peer_size);                         \
     } while (0)
 
 /* Tags a sender may use: 0..RT_TAG_UB.  A receiver may also use ANY_TAG. */

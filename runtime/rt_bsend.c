@@ -201,9 +201,12 @@ int rt_bsend_start(const char *call, rt_comm_t *comm, const void *buf, int count
     rt_request_t *req = rt_request_alloc(RT_REQ_SEND);
     req->comm = comm;
     req->context_id = comm->context_id;
+    rt_comm_retain(comm);          /* a freed communicator lives on while it is used */
+    req->holds_comm = 1;
     req->buf = data;
     req->count = (size_t)count;
     req->dt = dt;
+    rt_datatype_retain(dt);        /* released with the request */
     req->prepacked = 1;
     req->peer = dest;
     req->tag = tag;

@@ -1,6 +1,8 @@
 /*
  * rt_datatype.c -- the predefined datatypes and packing (see rt.h).
  *
+ * Derived types are built in rt_dt_build.c and registered here.
+ *
  * Each type is a list of byte blocks per element.  Basic types are one block
  * covering the whole element; the pair types used by MINLOC/MAXLOC are two
  * blocks with the C struct's padding between them, so what travels is the
@@ -10,12 +12,13 @@
 #include "rt.h"
 
 #include <complex.h>
+#include <stdlib.h>
 #include <stdbool.h>
 #include <string.h>
 #include <wchar.h>
 
-#define BLOCK1(T) {{0, sizeof(T)}}
-#define PAIR_BLOCKS(S, A, B) {{offsetof(S, A), sizeof(((S *)0)->A)}, {offsetof(S, B), sizeof(((S *)0)->B)}}
+#define PAIR_BLOCKS(S, A, B) \
+    {{offsetof(S, A), sizeof(((S *)0)->A), 1, 0}, {offsetof(S, B), sizeof(((S *)0)->B), 1, 0}}
 
 typedef struct { float v; int i; } rt_float_int_t;
 typedef struct { double v; int i; } rt_double_int_t;
@@ -34,9 +37,16 @@ static const rt_dt_block_t blocks_long_double_int[] = PAIR_BLOCKS(rt_long_double
 /* One block per basic type, indexed like the table below. */
 static rt_dt_block_t basic_blocks[MINIMPI_DATATYPE_PREDEFINED_LAST + 1];
 
-#define BASIC(H, T) [(H) & 0xff] = {(H), #H, sizeof(T), sizeof(T), 0, 1, 1, NULL}
-#define PAIR(H, S, B) \
-    [(H) & 0xff] = {(H), #H, sizeof(((S *)0)->v) + sizeof(int), sizeof(S), 0, 0, 2, B}
+#define BASIC(H, T)                                                                 \
+    [(H) & 0xff] = {.handle = (H), .name = #H, .size = sizeof(T), .extent = sizeof(T), \
+                    .contiguous = 1, .num_blocks = 1, .committed = 1,               \
+                    .true_extent = sizeof(T), .align = _Alignof(T), .num_basic = 1, \
+                    .basic = (H)}
+#define PAIR(H, S, B)                                                               \
+    [(H) & 0xff] = {.handle = (H), .name = #H, .size = sizeof(((S *)0)->v) + sizeof(int), \
+                    .extent = sizeof(S), .num_blocks = 2, .blocks = B, .committed = 1, \
+                    .true_extent = offsetof(S, i) + sizeof(int), .align = _Alignof(S), \
+                    .num_basic = 2}
 
 static rt_datatype_t predefined[MINIMPI_DATATYPE_PREDEFINED_LAST + 1] = {
     BASIC(MPI_CHAR, char),
@@ -91,6 +101,7 @@ static void datatype_table_init(void)
         if (dt->blocks == NULL) {
             basic_blocks[i].offset = 0;
             basic_blocks[i].len = dt->size;
+            basic_blocks[i].count = 1;
             dt->blocks = &basic_blocks[i];
         }
         if (dt->num_blocks == 2 && dt->size == (size_t)dt->extent &&
@@ -98,6 +109,15 @@ static void datatype_table_init(void)
             dt->contiguous = 1;
     }
 }
+
+/*
+ * Derived types live in a table that grows on demand; a handle's index
+ * above MINIMPI_DATATYPE_PREDEFINED_LAST names slot (index - LAST - 1).
+ * A freed type leaves its slot at once (the handle becomes invalid) but the
+ * object lives on while requests still hold it.
+ */
+static rt_datatype_t **derived_table;
+static size_t derived_cap;
 
 rt_datatype_t *rt_datatype_get(MPI_Datatype handle)
 {
@@ -108,9 +128,80 @@ rt_datatype_t *rt_datatype_get(MPI_Datatype handle)
         datatype_table_init();
         table_ready = 1;
     }
-    if ((h >> 24) != MINIMPI_KIND_DATATYPE || index == 0 || index > MINIMPI_DATATYPE_PREDEFINED_LAST)
+    if ((h >> 24) != MINIMPI_KIND_DATATYPE || index == 0)
         return NULL;
-    return &predefined[index];
+    if (RT_LIKELY(index <= MINIMPI_DATATYPE_PREDEFINED_LAST))
+        return &predefined[index];
+    size_t slot = index - MINIMPI_DATATYPE_PREDEFINED_LAST - 1;
+    return slot < derived_cap ? derived_table[slot] : NULL;
+}
+
+int rt_datatype_register(rt_datatype_t *dt)
+{
+    size_t slot = 0;
+    while (slot < derived_cap && derived_table[slot] != NULL)
+        slot++;
+    if (slot == derived_cap) {
+        size_t cap = derived_cap ? derived_cap * 2 : 64;
+        if (cap > 0xffffffu - MINIMPI_DATATYPE_PREDEFINED_LAST - 1)
+            return MPI_ERR_NO_MEM;
+        rt_datatype_t **t = realloc(derived_table, cap * sizeof(*t));
+        if (t == NULL)
+            return MPI_ERR_NO_MEM;
+        memset(t + derived_cap, 0, (cap - derived_cap) * sizeof(*t));
+        derived_table = t;
+        derived_cap = cap;
+    }
+    derived_table[slot] = dt;
+    dt->handle = (MPI_Datatype)((MINIMPI_KIND_DATATYPE << 24) |
+                                (slot + MINIMPI_DATATYPE_PREDEFINED_LAST + 1));
+    dt->refcount = 1;
+    return MPI_SUCCESS;
+}
+
+void rt_datatype_unregister(rt_datatype_t *dt)
+{
+    size_t slot = ((unsigned int)dt->handle & 0xffffffu) - MINIMPI_DATATYPE_PREDEFINED_LAST - 1;
+    if (slot < derived_cap && derived_table[slot] == dt)
+        derived_table[slot] = NULL;
+    rt_datatype_release(dt);
+}
+
+void rt_datatype_retain(rt_datatype_t *dt)
+{
+    if (dt != NULL && dt->derived)
+        dt->refcount++;
+}
+
+void rt_datatype_destroy(rt_datatype_t *dt)
+{
+    for (int i = 0; i < dt->contents.num_types; i++)
+        rt_datatype_release(dt->contents.type_objs[i]);
+    free(dt->contents.type_objs);
+    free(dt->contents.ints);
+    free(dt->contents.aints);
+    free(dt->contents.types);
+    free((void *)dt->blocks);
+    free(dt);
+}
+
+void rt_datatype_release(rt_datatype_t *dt)
+{
+    if (dt != NULL && dt->derived && --dt->refcount == 0)
+        rt_datatype_destroy(dt);
+}
+
+/* Types the program never freed are not a leak of ours: drop them. */
+void rt_datatype_finalize(void)
+{
+    for (size_t i = 0; i < derived_cap; i++) {
+        rt_datatype_t *dt = derived_table[i];
+        if (dt != NULL)
+            rt_datatype_unregister(dt);
+    }
+    free(derived_table);
+    derived_table = NULL;
+    derived_cap = 0;
 }
 
 void rt_datatype_pack(const rt_datatype_t *dt, const void *src, size_t count, void *dst)
@@ -122,9 +213,12 @@ void rt_datatype_pack(const rt_datatype_t *dt, const void *src, size_t count, vo
         return;
     }
     for (size_t e = 0; e < count; e++, in += dt->extent) {
-        for (int b = 0; b < dt->num_blocks; b++) {
-            memcpy(out, in + dt->blocks[b].offset, dt->blocks[b].len);
-            out += dt->blocks[b].len;
+        for (const rt_dt_block_t *b = dt->blocks, *end = b + dt->num_blocks; b < end; b++) {
+            const char *p = in + b->offset;
+            for (size_t r = 0; r < b->count; r++, p += b->stride) {
+                memcpy(out, p, b->len);
+                out += b->len;
+            }
         }
     }
 }
@@ -138,11 +232,15 @@ void rt_datatype_unpack(const rt_datatype_t *dt, const void *src, size_t bytes, 
         return;
     }
     for (; bytes > 0; out += dt->extent) {
-        for (int b = 0; b < dt->num_blocks && bytes > 0; b++) {
-            size_t len = dt->blocks[b].len < bytes ? dt->blocks[b].len : bytes;
-            memcpy(out + dt->blocks[b].offset, in, len);
-            in += len;
-            bytes -= len;
+        for (const rt_dt_block_t *b = dt->blocks, *end = b + dt->num_blocks;
+             b < end && bytes > 0; b++) {
+            char *p = out + b->offset;
+            for (size_t r = 0; r < b->count && bytes > 0; r++, p += b->stride) {
+                size_t len = b->len < bytes ? b->len : bytes;
+                memcpy(p, in, len);
+                in += len;
+                bytes -= len;
+            }
         }
     }
 }

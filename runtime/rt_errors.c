@@ -5,6 +5,7 @@
  */
 #include "rt.h"
 #include "rt_boot.h"
+#include "rt_errhandler.h"
 #include "rt_errors.h"
 #include "cfg.h"
 
@@ -65,6 +66,9 @@ int rt_err(rt_comm_t *comm, const char *call, int errclass, const char *fmt, ...
     if (comm != NULL)
         handler = comm->errhandler;
     if (handler == MPI_ERRORS_RETURN)
+        return errclass;
+    /* A handler the program created decides itself what happens. */
+    if (rt_errhandler_invoke(comm, handler, errclass))
         return errclass;
 
     char origin[MPI_MAX_PROCESSOR_NAME + 64];
@@ -140,6 +144,8 @@ static const char *const error_texts[MPI_ERR_LASTCODE] = {
 
 const char *rt_error_text(int errorcode)
 {
+    if (errorcode >= MPI_ERR_LASTCODE)
+        return rt_errcode_text(errorcode);
     if (errorcode < 0 || errorcode >= MPI_ERR_LASTCODE || error_texts[errorcode] == NULL)
         return NULL;
     return error_texts[errorcode];

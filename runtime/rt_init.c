@@ -61,6 +61,9 @@ int MPI_Init_thread(int *argc, char ***argv, int required, int *provided)
 int MPI_Finalize(void)
 {
     RT_CHECK_INIT("MPI_Finalize");
+    /* MPI_COMM_SELF's attributes go first, while MPI is still usable in
+     * their delete callbacks, as the standard asks. */
+    rt_comm_finalize_begin();
     /*
      * Messages this rank already completed locally (eager sends, buffered
      * sends) may still sit in its queues: push them out, then wait at a
@@ -79,6 +82,7 @@ int MPI_Finalize(void)
     rt_progress_finalize();
     rt_proc.phase = RT_PHASE_FINALIZED;
     rt_comm_finalize();
+    rt_datatype_finalize();
     if (rt_boot_finalize() != 0)
         return rt_err(NULL, "MPI_Finalize", MPI_ERR_OTHER, "PMI finalize failed");
     return MPI_SUCCESS;

@@ -309,7 +309,7 @@ void rt_proto_send_start(rt_request_t *req)
         rt_datatype_pack(req->dt, req->buf, req->count, req->tmp);
         req->sdata = req->tmp;
     }
-    int world = req->comm->world_rank_of[req->peer];
+    int world = req->comm->peer_world_rank_of[req->peer];
     req->peer_world = world;
     rt_peer_t *peer = rt_progress_peer(world);
 

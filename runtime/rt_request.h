@@ -70,6 +70,7 @@ struct rt_request {
     uint8_t complete;              /* the protocol is done; status is valid */
     uint8_t has_desc;              /* `desc` holds an exposed (send) or remote (recv) buffer */
     uint8_t prepacked;             /* send: buf already holds count * dt->size packed bytes */
+    uint8_t holds_comm;            /* took a reference on comm (released with the request) */
 
     /* The call's arguments. */
     rt_comm_t *comm;
