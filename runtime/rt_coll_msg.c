@@ -8,20 +8,10 @@
 rt_request_t *rt_coll_msg_start(rt_req_kind_t kind, rt_comm_t *c, const void *buf, size_t count,
                                 rt_datatype_t *dt, int peer, int tag)
 {
-    rt_request_t *req = rt_request_alloc(kind);
-    req->comm = c;
-    req->context_id = c->context_id + 1;   /* the collective context */
-    req->buf = (void *)buf;        /* only read when sending */
-    req->count = (int)count;
-    req->dt = dt;
-    rt_datatype_retain(dt);        /* released with the request */
-    req->peer = peer;
-    req->tag = tag;
-    req->mode = RT_SEND_STANDARD;
-    if (kind == RT_REQ_RECV)
-        rt_proto_recv_start(req);
-    else
-        rt_proto_send_start(req);
+    int context_id = c->context_id + 1;   /* the collective context */
+    rt_request_t *req = kind == RT_REQ_RECV
+                            ? rt_proto_irecv(c, context_id, (void *)buf, count, dt, peer, tag)
+                            : rt_proto_isend(c, context_id, buf, count, dt, peer, tag);
     return req;
 }
 

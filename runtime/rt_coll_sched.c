@@ -273,18 +273,12 @@ static void copy_data(rt_coll_sched_t *s, const step_t *st)
 
 static void start_message(rt_coll_sched_t *s, const step_t *st)
 {
-    rt_request_t *r = rt_request_alloc(st->kind == STEP_SEND ? RT_REQ_SEND : RT_REQ_RECV);
-    r->comm = s->comm;
-    r->context_id = s->comm->context_id + 1;   /* the collective context */
-    r->buf = st->kind == STEP_SEND ? (void *)st->src : st->dst;
-    r->count = (int)st->count;
-    r->dt = st->dt;
-    r->peer = st->peer;
-    r->tag = s->tag;
-    if (st->kind == STEP_SEND)
-        rt_proto_send_start(r);
-    else
-        rt_proto_recv_start(r);
+    int context_id = s->comm->context_id + 1;   /* the collective context */
+    rt_request_t *r = st->kind == STEP_SEND
+                          ? rt_proto_isend(s->comm, context_id, st->src, st->count, st->dt,
+                                           st->peer, s->tag)
+                          : rt_proto_irecv(s->comm, context_id, st->dst, st->count, st->dt,
+                                           st->peer, s->tag);
     if (r->complete) {
         rt_request_release(r);
         return;

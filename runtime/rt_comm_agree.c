@@ -22,19 +22,11 @@
 static rt_request_t *start(rt_req_kind_t kind, rt_comm_t *ctx_comm, void *buf, size_t len,
                            int peer, int tag)
 {
-    rt_request_t *req = rt_request_alloc(kind);
-    req->comm = ctx_comm;
-    req->context_id = ctx_comm->context_id;   /* the view's: the collective context */
-    req->buf = buf;
-    req->count = (int)len;
-    req->dt = rt_datatype_get(MPI_BYTE);
-    req->peer = peer;
-    req->tag = tag;
-    req->mode = RT_SEND_STANDARD;
-    if (kind == RT_REQ_RECV)
-        rt_proto_recv_start(req);
-    else
-        rt_proto_send_start(req);
+    rt_datatype_t *byte = rt_datatype_get(MPI_BYTE);
+    /* The view's context is the collective one (collective_view). */
+    rt_request_t *req = kind == RT_REQ_RECV
+                            ? rt_proto_irecv(ctx_comm, ctx_comm->context_id, buf, len, byte, peer, tag)
+                            : rt_proto_isend(ctx_comm, ctx_comm->context_id, buf, len, byte, peer, tag);
     return req;
 }
 

@@ -242,6 +242,7 @@ rt_request_t *rt_proto_isend(rt_comm_t *comm, int context_id, const void *buf, s
     req->buf = (void *)buf;
     req->count = count;
     req->dt = dt;
+    rt_datatype_retain(dt);        /* released with the request */
     req->peer = dest;
     req->tag = tag;
     req->mode = RT_SEND_STANDARD;
@@ -258,6 +259,7 @@ rt_request_t *rt_proto_irecv(rt_comm_t *comm, int context_id, void *buf, size_t 
     req->buf = buf;
     req->count = count;
     req->dt = dt;
+    rt_datatype_retain(dt);        /* released with the request */
     req->peer = source;
     req->tag = tag;
     rt_proto_recv_start(req);
