@@ -53,8 +53,9 @@ static rt_request_t *new_send(rt_comm_t *c, const void *buf, int count, rt_datat
 {
     rt_request_t *req = rt_request_alloc(RT_REQ_SEND);
     req->comm = c;
+    req->context_id = c->context_id;
     req->buf = (void *)buf;
-    req->count = count;
+    req->count = (size_t)count;
     req->dt = dt;
     req->peer = dest;
     req->tag = tag;
@@ -67,8 +68,9 @@ static rt_request_t *new_recv(rt_comm_t *c, void *buf, int count, rt_datatype_t 
 {
     rt_request_t *req = rt_request_alloc(RT_REQ_RECV);
     req->comm = c;
+    req->context_id = c->context_id;
     req->buf = buf;
-    req->count = count;
+    req->count = (size_t)count;
     req->dt = dt;
     req->peer = source;
     req->tag = tag;
@@ -363,7 +365,8 @@ static int start(const char *call, rt_request_t *req)
         rt_proto_send_start(req);
         return MPI_SUCCESS;
     }
-    int err = rt_bsend_start(call, req->comm, req->buf, req->count, req->dt, req->peer, req->tag);
+    int err = rt_bsend_start(call, req->comm, req->buf, (int)req->count, req->dt, req->peer,
+                             req->tag);
     if (err != MPI_SUCCESS) {
         req->active = 0;
         return err;

@@ -13,3 +13,13 @@ TESTS += tests/unit/check_match
 tests_unit_check_match_SOURCES = tests/unit/check_match.c runtime/rt_match.c runtime/rt_match.h
 tests_unit_check_match_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_check_match_LDADD = $(CHECK_LIBS)
+
+# The buffered-send allocator and the request pool, without MPI_Init.
+check_PROGRAMS += tests/unit/check_bsend tests/unit/check_request
+TESTS += tests/unit/check_bsend tests/unit/check_request
+tests_unit_check_bsend_SOURCES = tests/unit/check_bsend.c
+tests_unit_check_bsend_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_check_bsend_LDADD = runtime/libminimpi_core.la $(CHECK_LIBS)
+tests_unit_check_request_SOURCES = tests/unit/check_request.c
+tests_unit_check_request_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_check_request_LDADD = runtime/libminimpi_core.la $(CHECK_LIBS)

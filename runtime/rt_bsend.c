@@ -101,7 +101,8 @@ size_t rt_bsend_region_largest_gap(const rt_bsend_region_t *region)
     }
     if ((size_t)(region->end - pos) > best)
         best = (size_t)(region->end - pos);
-    return best > RT_BSEND_HDR ? best - RT_BSEND_HDR : 0;
+    /* The largest message whose block (header, rounded data) fits. */
+    return best > RT_BSEND_HDR ? (best - RT_BSEND_HDR) / RT_BSEND_ALIGN * RT_BSEND_ALIGN : 0;
 }
 
 /* ---- The attached buffer ------------------------------------------------------ */
@@ -199,8 +200,9 @@ int rt_bsend_start(const char *call, rt_comm_t *comm, const void *buf, int count
     }
     rt_request_t *req = rt_request_alloc(RT_REQ_SEND);
     req->comm = comm;
+    req->context_id = comm->context_id;
     req->buf = data;
-    req->count = count;
+    req->count = (size_t)count;
     req->dt = dt;
     req->prepacked = 1;
     req->peer = dest;

@@ -47,7 +47,7 @@ typedef struct rt_bsend_region {
 void rt_bsend_region_init(rt_bsend_region_t *region, void *buffer, size_t size);
 void *rt_bsend_region_alloc(rt_bsend_region_t *region, size_t bytes);
 void rt_bsend_region_free(rt_bsend_region_t *region, void *data);
-/* Bytes left in the largest gap (for error messages). */
+/* The largest message that fits now (for error messages and tests). */
 size_t rt_bsend_region_largest_gap(const rt_bsend_region_t *region);
 
 #endif /* MINIMPI_RT_BSEND_H */

@@ -4,6 +4,7 @@
  */
 #include "rt.h"
 #include "rt_boot.h"
+#include "rt_progress.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -62,10 +63,15 @@ int MPI_Finalize(void)
     /*
      * Messages this rank already completed locally (eager sends, buffered
      * sends) may still sit in its queues: push them out, then wait at a
-     * fence until every rank is done, so no peer still reads our memory.
+     * barrier and a fence until every rank is done, so no peer still reads
+     * our memory.
      */
     if (rt_progress_flush() != 0)
         rt_fatal("MPI_Finalize: cannot deliver the last outgoing messages");
+    /* A rank blocked in the PMI fence no longer drains its receive queue, so
+     * a peer whose last messages wait for room there would never get to the
+     * fence: meet in a barrier that keeps progressing first. */
+    rt_progress_barrier();
     if (rt_boot_fence() != 0)
         rt_fatal("MPI_Finalize: the final fence failed");
     rt_progress_finalize();

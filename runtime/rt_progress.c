@@ -30,6 +30,10 @@ struct rt_out {
  * call starts yielding the core, when yielding is on. */
 #define RT_IDLE_SPIN_ROUNDS 64
 
+/* Context id of the runtime's own messages (rt_progress_barrier): below
+ * every communicator's, so no MPI receive can ever match them. */
+#define RT_CONTEXT_INTERNAL (-2)
+
 /* MPI_Finalize warns once when buffered or freed sends still have not gone
  * out after this many seconds (their receives were probably never posted). */
 #define RT_FLUSH_WARN_SECONDS 10.0
@@ -356,6 +360,28 @@ int rt_progress_flush(void)
                     rt_request_num_detached_sends());
             warned = 1;
         }
+    }
+    return MPI_SUCCESS;
+}
+
+int rt_progress_barrier(void)
+{
+    rt_comm_t *world = rt_comm_get(MPI_COMM_WORLD);
+    rt_datatype_t *byte = rt_datatype_get(MPI_BYTE);
+    if (world == NULL || byte == NULL)
+        rt_fatal("the finalize barrier needs MPI_COMM_WORLD and MPI_BYTE");
+    int n = world->size, me = world->rank;
+    /* Dissemination: in round k everyone signals rank + 2^k and waits for
+     * rank - 2^k; after ceil(log2 n) rounds everyone has heard from all. */
+    for (int dist = 1; dist < n; dist <<= 1) {
+        rt_request_t *recv =
+            rt_proto_irecv(world, RT_CONTEXT_INTERNAL, NULL, 0, byte, (me - dist + n) % n, dist);
+        rt_request_t *send =
+            rt_proto_isend(world, RT_CONTEXT_INTERNAL, NULL, 0, byte, (me + dist) % n, dist);
+        rt_request_wait(send);
+        rt_request_wait(recv);
+        rt_request_release(send);
+        rt_request_release(recv);
     }
     return MPI_SUCCESS;
 }

@@ -43,4 +43,14 @@ void rt_progress_send(int world_rank, const rt_pkt_hdr_t *hdr, const void *paylo
 /* Stream a send's DATA chunks (after CTS), in order behind earlier packets. */
 void rt_progress_stream(int world_rank, rt_request_t *req);
 
+/*
+ * A barrier over all ranks of the job, made of runtime messages, that keeps
+ * progressing while it waits (a PMI fence does not).  MPI_Finalize should
+ * call it after rt_progress_flush and before its fence: a rank that is done
+ * then keeps draining what others still send it (messages nobody receives,
+ * late control packets), so they can finish too instead of blocking
+ * against a rank that sits in the fence.  Collective; returns MPI_SUCCESS.
+ */
+int rt_progress_barrier(void);
+
 #endif /* MINIMPI_RT_PROGRESS_H */

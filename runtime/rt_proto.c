@@ -204,13 +204,13 @@ void rt_proto_recv_start(rt_request_t *req)
         rt_request_complete(req);
         return;
     }
-    req->bytes = (size_t)req->count * req->dt->size;
+    req->bytes = req->count * req->dt->size;
     if (!req->dt->contiguous && req->bytes > 0) {
         req->tmp = malloc(req->bytes);
         if (req->tmp == NULL)
             rt_fatal("out of memory staging a receive of %zu bytes", req->bytes);
     }
-    rt_match_entry_set(&req->match, req->comm->context_id, req->peer, req->tag);
+    rt_match_entry_set(&req->match, req->context_id, req->peer, req->tag);
     req->state = RT_STATE_RECV_POSTED;
     rt_match_entry_t *e = rt_match_post(&rt_matcher, &req->match);
     if (e == NULL)
@@ -231,6 +231,37 @@ int rt_proto_recv_cancel(rt_request_t *req)
     req->status.minimpi_cancelled = 1;
     rt_request_complete(req);
     return 1;
+}
+
+rt_request_t *rt_proto_isend(rt_comm_t *comm, int context_id, const void *buf, size_t count,
+                             rt_datatype_t *dt, int dest, int tag)
+{
+    rt_request_t *req = rt_request_alloc(RT_REQ_SEND);
+    req->comm = comm;
+    req->context_id = context_id;
+    req->buf = (void *)buf;
+    req->count = count;
+    req->dt = dt;
+    req->peer = dest;
+    req->tag = tag;
+    req->mode = RT_SEND_STANDARD;
+    rt_proto_send_start(req);
+    return req;
+}
+
+rt_request_t *rt_proto_irecv(rt_comm_t *comm, int context_id, void *buf, size_t count,
+                             rt_datatype_t *dt, int source, int tag)
+{
+    rt_request_t *req = rt_request_alloc(RT_REQ_RECV);
+    req->comm = comm;
+    req->context_id = context_id;
+    req->buf = buf;
+    req->count = count;
+    req->dt = dt;
+    req->peer = source;
+    req->tag = tag;
+    rt_proto_recv_start(req);
+    return req;
 }
 
 int rt_proto_probe(rt_comm_t *comm, int source, int tag, MPI_Status *status)
@@ -265,7 +296,7 @@ void rt_proto_send_start(rt_request_t *req)
         rt_request_complete(req);
         return;
     }
-    size_t bytes = (size_t)req->count * req->dt->size;
+    size_t bytes = req->count * req->dt->size;
     req->bytes = bytes;
     if (req->prepacked || bytes == 0) {
         req->sdata = req->buf;
@@ -275,7 +306,7 @@ void rt_proto_send_start(rt_request_t *req)
         req->tmp = malloc(bytes);
         if (req->tmp == NULL)
             rt_fatal("out of memory packing a send of %zu bytes", bytes);
-        rt_datatype_pack(req->dt, req->buf, (size_t)req->count, req->tmp);
+        rt_datatype_pack(req->dt, req->buf, req->count, req->tmp);
         req->sdata = req->tmp;
     }
     int world = req->comm->world_rank_of[req->peer];
@@ -284,7 +315,7 @@ void rt_proto_send_start(rt_request_t *req)
 
     rt_pkt_hdr_t h;
     memset(&h, 0, sizeof(h));
-    h.context_id = req->comm->context_id;
+    h.context_id = req->context_id;
     h.src_rank = req->comm->rank;
     h.tag = req->tag;
     h.length = bytes;

@@ -71,6 +71,19 @@ void rt_proto_send_start(rt_request_t *req);
  * unexpected queue or post it. */
 void rt_proto_recv_start(rt_request_t *req);
 
+/*
+ * The runtime's own point-to-point (collectives, the finalize barrier): a
+ * standard-mode send or a receive of `count` elements on an explicit
+ * context id of `comm` (comm->context_id + 1 for its collective traffic),
+ * started at once.  No argument checks: the caller passes valid values.
+ * Wait with rt_request_wait, read req->status (a truncated receive has
+ * MPI_ERR_TRUNCATE there), then rt_request_release.
+ */
+rt_request_t *rt_proto_isend(rt_comm_t *comm, int context_id, const void *buf, size_t count,
+                             rt_datatype_t *dt, int dest, int tag);
+rt_request_t *rt_proto_irecv(rt_comm_t *comm, int context_id, void *buf, size_t count,
+                             rt_datatype_t *dt, int source, int tag);
+
 /* Cancel a receive if it is still posted: 1 when cancelled (and complete). */
 int rt_proto_recv_cancel(rt_request_t *req);
 

@@ -72,8 +72,9 @@ struct rt_request {
 
     /* The call's arguments. */
     rt_comm_t *comm;
+    int context_id;                /* comm->context_id, or its collective one */
     void *buf;
-    int count;
+    size_t count;
     rt_datatype_t *dt;
     int peer;                      /* comm rank, MPI_ANY_SOURCE or MPI_PROC_NULL */
     int tag;                       /* MPI_ANY_TAG allowed for receives */
