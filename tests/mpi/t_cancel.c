@@ -8,14 +8,23 @@
  *      the next receive of that tag gets it;
  *   3. a receive that already matched cannot be cancelled: Test_cancelled
  *      is false and the data is there;
- *   4. a started persistent receive can be cancelled and then freed.
+ *   4. a started persistent receive can be cancelled and then freed;
+ *   5. cancel racing with arrivals: every other rank sends messages to rank
+ *      0, which posts an ANY_SOURCE receive and cancels it at once, over and
+ *      over; each attempt is either cancelled (nothing received) or complete
+ *      (a whole message), and in the end every message arrived exactly once
+ *      and in order per sender.
  */
 #include "t_util.h"
+
+#include <stdlib.h>
 
 #define TAG_NEVER 77
 #define TAG_LATE 78
 #define TAG_CANCELLED 79
 #define TAG_MATCHED 80
+#define TAG_RACE 81
+#define RACE_MSGS 200
 
 static int next_rank, prev_rank;
 
@@ -96,6 +105,44 @@ int main(int argc, char **argv)
     T_ASSERT(flag, "cancelled persistent receive: Test_cancelled is false");
     T_MPI(MPI_Request_free(&req));
     T_ASSERT(req == MPI_REQUEST_NULL, "Request_free did not set MPI_REQUEST_NULL");
+
+    /* 5. */
+    if (t_rank == 0) {
+        int total = (t_size - 1) * RACE_MSGS, got = 0, cancelled = 0;
+        int *next = calloc((size_t)t_size, sizeof(int));
+        T_ASSERT(next != NULL, "calloc failed");
+        while (got < total) {
+            int msg[2] = {-1, -1};
+            T_MPI(MPI_Irecv(msg, 2, MPI_INT, MPI_ANY_SOURCE, TAG_RACE, MPI_COMM_WORLD, &req));
+            T_MPI(MPI_Cancel(&req));
+            T_MPI(MPI_Wait(&req, &st));
+            T_MPI(MPI_Test_cancelled(&st, &flag));
+            if (flag) {
+                T_ASSERT(msg[0] == -1 && msg[1] == -1, "a cancelled receive got data");
+                cancelled++;
+                /* A cancelled request completes without progress; Iprobe
+                 * makes progress, so arrivals get in (MPI's progress rule). */
+                T_MPI(MPI_Iprobe(MPI_ANY_SOURCE, TAG_RACE, MPI_COMM_WORLD, &flag,
+                                 MPI_STATUS_IGNORE));
+                continue;
+            }
+            T_CHECK_STATUS(&st, msg[0], TAG_RACE, MPI_INT, 2, "receive that Cancel lost");
+            T_ASSERT(msg[0] > 0 && msg[0] < t_size && msg[1] == next[msg[0]],
+                     "got message %d of rank %d, expected message %d", msg[1], msg[0],
+                     msg[0] > 0 && msg[0] < t_size ? next[msg[0]] : -1);
+            next[msg[0]]++;
+            got++;
+        }
+        free(next);
+        T_MPI(MPI_Iprobe(MPI_ANY_SOURCE, TAG_RACE, MPI_COMM_WORLD, &flag, MPI_STATUS_IGNORE));
+        T_ASSERT(!flag, "a message is left after all %d arrived", total);
+        (void)cancelled;
+    } else {
+        for (int i = 0; i < RACE_MSGS; i++) {
+            int msg[2] = {t_rank, i};
+            T_MPI(MPI_Send(msg, 2, MPI_INT, 0, TAG_RACE, MPI_COMM_WORLD));
+        }
+    }
 
     t_finalize();
     return 0;
