@@ -275,24 +275,80 @@ static int build_layout(void)
     return 0;
 }
 
-int rt_boot_init(void)
+/* A non-negative integer environment variable, or -1 when unset or malformed. */
+static int env_int(const char *name)
+{
+    const char *s = getenv(name);
+    char *end;
+    if (s == NULL || *s == '\0')
+        return -1;
+    long v = strtol(s, &end, 10);
+    if (*end != '\0' || v < 0 || v > (1L << 30))
+        return -1;
+    return (int)v;
+}
+
+/*
+ * A launcher-less start inside a Slurm step of several tasks means srun ran
+ * us without a PMI plugin: each task would silently be a singleton, N copies
+ * of a one-rank job.  Refuse, saying what to do instead.
+ */
+static int refuse_slurm_without_pmi(void)
+{
+    int step_tasks = env_int("SLURM_STEP_NUM_TASKS");
+    if (step_tasks <= 1)
+        return 0;
+    fprintf(stderr,
+            "minimpi: task %d of %d in a Slurm step, but Slurm gave it no PMI connection "
+            "(PMI_FD/PMI_PORT unset): run it with `srun --mpi=pmi2` or with mini-mpirun\n",
+            env_int("SLURM_PROCID"), step_tasks);
+    return -1;
+}
+
+/* Connect to whatever started us: an inherited PMI fd, a PMI port, or nothing. */
+static const rt_boot_ops_t *boot_start(void)
 {
     const char *fd_text = getenv("PMI_FD");
+    const char *port_text = getenv("PMI_PORT");
+    if (fd_text != NULL && *fd_text != '\0') {
+        int fd = env_int("PMI_FD");
+        int rank = env_int("PMI_RANK"), size = env_int("PMI_SIZE");
+        if (fd < 0) {
+            fprintf(stderr, "minimpi: PMI_FD='%s' is not a file descriptor\n", fd_text);
+            return NULL;
+        }
+        if (rank < 0 || size < 1 || rank >= size) {
+            fprintf(stderr, "minimpi: PMI_FD is set but PMI_RANK/PMI_SIZE are missing or invalid "
+                            "(PMI_RANK=%s PMI_SIZE=%s)\n",
+                    getenv("PMI_RANK") ? getenv("PMI_RANK") : "unset",
+                    getenv("PMI_SIZE") ? getenv("PMI_SIZE") : "unset");
+            return NULL;
+        }
+        return rt_boot_pmi_start(fd, rank, size, &boot_info);
+    }
+    if (port_text != NULL && *port_text != '\0') {
+        int id = env_int("PMI_ID"), fd, rank, size;
+        if (id < 0) {
+            fprintf(stderr, "minimpi: PMI_PORT is set but PMI_ID is missing or invalid (%s)\n",
+                    getenv("PMI_ID") ? getenv("PMI_ID") : "unset");
+            return NULL;
+        }
+        if (rt_boot_port_connect(port_text, id, &fd, &rank, &size) != 0)
+            return NULL;
+        return rt_boot_pmi_start(fd, rank, size, &boot_info);
+    }
+    if (refuse_slurm_without_pmi() != 0)
+        return NULL;
+    return rt_boot_singleton_start(&boot_info);
+}
+
+int rt_boot_init(void)
+{
     if (gethostname(rt_proc.hostname, sizeof(rt_proc.hostname)) != 0)
         snprintf(rt_proc.hostname, sizeof(rt_proc.hostname), "unknown");
     rt_proc.hostname[sizeof(rt_proc.hostname) - 1] = '\0';
 
-    if (fd_text != NULL && *fd_text != '\0') {
-        char *end;
-        long fd = strtol(fd_text, &end, 10);
-        if (*end != '\0' || fd < 0 || fd > 1 << 20) {
-            fprintf(stderr, "minimpi: PMI_FD='%s' is not a file descriptor\n", fd_text);
-            return -1;
-        }
-        boot_ops = rt_boot_pmi_start((int)fd, &boot_info);
-    } else {
-        boot_ops = rt_boot_singleton_start(&boot_info);
-    }
+    boot_ops = boot_start();
     if (boot_ops == NULL)
         return -1;
     rt_proc.world_rank = boot_info.rank;

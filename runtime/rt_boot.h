@@ -1,8 +1,8 @@
 /*
  * rt_boot.h -- bootstrap: who am I, who else is in the job, where they run,
  * and a job-wide key-value store with a fence.  Two back ends: the PMI-1
- * client (rt_boot_pmi.c, when the launcher gave us PMI_FD) and the singleton
- * (a program started without a launcher is a job of size 1).
+ * client (rt_boot_pmi.c, when the launcher gave us PMI_FD or PMI_PORT) and
+ * the singleton (a program started without a launcher is a job of size 1).
  */
 #ifndef MINIMPI_RT_BOOT_H
 #define MINIMPI_RT_BOOT_H
@@ -46,7 +46,16 @@ int rt_boot_finalize(void);
 extern const tp_boot_ops_t rt_boot_tp_ops;
 
 /* Back ends: each fills `info` and returns its ops, or NULL after printing why. */
-const rt_boot_ops_t *rt_boot_pmi_start(int fd, rt_boot_info_t *info);
+const rt_boot_ops_t *rt_boot_pmi_start(int fd, int rank, int size, rt_boot_info_t *info);
+
+/*
+ * Connect to a process manager that listens at PMI_PORT ("host:port") and
+ * identify as `pmi_id` (PMI_ID), as MPICH's simple PMI does for processes that
+ * did not inherit a connected fd: the manager answers with our rank and the
+ * job size.  Returns 0 and the connected fd, or -1 after printing why.
+ */
+int rt_boot_port_connect(const char *port, int pmi_id, int *fd_out, int *rank_out,
+                         int *size_out);
 const rt_boot_ops_t *rt_boot_singleton_start(rt_boot_info_t *info);
 
 /*

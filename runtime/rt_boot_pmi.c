@@ -1,7 +1,9 @@
 /*
- * rt_boot_pmi.c -- PMI-1 "simple" client over the fd the launcher passed in
- * PMI_FD.  Every request is one line; every reply is one line.  The calls
- * block: the bootstrap only runs during MPI_Init, MPI_Finalize and aborts.
+ * rt_boot_pmi.c -- PMI-1 "simple" client over a connection to the process
+ * manager: the fd the launcher passed in PMI_FD, or the socket rt_boot_port.c
+ * opened to PMI_PORT.  Every request is one line; every reply is one line.
+ * The calls block: the bootstrap only runs during MPI_Init, MPI_Finalize and
+ * aborts.
  */
 #include "rt.h"
 #include "rt_boot.h"
@@ -176,20 +178,7 @@ static const rt_boot_ops_t pmi_ops = {
     .finalize = pmi_finalize,
 };
 
-static int env_int(const char *name, int *out)
-{
-    const char *s = getenv(name);
-    char *end;
-    if (s == NULL || *s == '\0')
-        return -1;
-    long v = strtol(s, &end, 10);
-    if (*end != '\0' || v < 0 || v > (1L << 30))
-        return -1;
-    *out = (int)v;
-    return 0;
-}
-
-const rt_boot_ops_t *rt_boot_pmi_start(int fd, rt_boot_info_t *info)
+const rt_boot_ops_t *rt_boot_pmi_start(int fd, int rank, int size, rt_boot_info_t *info)
 {
     char line[PMI_WIRE_LINE_MAX];
     pmi_wire_msg_t reply;
@@ -197,14 +186,8 @@ const rt_boot_ops_t *rt_boot_pmi_start(int fd, rt_boot_info_t *info)
     int n;
 
     pmi_fd = fd;
-    if (env_int("PMI_RANK", &info->rank) != 0 || env_int("PMI_SIZE", &info->size) != 0 ||
-        info->size < 1 || info->rank >= info->size) {
-        fprintf(stderr, "minimpi: PMI_FD is set but PMI_RANK/PMI_SIZE are missing or invalid "
-                        "(PMI_RANK=%s PMI_SIZE=%s)\n",
-                getenv("PMI_RANK") ? getenv("PMI_RANK") : "unset",
-                getenv("PMI_SIZE") ? getenv("PMI_SIZE") : "unset");
-        return NULL;
-    }
+    info->rank = rank;
+    info->size = size;
     pmi_rank = info->rank;
 
     n = pmi_wire_format(line, sizeof(line), "init", "pmi_version", "1", "pmi_subversion", "1",
