@@ -2,8 +2,10 @@
 # build.sh -- build and install minimpi into ./_install, from a fresh
 # Debian 12 machine or an existing build tree.  Each step runs only when
 # needed, so a second run is quick:
-#   1. Debian packages the build needs, installed only when missing
-#      (as root: apt-get update once, then apt-get install);
+#   1. Debian packages the build and `make check` need, installed only when
+#      missing (as root: apt-get update once, then apt-get install); the
+#      test-only ones (MPICH and a Slurm for the interoperability tests) are
+#      skipped with a note when not root, and those tests then skip;
 #   2. ./autogen.sh when configure or Makefile.in is missing;
 #   3. ./configure --prefix=<this directory>/_install $CONFIGURE_FLAGS when
 #      the tree is not configured, or was configured with other flags;
@@ -16,6 +18,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 CONFIGURE_FLAGS=${CONFIGURE_FLAGS:-}
 PACKAGES="build-essential autoconf automake libtool pkg-config libfabric-dev libhwloc-dev check"
+TEST_PACKAGES="mpich libmpich-dev slurmctld slurmd slurm-client munge"
 
 say() { echo "build.sh: $*"; }
 
@@ -24,7 +27,17 @@ install_packages() {
         say "not a Debian system: not checking packages (configure names what is missing)"
         return 0
     fi
-    local missing=()
+    local missing=() missing_tests=()
+    for p in $TEST_PACKAGES; do
+        if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed'; then
+            missing_tests+=("$p")
+        fi
+    done
+    if [ ${#missing_tests[@]} -gt 0 ] && [ "$(id -u)" -ne 0 ]; then
+        say "not root: the tests that need ${missing_tests[*]} will skip"
+    elif [ ${#missing_tests[@]} -gt 0 ]; then
+        missing+=("${missing_tests[@]}")
+    fi
     for p in $PACKAGES; do
         if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed'; then
             missing+=("$p")

@@ -1,0 +1,62 @@
+#!/bin/bash
+# test_mpich.sh -- the two directions of bootstrap interoperability with MPICH:
+#   - MPICH's mpiexec (Hydra) launches minimpi programs: they speak PMI-1 to
+#     Hydra over the PMI_FD it passes;
+#   - mini-mpirun launches programs built with mpicc.mpich: MPICH's built-in
+#     PMI-1 client against our PMI server (process mapping, universe size,
+#     appnum, maxes), running t_launch_env (Comm_split_type by node,
+#     MPI_UNIVERSE_SIZE, MPI_APPNUM, a collective) and the ping-pong.
+# Skipped (77) when MPICH is not installed (apt-get install mpich libmpich-dev).
+set -u
+
+for cmd in mpiexec.mpich mpicc.mpich; do
+    if ! command -v $cmd >/dev/null 2>&1; then
+        echo "SKIP: $cmd not installed (apt-get install mpich libmpich-dev)"
+        exit 77
+    fi
+done
+build=$PWD
+src=$(cd "$(dirname "$0")/../.." && pwd)
+work=$(mktemp -d "${TMPDIR:-/tmp}/minimpi-interop.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+failures=0
+
+# run_ok NAME COMMAND... : exit 0 within the time limit, no FAIL: line.
+run_ok() {
+    local name=$1
+    shift
+    if ! timeout 120 "$@" >"$work/out" 2>&1; then
+        echo "FAIL: $name: '$*' exited non-zero"
+        tail -n 20 "$work/out"
+        failures=$((failures + 1))
+    elif grep -q "FAIL:" "$work/out"; then
+        echo "FAIL: $name: a rank reported a failure"
+        grep "FAIL:" "$work/out" | head -5
+        failures=$((failures + 1))
+    else
+        echo "ok: $name"
+    fi
+}
+
+run_ok "mpiexec.mpich -n 2 minimpi t_pingpong" mpiexec.mpich -n 2 "$build/tests/mpi/t_pingpong"
+run_ok "mpiexec.mpich -n 4 minimpi t_launch_env" mpiexec.mpich -n 4 "$build/tests/interop/t_launch_env" 4
+
+# MPICH's mpi.h annotates MPI_STATUSES_IGNORE in a way GCC 12 warns about.
+cflags="-std=gnu11 -O1 -Wno-stringop-overflow"
+if mpicc.mpich $cflags -I"$src/tests/mpi" -o "$work/t_pingpong" "$src/tests/mpi/t_pingpong.c" \
+       "$src/tests/mpi/t_util.c" -lpthread &&
+   mpicc.mpich $cflags -o "$work/t_launch_env" "$src/tests/interop/t_launch_env.c"; then
+    run_ok "mini-mpirun -n 2 MPICH-built t_pingpong" \
+        "$build/launcher/mini-mpirun" --timeout 100 -n 2 "$work/t_pingpong"
+    run_ok "mini-mpirun -n 4 MPICH-built t_launch_env" \
+        "$build/launcher/mini-mpirun" --timeout 100 -n 4 "$work/t_launch_env" 4
+else
+    echo "FAIL: mpicc.mpich could not build the test programs"
+    failures=$((failures + 1))
+fi
+
+if [ "$failures" -ne 0 ]; then
+    echo "$failures failure(s)"
+    exit 1
+fi
+exit 0

@@ -1,0 +1,116 @@
+#!/bin/bash
+# test_slurm.sh -- minimpi programs under a real Slurm: a private slurmctld and
+# slurmd on this machine (slurm-up.sh), then
+#   - srun --mpi=pmi2 -n 4 with the point-to-point, any-source, communicator
+#     and collective test programs (PMI-1 spoken over Slurm's pmi2 plugin,
+#     layout from PMI_process_mapping);
+#   - srun --mpi=none -n 2: must stop with a message naming --mpi=pmi2, not
+#     run as two singletons;
+#   - an sbatch job whose script runs mini-mpirun (squeue polled; sbatch
+#     --wait is slow).
+# Skipped (77) when not root or Slurm/munge are not installed.  Everything
+# is torn down afterwards, also on failure.
+set -u
+
+if [ "$(id -u)" -ne 0 ]; then
+    echo "SKIP: the private Slurm needs root"
+    exit 77
+fi
+for cmd in slurmctld slurmd srun sbatch squeue munged; do
+    if ! command -v $cmd >/dev/null 2>&1; then
+        echo "SKIP: $cmd not installed (apt-get install slurmctld slurmd slurm-client munge)"
+        exit 77
+    fi
+done
+
+here=$(cd "$(dirname "$0")" && pwd)
+build=$PWD
+state=$(mktemp -d "${TMPDIR:-/tmp}/minimpi-slurm.XXXXXX")
+work=$state/work
+shm_before=$(ls /dev/shm 2>/dev/null | grep '^minimpi-' | sort)
+teardown() {
+    scancel --quiet --full --user=root >/dev/null 2>&1
+    "$here/slurm-down.sh" "$state"
+}
+trap teardown EXIT
+trap 'exit 1' INT TERM
+
+# Ports away from a site's Slurm and from a parallel run of this test.
+export SLURM_TEST_CTLD_PORT=$((20000 + $$ % 20000))
+export SLURM_TEST_SLURMD_PORT=$((SLURM_TEST_CTLD_PORT + 1))
+if ! conf=$("$here/slurm-up.sh" "$state"); then
+    echo "FAIL: the private Slurm did not start; logs:"
+    tail -n 20 "$state"/log/*.log
+    exit 1
+fi
+export "${conf?}"
+mkdir -p "$work"
+
+failures=0
+fail() {
+    echo "FAIL: $*"
+    failures=$((failures + 1))
+}
+
+# srun_ok NAME SRUN-ARGS... : the step exits 0 and prints no FAIL: line.
+srun_ok() {
+    local name=$1
+    shift
+    if ! timeout 120 srun "$@" >"$work/out" 2>&1; then
+        fail "$name: srun $* exited non-zero"
+        tail -n 20 "$work/out"
+    elif grep -q "FAIL:" "$work/out"; then
+        fail "$name: a rank reported a failure"
+        grep "FAIL:" "$work/out" | head -5
+    else
+        echo "ok: $name"
+    fi
+}
+
+srun_ok "srun --mpi=pmi2 -n 2 t_pingpong" --mpi=pmi2 -n 2 "$build/tests/mpi/t_pingpong"
+srun_ok "srun --mpi=pmi2 -n 4 t_anysource" --mpi=pmi2 -n 4 "$build/tests/mpi/t_anysource"
+srun_ok "srun --mpi=pmi2 -n 4 t_comm" --mpi=pmi2 -n 4 "$build/tests/objs/t_comm"
+srun_ok "srun --mpi=pmi2 -n 5 t_coll" --mpi=pmi2 -n 5 "$build/tests/coll/t_coll"
+
+# Without PMI the tasks must refuse, not run as singletons.
+if timeout 60 srun --mpi=none -n 2 "$build/tests/mpi/t_pingpong" >"$work/out" 2>&1; then
+    fail "srun --mpi=none: the tasks ran (as singletons?) instead of refusing"
+elif ! grep -q "srun --mpi=pmi2" "$work/out"; then
+    fail "srun --mpi=none: no message pointing to --mpi=pmi2"
+    tail -n 5 "$work/out"
+else
+    echo "ok: srun --mpi=none refuses and names --mpi=pmi2"
+fi
+
+# A batch job whose script runs mini-mpirun inside the allocation.
+cat >"$work/job.sh" <<JOB
+#!/bin/bash
+"$build/launcher/mini-mpirun" --timeout 100 -n 4 "$build/tests/mpi/t_anysource"
+echo "mini-mpirun exit \$?"
+JOB
+job=$(sbatch --parsable -n 4 -o "$work/job.out" "$work/job.sh" 2>"$work/sbatch.err")
+if [ -z "$job" ]; then
+    fail "sbatch refused the job: $(cat "$work/sbatch.err")"
+else
+    for _ in $(seq 1 600); do
+        [ -z "$(squeue -h -j "$job" 2>/dev/null)" ] && break
+        sleep 0.2
+    done
+    if grep -qx "mini-mpirun exit 0" "$work/job.out" 2>/dev/null &&
+       ! grep -q "FAIL:" "$work/job.out"; then
+        echo "ok: sbatch job running mini-mpirun"
+    else
+        fail "sbatch job running mini-mpirun"
+        tail -n 20 "$work/job.out" 2>/dev/null
+    fi
+fi
+
+shm_after=$(ls /dev/shm 2>/dev/null | grep '^minimpi-' | sort)
+left=$(comm -13 <(echo "$shm_before") <(echo "$shm_after"))
+[ -n "$left" ] && fail "left in /dev/shm: $left"
+
+if [ "$failures" -ne 0 ]; then
+    echo "$failures failure(s)"
+    exit 1
+fi
+exit 0
