@@ -13,6 +13,7 @@ launcher_liblnch_la_SOURCES = \
 	launcher/lnch_signals.c launcher/lnch_signals.h \
 	launcher/lnch_shm.c launcher/lnch_shm.h \
 	launcher/lnch_loop.c launcher/lnch_loop.h
+launcher_liblnch_la_SOURCES += launcher/lnch_slurm.c launcher/lnch_slurm.h
 launcher_liblnch_la_LIBADD = common/libcommon.la
 
 bin_PROGRAMS += launcher/mini-mpirun
@@ -80,3 +81,10 @@ man/mini-mpirun.1: $(srcdir)/man/mini-mpirun.1.in $(srcdir)/launcher/lnch_man_en
 	$(SED) -e '/^@ENVIRONMENT@$$/{' -e 'r man/mini-mpirun.env' -e 'd' -e '}' \
 	  -e 's/@VERSION@/$(VERSION)/g' $(srcdir)/man/mini-mpirun.1.in >$@.tmp && \
 	rm -f man/mini-mpirun.env && mv $@.tmp $@
+
+# Slurm allocations: host list and task count syntax.
+check_PROGRAMS += tests/unit/check_lnch_slurm
+TESTS += tests/unit/check_lnch_slurm
+tests_unit_check_lnch_slurm_SOURCES = tests/unit/check_lnch_slurm.c
+tests_unit_check_lnch_slurm_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_check_lnch_slurm_LDADD = launcher/liblnch.la $(CHECK_LIBS)
