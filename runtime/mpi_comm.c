@@ -165,7 +165,10 @@ static int idup_intra(const char *call, rt_comm_t *c, MPI_Comm *newcomm, MPI_Req
     if (st != NULL) {
         st->comm = c;
         st->newcomm = newcomm;
-        rt_ctx_lend(RT_IDUP_LEND, &lent);
+        /* Where to lend from: the same at every rank of c (its context
+         * and the collective's number on it), spread over the space. */
+        unsigned start = (unsigned)(c->context_id / 2) * 2654435761u + c->coll_seq * 40503u;
+        rt_ctx_lend((int)(start % RT_CTX_PAIRS), RT_IDUP_LEND, &lent);
         st->lent = lent;
         st->all[c->rank] = st->lent;
         for (int r = 0; r < c->size; r++)

@@ -53,10 +53,11 @@ void rt_ctx_give_back(int context_id)
     ctx_used.word[pair / 32] &= ~(1u << (pair % 32));
 }
 
-void rt_ctx_lend(int max, rt_ctx_mask_t *lent)
+void rt_ctx_lend(int start, int max, rt_ctx_mask_t *lent)
 {
     memset(lent, 0, sizeof(*lent));
-    for (int pair = 0; pair < RT_CTX_PAIRS && max > 0; pair++) {
+    for (int i = 0; i < RT_CTX_PAIRS && max > 0; i++) {
+        int pair = (start + i) % RT_CTX_PAIRS;
         uint32_t bit = 1u << (pair % 32);
         if (ctx_used.word[pair / 32] & bit)
             continue;

@@ -32,13 +32,16 @@ int rt_ctx_take(const rt_ctx_mask_t *agreed);
 void rt_ctx_give_back(int context_id);
 /*
  * A nonblocking agreement (MPI_Comm_idup) cannot hold the whole mask while
- * it waits: other creations go on meanwhile.  It lends itself the lowest
- * `max` pairs free (marked used, so nothing else here takes them) and
- * offers only those; when the masks are in, it keeps the lowest pair
- * agreed and gives the other lent ones back (-1, all given back, when
- * the offers had no pair in common).
+ * it waits: other creations go on meanwhile, on other communicators in any
+ * order.  It lends itself the first `max` pairs free from pair `start` on
+ * (marked used, so nothing else here takes them) and offers only those;
+ * when the offers are in, it keeps the lowest pair agreed and gives the
+ * other lent ones back (-1, all given back, when the offers had no pair in
+ * common).  `start` is the same at every rank taking part and differs from
+ * one agreement to the next, so agreements in flight together at a rank
+ * lend from different parts of the space whatever order they began in.
  */
-void rt_ctx_lend(int max, rt_ctx_mask_t *lent);
+void rt_ctx_lend(int start, int max, rt_ctx_mask_t *lent);
 int rt_ctx_settle(rt_ctx_mask_t *lent, const rt_ctx_mask_t *agreed);
 
 /* The runtime's own tag for these exchanges: above RT_TAG_UB, so no
