@@ -40,6 +40,11 @@ run() {
 shm_before=$(ls /dev/shm 2>/dev/null | grep -c '^minimpi-' || true)
 
 run 0 '^t_dt_p2p: ok$' 2 "$T/t_dt_p2p"
+# Again without single copy: rendezvous data streams through the queues.
+MINIMPI_SHM_CMA=0
+export MINIMPI_SHM_CMA
+run 0 '^t_dt_p2p: ok$' 2 "$T/t_dt_p2p"
+unset MINIMPI_SHM_CMA
 run 0 '^t_comm: ok$' 4 "$T/t_comm"
 run 0 '^t_comm: ok$' 3 "$T/t_comm"
 run 0 '^t_topo: ok$' 6 "$T/t_topo"
