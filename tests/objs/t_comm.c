@@ -116,6 +116,10 @@ static void idup_in_background(void)
     int sum = -1;
     T_OK(MPI_Allreduce(&rank, &sum, 1, MPI_INT, MPI_SUM, d2));
     T_EQ(sum, size * (size - 1) / 2);
+    MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
+    T_EQ(MPI_Comm_idup(MPI_COMM_WORLD, NULL, &req[0]), MPI_ERR_ARG);
+    T_EQ(MPI_Comm_idup(MPI_COMM_WORLD, &d3, NULL), MPI_ERR_ARG);
+    MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_ARE_FATAL);
     T_OK(MPI_Comm_free(&d3));
     T_OK(MPI_Comm_free(&d2));
     T_OK(MPI_Comm_free(&pd));

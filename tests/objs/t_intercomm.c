@@ -386,6 +386,13 @@ int main(int argc, char **argv)
     MPI_Request req;
     T_EQ(MPI_Ibarrier(ic, &req), MPI_ERR_COMM);
     T_EQ(MPI_Bcast(&out, 1, MPI_INT, rsize, ic), MPI_ERR_ROOT);
+    /* Comm_create on an intercommunicator takes part of the local group
+     * only; WORLD's group holds the remote ranks too. */
+    MPI_Group world_group;
+    T_OK(MPI_Comm_group(MPI_COMM_WORLD, &world_group));
+    T_EQ(MPI_Comm_create(ic, world_group, &bad), MPI_ERR_GROUP);
+    T_OK(MPI_Group_free(&world_group));
+    T_EQ(MPI_Comm_split(ic, -5, 0, &bad), MPI_ERR_ARG);
 
     T_OK(MPI_Comm_free(&merged2));
     T_OK(MPI_Comm_free(&merged));
