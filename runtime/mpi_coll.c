@@ -58,15 +58,23 @@ static int check_op(const char *call, rt_comm_t *c, MPI_Op op, rt_datatype_t *dt
     return MPI_SUCCESS;
 }
 
-/* A count array: every entry non-negative. */
-static int check_counts(const char *call, rt_comm_t *c, const int *counts, const char *name)
+/* A count array of n entries: every entry non-negative. */
+static int check_n_counts(const char *call, rt_comm_t *c, const int *counts, int n,
+                          const char *name)
 {
     CHECK_PTR(call, c, counts, name);
-    for (int i = 0; i < c->size; i++)
+    for (int i = 0; i < n; i++)
         if (counts[i] < 0)
             return rt_err(c, call, MPI_ERR_COUNT, "invalid count %d in %s[%d]", counts[i], name,
                           i);
     return MPI_SUCCESS;
+}
+
+/* A count array with an entry per rank addressed (of the remote group on
+ * an intercommunicator). */
+static int check_counts(const char *call, rt_comm_t *c, const int *counts, const char *name)
+{
+    return check_n_counts(call, c, counts, c->peer_size, name);
 }
 
 /* Build and run (request NULL) or start the collective. */
@@ -247,7 +255,8 @@ static int reduce_scatter(const char *call, const void *sendbuf, void *recvbuf,
             counts[i] = *block;
         recvcounts = counts;
     }
-    err = check_counts(call, c, recvcounts, "recvcounts");
+    /* One count per rank of the local group, also on an intercommunicator. */
+    err = check_n_counts(call, c, recvcounts, c->size, "recvcounts");
     size_t total = 0;
     for (int i = 0; err == MPI_SUCCESS && i < c->size; i++)
         total += (size_t)recvcounts[i];
@@ -541,10 +550,10 @@ static int type_array(const char *call, rt_comm_t *c, const MPI_Datatype *types,
 {
     *out = NULL;
     CHECK_PTR(call, c, types, name);
-    rt_datatype_t **dts = malloc((size_t)c->size * sizeof(*dts));
+    rt_datatype_t **dts = malloc((size_t)c->peer_size * sizeof(*dts));
     if (dts == NULL)
         return rt_err(c, call, MPI_ERR_NO_MEM, "out of memory");
-    for (int i = 0; i < c->size; i++) {
+    for (int i = 0; i < c->peer_size; i++) {
         dts[i] = rt_datatype_get(types[i]);
         if (dts[i] == NULL) {
             free(dts);

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "rt_attr.h"
+#include "rt_coll_sched.h"
 #include "rt_group.h"
 #include "rt_info.h"
 #include "rt_proto.h"
@@ -54,29 +55,40 @@ int MPI_Comm_size(MPI_Comm comm, int *size)
 
 /* ---- Dup -------------------------------------------------------------------- */
 
-/* A copy of an intracommunicator with a fresh context, its attributes
- * copied by their callbacks and its topology kept. */
+/* A copy of an intracommunicator on context `ctx` (given back on failure),
+ * its attributes copied by their callbacks and its topology kept: an MPI
+ * error class. */
+static int dup_on_context(rt_comm_t *c, int ctx, rt_comm_t **out)
+{
+    rt_comm_t *n = rt_comm_new(c, ctx, c->rank, c->size, c->world_rank_of, 0, NULL);
+    if (n == NULL) {
+        rt_ctx_give_back(ctx);
+        return MPI_ERR_NO_MEM;
+    }
+    if (c->topo != NULL && (n->topo = rt_topo_dup(c->topo)) == NULL) {
+        rt_comm_destroy(n);
+        return MPI_ERR_NO_MEM;
+    }
+    int err = rt_attr_copy_all(c, n);
+    if (err != MPI_SUCCESS) {
+        rt_attr_delete_all(n);
+        rt_comm_destroy(n);
+        return err;
+    }
+    *out = n;
+    return MPI_SUCCESS;
+}
+
 static int dup_intra(const char *call, rt_comm_t *c, MPI_Comm *newcomm)
 {
     int ctx;
     int err = rt_comm_agree_context(c, &ctx);
     if (err != MPI_SUCCESS)
         return rt_err(c, call, err, "cannot agree on a context id");
-    rt_comm_t *n = rt_comm_new(c, ctx, c->rank, c->size, c->world_rank_of, 0, NULL);
-    if (n == NULL) {
-        rt_ctx_give_back(ctx);
-        return rt_err(c, call, MPI_ERR_NO_MEM, "out of memory");
-    }
-    if (c->topo != NULL && (n->topo = rt_topo_dup(c->topo)) == NULL) {
-        rt_comm_destroy(n);
-        return rt_err(c, call, MPI_ERR_NO_MEM, "out of memory");
-    }
-    err = rt_attr_copy_all(c, n);
-    if (err != MPI_SUCCESS) {
-        rt_attr_delete_all(n);
-        rt_comm_destroy(n);
-        return rt_err(c, call, err, "an attribute copy callback failed (code %d)", err);
-    }
+    rt_comm_t *n;
+    err = dup_on_context(c, ctx, &n);
+    if (err != MPI_SUCCESS)
+        return rt_err(c, call, err, "cannot copy the communicator (error class %d)", err);
     *newcomm = n->handle;
     return MPI_SUCCESS;
 }
@@ -106,15 +118,90 @@ int MPI_Comm_dup_with_info(MPI_Comm comm, MPI_Info info, MPI_Comm *newcomm)
     return dup_intra("MPI_Comm_dup_with_info", c, newcomm);
 }
 
-/* The dup happens at once (it is a short exchange); the request the
- * program gets is already complete. */
+/*
+ * MPI_Comm_idup on an intracommunicator is a schedule the progress engine
+ * runs: every rank sends its offer of context ids (rt_ctx_lend) to every
+ * other, and once all are in, a last step agrees on the id and builds the
+ * communicator, whose handle it writes to the program's *newcomm.  So the
+ * program may do other communication before its MPI_Wait.  The copy
+ * callbacks of the attributes run at that last step.
+ */
+#define RT_IDUP_LEND 32
+
+typedef struct idup_state {
+    rt_comm_t *comm;
+    MPI_Comm *newcomm;
+    rt_ctx_mask_t lent;            /* my offer */
+    rt_ctx_mask_t all[];           /* [comm->size]: everyone's */
+} idup_state_t;
+
+static int idup_finish(void *arg)
+{
+    idup_state_t *st = arg;
+    rt_comm_t *c = st->comm;
+    rt_ctx_mask_t agreed = st->lent;
+    for (int r = 0; r < c->size; r++)
+        for (int i = 0; i < RT_CTX_WORDS; i++)
+            agreed.word[i] &= st->all[r].word[i];
+    int ctx = rt_ctx_settle(&st->lent, &agreed);
+    if (ctx < 0)
+        return MPI_ERR_OTHER;
+    rt_comm_t *n;
+    int err = dup_on_context(c, ctx, &n);
+    if (err == MPI_SUCCESS)
+        *st->newcomm = n->handle;
+    return err;
+}
+
+static int idup_intra(const char *call, rt_comm_t *c, MPI_Comm *newcomm, MPI_Request *request)
+{
+    rt_coll_sched_t *s = rt_coll_sched_new(c);
+    if (s == NULL)
+        return rt_err(c, call, MPI_ERR_NO_MEM, "out of memory");
+    rt_datatype_t *byte = rt_datatype_get(MPI_BYTE);
+    size_t len = sizeof(idup_state_t) + (size_t)c->size * sizeof(rt_ctx_mask_t);
+    idup_state_t *st = rt_coll_sched_tmp(s, len, byte);
+    rt_ctx_mask_t lent = {{0}};
+    if (st != NULL) {
+        st->comm = c;
+        st->newcomm = newcomm;
+        /* Where to lend from: the same at every rank of c (its context
+         * and the collective's number on it), spread over the space. */
+        unsigned start = (unsigned)(c->context_id / 2) * 2654435761u + c->coll_seq * 40503u;
+        rt_ctx_lend((int)(start % RT_CTX_PAIRS), RT_IDUP_LEND, &lent);
+        st->lent = lent;
+        st->all[c->rank] = st->lent;
+        for (int r = 0; r < c->size; r++)
+            if (r != c->rank)
+                rt_coll_sched_recv(s, &st->all[r], sizeof(rt_ctx_mask_t), byte, r);
+        for (int r = 0; r < c->size; r++)
+            if (r != c->rank)
+                rt_coll_sched_send(s, &st->lent, sizeof(rt_ctx_mask_t), byte, r);
+        rt_coll_sched_round(s);
+        rt_coll_sched_call(s, idup_finish, st);
+    }
+    rt_request_t *req;
+    int err = rt_coll_sched_start(s, &req);
+    if (err != MPI_SUCCESS) {
+        /* The schedule is gone: give back what it had lent itself. */
+        rt_ctx_settle(&lent, &(rt_ctx_mask_t){{0}});
+        return rt_err(c, call, err, "cannot start the duplication");
+    }
+    *request = req->handle;
+    return MPI_SUCCESS;
+}
+
 int MPI_Comm_idup(MPI_Comm comm, MPI_Comm *newcomm, MPI_Request *request)
 {
     rt_comm_t *c;
     RT_CHECK_INIT("MPI_Comm_idup");
     RT_CHECK_COMM("MPI_Comm_idup", comm, c);
+    CHECK_ARG("MPI_Comm_idup", c, newcomm, "newcomm");
     CHECK_ARG("MPI_Comm_idup", c, request, "request");
-    int err = MPI_Comm_dup(comm, newcomm);
+    if (!c->is_inter)
+        return idup_intra("MPI_Comm_idup", c, newcomm, request);
+    /* An intercommunicator is duplicated at once; its request is complete. */
+    int err = rt_intercomm_dup("MPI_Comm_idup", c, newcomm);
     if (err != MPI_SUCCESS)
         return err;
     rt_request_t *req = rt_request_alloc(RT_REQ_SEND);
@@ -130,11 +217,6 @@ int MPI_Comm_idup(MPI_Comm comm, MPI_Comm *newcomm, MPI_Request *request)
 
 /* ---- Split -------------------------------------------------------------------- */
 
-typedef struct split_entry {
-    int color, key;
-    rt_ctx_mask_t free_ctx;
-} split_entry_t;
-
 typedef struct split_member {
     int key, rank;
 } split_member_t;
@@ -147,19 +229,38 @@ static int member_order(const void *a, const void *b)
     return x->rank < y->rank ? -1 : x->rank > y->rank;
 }
 
+int rt_split_members(const rt_split_entry_t *all, int n, int color, const int *world_of, int me,
+                     int *world_out, int *my_rank)
+{
+    split_member_t *members = malloc((size_t)(n > 0 ? n : 1) * sizeof(*members));
+    if (members == NULL)
+        return -1;
+    int k = 0;
+    for (int r = 0; r < n; r++)
+        if (all[r].color == color)
+            members[k++] = (split_member_t){all[r].key, r};
+    qsort(members, (size_t)k, sizeof(*members), member_order);
+    for (int i = 0; i < k; i++) {
+        world_out[i] = world_of[members[i].rank];
+        if (members[i].rank == me)
+            *my_rank = i;
+    }
+    free(members);
+    return k;
+}
+
 int rt_comm_split(rt_comm_t *parent, int color, int key, rt_comm_t **out)
 {
     int n = parent->size;
-    split_entry_t mine;
+    rt_split_entry_t mine;
     mine.color = color;
     mine.key = key;
     rt_ctx_get_free(&mine.free_ctx);
-    split_entry_t *all = malloc((size_t)n * sizeof(*all));
-    split_member_t *members = malloc((size_t)n * sizeof(*members));
+    rt_split_entry_t *all = malloc((size_t)n * sizeof(*all));
     int *world = malloc((size_t)n * sizeof(int));
     int err = MPI_ERR_NO_MEM;
     *out = NULL;
-    if (all == NULL || members == NULL || world == NULL)
+    if (all == NULL || world == NULL)
         goto free_arrays;
     err = rt_comm_allgather_bytes(parent, &mine, sizeof(mine), all);
     if (err != MPI_SUCCESS || color == MPI_UNDEFINED)
@@ -169,17 +270,11 @@ int rt_comm_split(rt_comm_t *parent, int color, int key, rt_comm_t **out)
     for (int r = 1; r < n; r++)
         for (int i = 0; i < RT_CTX_WORDS; i++)
             agreed.word[i] &= all[r].free_ctx.word[i];
-    int k = 0;
-    for (int r = 0; r < n; r++)
-        if (all[r].color == color)
-            members[k++] = (split_member_t){all[r].key, r};
-    qsort(members, (size_t)k, sizeof(*members), member_order);
     int my_rank = 0;
-    for (int i = 0; i < k; i++) {
-        world[i] = parent->world_rank_of[members[i].rank];
-        if (members[i].rank == parent->rank)
-            my_rank = i;
-    }
+    int k = rt_split_members(all, n, color, parent->world_rank_of, parent->rank, world, &my_rank);
+    err = MPI_ERR_NO_MEM;
+    if (k < 0)
+        goto free_arrays;
     int ctx = rt_ctx_take(&agreed);
     err = MPI_ERR_OTHER;
     if (ctx < 0)
@@ -192,7 +287,6 @@ int rt_comm_split(rt_comm_t *parent, int color, int key, rt_comm_t **out)
     }
 free_arrays:
     free(all);
-    free(members);
     free(world);
     return err;
 }
@@ -200,7 +294,8 @@ free_arrays:
 static int split_common(const char *call, rt_comm_t *c, int color, int key, MPI_Comm *newcomm)
 {
     rt_comm_t *n;
-    int err = rt_comm_split(c, color, key, &n);
+    int err = c->is_inter ? rt_intercomm_split(c, color, key, &n)
+                          : rt_comm_split(c, color, key, &n);
     if (err != MPI_SUCCESS)
         return rt_err(c, call, err, "cannot create the communicator");
     *newcomm = n != NULL ? n->handle : MPI_COMM_NULL;
@@ -212,7 +307,6 @@ int MPI_Comm_split(MPI_Comm comm, int color, int key, MPI_Comm *newcomm)
     rt_comm_t *c;
     RT_CHECK_INIT("MPI_Comm_split");
     RT_CHECK_COMM("MPI_Comm_split", comm, c);
-    CHECK_INTRA("MPI_Comm_split", c);
     CHECK_ARG("MPI_Comm_split", c, newcomm, "newcomm");
     if (color < 0 && color != MPI_UNDEFINED)
         return rt_err(c, "MPI_Comm_split", MPI_ERR_ARG, "invalid color %d", color);
@@ -249,11 +343,11 @@ int MPI_Comm_create(MPI_Comm comm, MPI_Group group, MPI_Comm *newcomm)
     rt_group_t *g;
     RT_CHECK_INIT(call);
     RT_CHECK_COMM(call, comm, c);
-    CHECK_INTRA(call, c);
     CHECK_ARG(call, c, newcomm, "newcomm");
     g = rt_group_get(group);
     if (g == NULL)
         return rt_err(c, call, MPI_ERR_GROUP, "invalid group");
+    /* On an intercommunicator the group is part of the local group. */
     for (int i = 0; i < g->size; i++) {
         int in_comm = 0;
         for (int r = 0; r < c->size && !in_comm; r++)
@@ -261,6 +355,10 @@ int MPI_Comm_create(MPI_Comm comm, MPI_Group group, MPI_Comm *newcomm)
         if (!in_comm)
             return rt_err(c, call, MPI_ERR_GROUP,
                           "the group's rank %d is not a member of the communicator", i);
+    }
+    if (c->is_inter) {
+        int in = g->rank != MPI_UNDEFINED;
+        return split_common(call, c, in ? 0 : MPI_UNDEFINED, in ? g->rank : 0, newcomm);
     }
     /* Every rank of comm takes part in agreeing, even those left out. */
     int ctx;

@@ -2,6 +2,9 @@
  * mpi_intercomm.c -- intercommunicators: MPI_Intercomm_create,
  * MPI_Intercomm_merge, and their dup.
  *
+ * MPI_Comm_split and MPI_Comm_create on intercommunicators come here too
+ * (rt_intercomm_split).
+ *
  * An intercommunicator carries the local group (rank, size, world ranks),
  * the remote group (peer_size, peer_world_rank_of: whom point-to-point
  * addresses) and an intracommunicator of the local group (local_comm) for
@@ -83,23 +86,25 @@ static void agreed_mask(const remote_info_t *info, rt_ctx_mask_t *mask)
         mask->word[i] = info->mine.mask.word[i] & info->theirs.mask.word[i];
 }
 
-/* Build the intercommunicator (and its local intracommunicator) from an
- * agreed mask: both groups take the same two pairs in the same order. */
-static int build_intercomm(rt_comm_t *local, const remote_info_t *info, rt_comm_t **out)
+/*
+ * A new intercommunicator (and its local intracommunicator) from an
+ * agreed mask: both groups take the same two pairs in the same order.
+ * This process is `rank` of the local group `lworld`; `rworld` is the
+ * remote group.  The new communicators inherit `parent`'s error handler.
+ */
+static int new_intercomm(const rt_comm_t *parent, const rt_ctx_mask_t *mask, int rank,
+                         int lsize, const int *lworld, int rsize, const int *rworld,
+                         rt_comm_t **out)
 {
-    rt_ctx_mask_t mask;
-    agreed_mask(info, &mask);
-    int ctx = rt_ctx_take(&mask);
-    int lctx = rt_ctx_take(&mask);
+    int ctx = rt_ctx_take(mask);
+    int lctx = rt_ctx_take(mask);
     if (ctx < 0 || lctx < 0) {
         if (ctx >= 0)
             rt_ctx_give_back(ctx);
         return MPI_ERR_OTHER;
     }
-    rt_comm_t *lc = rt_comm_new(local, lctx, local->rank, local->size, local->world_rank_of, 0,
-                                NULL);
-    rt_comm_t *ic = rt_comm_new(local, ctx, local->rank, local->size, local->world_rank_of,
-                                info->theirs.size, info->world);
+    rt_comm_t *lc = rt_comm_new(parent, lctx, rank, lsize, lworld, 0, NULL);
+    rt_comm_t *ic = rt_comm_new(parent, ctx, rank, lsize, lworld, rsize, rworld);
     if (lc == NULL || ic == NULL) {
         if (lc != NULL)
             rt_comm_destroy(lc);
@@ -114,6 +119,14 @@ static int build_intercomm(rt_comm_t *local, const remote_info_t *info, rt_comm_
     ic->local_comm = lc->handle;
     *out = ic;
     return MPI_SUCCESS;
+}
+
+static int build_intercomm(rt_comm_t *local, const remote_info_t *info, rt_comm_t **out)
+{
+    rt_ctx_mask_t mask;
+    agreed_mask(info, &mask);
+    return new_intercomm(local, &mask, local->rank, local->size, local->world_rank_of,
+                         info->theirs.size, info->world, out);
 }
 
 int MPI_Intercomm_create(MPI_Comm local_comm, int local_leader, MPI_Comm peer_comm,
@@ -192,6 +205,53 @@ int rt_intercomm_dup(const char *call, rt_comm_t *c, MPI_Comm *newcomm)
     }
     *newcomm = ic->handle;
     return MPI_SUCCESS;
+}
+
+int rt_intercomm_split(rt_comm_t *c, int color, int key, rt_comm_t **out)
+{
+    *out = NULL;
+    rt_comm_t *local = rt_comm_get(c->local_comm);
+    if (local == NULL)
+        return MPI_ERR_INTERN;
+    int n = c->size, m = c->peer_size;
+    rt_split_entry_t mine = {.color = color, .key = key};
+    rt_ctx_get_free(&mine.free_ctx);
+    rt_split_entry_t *all = malloc((size_t)(n + m) * sizeof(*all));
+    int *world = malloc((size_t)(n + m) * sizeof(int));
+    int err = MPI_ERR_NO_MEM;
+    if (all == NULL || world == NULL)
+        goto out;
+    /* Gather the group's entries, the leaders swap them, and each leader
+     * passes the other group's on: everyone sees all n + m entries. */
+    rt_split_entry_t *theirs = all + n;
+    err = rt_comm_allgather_bytes(local, &mine, sizeof(mine), all);
+    if (err == MPI_SUCCESS && local->rank == 0) {
+        rt_comm_t view;
+        leader_view(c, &view);
+        err = rt_comm_sendrecv_bytes(&view, 0, RT_TAG_COMM_AGREE, all, (size_t)n * sizeof(*all),
+                                     theirs, (size_t)m * sizeof(*all));
+    }
+    if (err == MPI_SUCCESS)
+        err = rt_comm_bcast_bytes(local, theirs, (size_t)m * sizeof(*all), 0);
+    if (err != MPI_SUCCESS || color == MPI_UNDEFINED)
+        goto out;
+    rt_ctx_mask_t agreed = all[0].free_ctx;
+    for (int r = 1; r < n + m; r++)
+        for (int i = 0; i < RT_CTX_WORDS; i++)
+            agreed.word[i] &= all[r].free_ctx.word[i];
+    int my_rank = 0;
+    int k = rt_split_members(all, n, color, c->world_rank_of, c->rank, world, &my_rank);
+    int kr = rt_split_members(theirs, m, color, c->peer_world_rank_of, -1, world + n, NULL);
+    err = MPI_ERR_NO_MEM;
+    if (k < 0 || kr < 0)
+        goto out;
+    err = MPI_SUCCESS;
+    if (kr > 0)
+        err = new_intercomm(c, &agreed, my_rank, k, world, kr, world + n, out);
+out:
+    free(all);
+    free(world);
+    return err;
 }
 
 int MPI_Intercomm_merge(MPI_Comm intercomm, int high, MPI_Comm *newintracomm)

@@ -1,6 +1,7 @@
 /*
- * mpi_neighbor.c -- neighbourhood collectives on Cartesian communicators:
- * MPI_Neighbor_allgather and MPI_Neighbor_alltoall.
+ * mpi_neighbor.c -- neighbourhood collectives on Cartesian and graph
+ * communicators: MPI_Neighbor_allgather, MPI_Neighbor_alltoall and their
+ * v-variants.  (On a graph, a rank's neighbours are its edges in order.)
  *
  * The neighbours are, for each dimension in order, the one below then the
  * one above (MPI_Cart_shift by 1: source, then destination); MPI_PROC_NULL
@@ -49,17 +50,52 @@ static int *cart_neighbors(const rt_comm_t *c, const rt_topo_t *t)
     return nb;
 }
 
+/* The neighbours of this rank in a graph topology: its edges, in order. */
+static int *graph_neighbors(const rt_comm_t *c, const rt_topo_t *t, int *n)
+{
+    int first = c->rank == 0 ? 0 : t->index[c->rank - 1];
+    *n = t->index[c->rank] - first;
+    int *nb = malloc((size_t)(*n + 1) * sizeof(int));
+    for (int k = 0; nb != NULL && k < *n; k++)
+        nb[k] = t->edges[first + k];
+    return nb;
+}
+
+/* Where block k lies: k * count elements in, or displs[k] elements when
+ * the call gave per-neighbour counts and displacements. */
+typedef struct blocks {
+    const void *buf;
+    size_t count;                  /* every block (counts NULL) */
+    const int *counts, *displs;
+    rt_datatype_t *dt;
+    int all_same;                  /* allgather's send side: one block for all */
+} blocks_t;
+
+static char *block_at(const blocks_t *b, int k)
+{
+    ptrdiff_t at = b->all_same ? 0 : b->counts != NULL ? b->displs[k] : (ptrdiff_t)k * (ptrdiff_t)b->count;
+    return (char *)b->buf + at * b->dt->extent;
+}
+
+static size_t block_count(const blocks_t *b, int k)
+{
+    return b->counts != NULL ? (size_t)b->counts[k] : b->count;
+}
+
 /*
- * Slot k's block comes from neighbour k; what goes to neighbour k is
- * `sbuf` itself (allgather) or its block k (alltoall).
+ * Slot k's block comes from neighbour k; what goes to neighbour k is the
+ * send side's block k (or its one block, for allgather).  On a Cartesian
+ * communicator the tags name slots (see the top of the file); on a graph
+ * every message carries one tag, and two messages between the same pair
+ * match in the order both sides list the edge, as the standard specifies.
  */
-static int neighbor_exchange(const char *call, rt_comm_t *c, const void *sbuf, size_t scount,
-                             rt_datatype_t *sdt, int all_same, void *rbuf, size_t rcount,
-                             rt_datatype_t *rdt)
+static int neighbor_exchange(const char *call, rt_comm_t *c, const blocks_t *send,
+                             const blocks_t *recv)
 {
     const rt_topo_t *t = c->topo;
+    int cart = t->kind == MPI_CART;
     int k, n = 2 * t->ndims;
-    int *nb = cart_neighbors(c, t);
+    int *nb = cart ? cart_neighbors(c, t) : graph_neighbors(c, t, &n);
     rt_request_t **reqs = malloc((size_t)(2 * n + 1) * sizeof(*reqs));
     if (nb == NULL || reqs == NULL) {
         free(nb);
@@ -67,18 +103,16 @@ static int neighbor_exchange(const char *call, rt_comm_t *c, const void *sbuf, s
         return rt_err(c, call, MPI_ERR_NO_MEM, "out of memory");
     }
     unsigned base = c->coll_seq;
-    c->coll_seq += (unsigned)n;
+    c->coll_seq += cart ? (unsigned)n : 1u;
     for (k = 0; k < n; k++) {
-        int tag = (int)((base + (unsigned)k) & (unsigned)RT_TAG_UB);
-        char *dst = (char *)rbuf + (ptrdiff_t)k * (ptrdiff_t)rcount * rdt->extent;
-        reqs[k] = rt_coll_msg_start(RT_REQ_RECV, c, dst, rcount, rdt, nb[k], tag);
+        int tag = (int)((base + (cart ? (unsigned)k : 0u)) & (unsigned)RT_TAG_UB);
+        reqs[k] = rt_coll_msg_start(RT_REQ_RECV, c, block_at(recv, k), block_count(recv, k),
+                                    recv->dt, nb[k], tag);
     }
     for (k = 0; k < n; k++) {
-        int tag = (int)((base + (unsigned)(k ^ 1)) & (unsigned)RT_TAG_UB);
-        const char *src = all_same ? (const char *)sbuf
-                                   : (const char *)sbuf +
-                                         (ptrdiff_t)k * (ptrdiff_t)scount * sdt->extent;
-        reqs[n + k] = rt_coll_msg_start(RT_REQ_SEND, c, src, scount, sdt, nb[k], tag);
+        int tag = (int)((base + (cart ? (unsigned)(k ^ 1) : 0u)) & (unsigned)RT_TAG_UB);
+        reqs[n + k] = rt_coll_msg_start(RT_REQ_SEND, c, block_at(send, k),
+                                        block_count(send, k), send->dt, nb[k], tag);
     }
     int err = rt_coll_msg_finish_all(reqs, 2 * n);
     free(nb);
@@ -88,37 +122,93 @@ static int neighbor_exchange(const char *call, rt_comm_t *c, const void *sbuf, s
     return MPI_SUCCESS;
 }
 
+/* How many neighbours this rank has (the length of v-variant arrays). */
+static int neighbor_count(const rt_comm_t *c)
+{
+    const rt_topo_t *t = c->topo;
+    if (t->kind == MPI_CART)
+        return 2 * t->ndims;
+    return t->index[c->rank] - (c->rank == 0 ? 0 : t->index[c->rank - 1]);
+}
+
+/* One side of a call: a count and type, or per-neighbour counts and
+ * displacements (counts non-NULL) with a type. */
+static int check_side(const char *call, rt_comm_t *c, const void *buf, int count,
+                      const int *counts, const int *displs, MPI_Datatype type, blocks_t *out)
+{
+    RT_CHECK_DATATYPE(call, c, type, out->dt);
+    out->buf = buf;
+    out->counts = counts;
+    out->displs = displs;
+    out->count = 0;
+    if (counts == NULL) {
+        RT_CHECK_COUNT(call, c, count);
+        RT_CHECK_BUFFER_DT(call, c, buf, count, out->dt);
+        out->count = (size_t)count;
+        return MPI_SUCCESS;
+    }
+    if (displs == NULL)
+        return rt_err(c, call, MPI_ERR_ARG, "displacements are NULL");
+    int n = neighbor_count(c);
+    for (int k = 0; k < n; k++) {
+        RT_CHECK_COUNT(call, c, counts[k]);
+        RT_CHECK_BUFFER_DT(call, c, buf, counts[k], out->dt);
+    }
+    return MPI_SUCCESS;
+}
+
 static int neighbor_common(const char *call, const void *sendbuf, int sendcount,
-                           MPI_Datatype sendtype, void *recvbuf, int recvcount,
-                           MPI_Datatype recvtype, MPI_Comm comm, int all_same)
+                           const int *sendcounts, const int *sdispls, MPI_Datatype sendtype,
+                           void *recvbuf, int recvcount, const int *recvcounts,
+                           const int *rdispls, MPI_Datatype recvtype, MPI_Comm comm,
+                           int all_same)
 {
     rt_comm_t *c;
-    rt_datatype_t *sdt, *rdt;
+    blocks_t send, recv;
     RT_CHECK_INIT(call);
     RT_CHECK_COMM(call, comm, c);
-    if (c->topo == NULL || c->topo->kind != MPI_CART)
+    if (c->topo == NULL || (c->topo->kind != MPI_CART && c->topo->kind != MPI_GRAPH))
         return rt_err(c, call, MPI_ERR_TOPOLOGY,
-                      "needs a Cartesian communicator (graph topologies are not supported)");
-    RT_CHECK_COUNT(call, c, sendcount);
-    RT_CHECK_DATATYPE(call, c, sendtype, sdt);
-    RT_CHECK_BUFFER_DT(call, c, sendbuf, sendcount, sdt);
-    RT_CHECK_COUNT(call, c, recvcount);
-    RT_CHECK_DATATYPE(call, c, recvtype, rdt);
-    RT_CHECK_BUFFER_DT(call, c, recvbuf, recvcount, rdt);
-    return neighbor_exchange(call, c, sendbuf, (size_t)sendcount, sdt, all_same, recvbuf,
-                             (size_t)recvcount, rdt);
+                      "needs a communicator with a Cartesian or graph topology");
+    if ((recvcounts != NULL || sendcounts != NULL) && (recvcounts == NULL ||
+                                                       (!all_same && sendcounts == NULL)))
+        return rt_err(c, call, MPI_ERR_ARG, "counts are NULL");
+    int err = check_side(call, c, sendbuf, sendcount, sendcounts, sdispls, sendtype, &send);
+    if (err == MPI_SUCCESS)
+        err = check_side(call, c, recvbuf, recvcount, recvcounts, rdispls, recvtype, &recv);
+    if (err != MPI_SUCCESS)
+        return err;
+    send.all_same = all_same;
+    recv.all_same = 0;
+    return neighbor_exchange(call, c, &send, &recv);
 }
 
 int MPI_Neighbor_allgather(const void *sendbuf, int sendcount, MPI_Datatype sendtype,
                            void *recvbuf, int recvcount, MPI_Datatype recvtype, MPI_Comm comm)
 {
-    return neighbor_common("MPI_Neighbor_allgather", sendbuf, sendcount, sendtype, recvbuf,
-                           recvcount, recvtype, comm, 1);
+    return neighbor_common("MPI_Neighbor_allgather", sendbuf, sendcount, NULL, NULL, sendtype,
+                           recvbuf, recvcount, NULL, NULL, recvtype, comm, 1);
 }
 
 int MPI_Neighbor_alltoall(const void *sendbuf, int sendcount, MPI_Datatype sendtype,
                           void *recvbuf, int recvcount, MPI_Datatype recvtype, MPI_Comm comm)
 {
-    return neighbor_common("MPI_Neighbor_alltoall", sendbuf, sendcount, sendtype, recvbuf,
-                           recvcount, recvtype, comm, 0);
+    return neighbor_common("MPI_Neighbor_alltoall", sendbuf, sendcount, NULL, NULL, sendtype,
+                           recvbuf, recvcount, NULL, NULL, recvtype, comm, 0);
+}
+
+int MPI_Neighbor_allgatherv(const void *sendbuf, int sendcount, MPI_Datatype sendtype,
+                            void *recvbuf, const int recvcounts[], const int displs[],
+                            MPI_Datatype recvtype, MPI_Comm comm)
+{
+    return neighbor_common("MPI_Neighbor_allgatherv", sendbuf, sendcount, NULL, NULL, sendtype,
+                           recvbuf, 0, recvcounts, displs, recvtype, comm, 1);
+}
+
+int MPI_Neighbor_alltoallv(const void *sendbuf, const int sendcounts[], const int sdispls[],
+                           MPI_Datatype sendtype, void *recvbuf, const int recvcounts[],
+                           const int rdispls[], MPI_Datatype recvtype, MPI_Comm comm)
+{
+    return neighbor_common("MPI_Neighbor_alltoallv", sendbuf, 0, sendcounts, sdispls, sendtype,
+                           recvbuf, 0, recvcounts, rdispls, recvtype, comm, 0);
 }

@@ -168,6 +168,114 @@ static int alltoall(rt_comm_t *c, int tag, const rt_coll_args_t *a)
     return err;
 }
 
+/* Gatherv and scatterv: as rooted_all, with per-rank counts and
+ * displacements at the root. */
+static int rooted_v(rt_comm_t *c, int tag, const rt_coll_args_t *a, int gather)
+{
+    if (a->root == MPI_PROC_NULL)
+        return MPI_SUCCESS;
+    if (a->root != MPI_ROOT) {
+        if (gather)
+            return wait_msg(isend(c, a->sbuf, a->scount, a->sdt, a->root, tag));
+        return wait_msg(irecv(c, a->rbuf, a->rcount, a->rdt, a->root, tag));
+    }
+    int n = c->peer_size;
+    rt_request_t **reqs = malloc((size_t)n * sizeof(*reqs));
+    if (reqs == NULL)
+        return MPI_ERR_NO_MEM;
+    for (int r = 0; r < n; r++) {
+        if (gather)
+            reqs[r] = irecv(c, rt_coll_disp(a->rbuf, a->rdispls[r], a->rdt),
+                            (size_t)a->rcounts[r], a->rdt, r, tag);
+        else
+            reqs[r] = isend(c, rt_coll_disp(a->sbuf, a->sdispls[r], a->sdt),
+                            (size_t)a->scounts[r], a->sdt, r, tag);
+    }
+    int err = wait_all(reqs, n);
+    free(reqs);
+    return err;
+}
+
+/*
+ * Every exchange with every remote rank: allgatherv (each sends the same
+ * block to all), alltoallv and alltoallw (block r to remote rank r).  One
+ * message per pair; intercommunicator collectives are for correctness
+ * first, and the groups are small.
+ */
+static int pairwise(rt_comm_t *c, int tag, const rt_coll_args_t *a)
+{
+    int n = c->peer_size;
+    rt_request_t **reqs = malloc(2 * (size_t)n * sizeof(*reqs));
+    if (reqs == NULL)
+        return MPI_ERR_NO_MEM;
+    for (int r = 0; r < n; r++) {
+        if (a->kind == RT_COLL_ALLTOALLW)
+            reqs[r] = irecv(c, (char *)a->rbuf + a->rdispls[r], (size_t)a->rcounts[r],
+                            a->rdts[r], r, tag);
+        else
+            reqs[r] = irecv(c, rt_coll_disp(a->rbuf, a->rdispls[r], a->rdt),
+                            (size_t)a->rcounts[r], a->rdt, r, tag);
+    }
+    for (int r = 0; r < n; r++) {
+        if (a->kind == RT_COLL_ALLGATHERV)
+            reqs[n + r] = isend(c, a->sbuf, a->scount, a->sdt, r, tag);
+        else if (a->kind == RT_COLL_ALLTOALLW)
+            reqs[n + r] = isend(c, (const char *)a->sbuf + a->sdispls[r],
+                                (size_t)a->scounts[r], a->sdts[r], r, tag);
+        else
+            reqs[n + r] = isend(c, rt_coll_disp(a->sbuf, a->sdispls[r], a->sdt),
+                                (size_t)a->scounts[r], a->sdt, r, tag);
+    }
+    int err = wait_all(reqs, 2 * n);
+    free(reqs);
+    return err;
+}
+
+/*
+ * Reduce_scatter (and _block): each group reduces its own vector, the
+ * leaders swap the results, and each leader hands rank r of its group the
+ * r-th block of the other group's result.  Those hand-outs run on the
+ * local intracommunicator's collective context under a sequence number of
+ * its own, which every rank of the group draws in the same order.
+ */
+static int reduce_scatter(rt_comm_t *c, rt_comm_t *local, int tag, const rt_coll_args_t *a)
+{
+    int ltag = (int)(local->coll_seq++ & (unsigned)RT_TAG_UB);
+    void *mine = scratch(a->count, a->dt);
+    void *theirs = local->rank == 0 ? scratch(a->count, a->dt) : NULL;
+    rt_request_t **reqs = local->rank == 0 ? malloc((size_t)local->size * sizeof(*reqs)) : NULL;
+    rt_request_t *in = NULL;
+    int err = MPI_ERR_NO_MEM;
+    if (mine == NULL || (local->rank == 0 && (theirs == NULL || reqs == NULL)))
+        goto out;
+    err = rt_coll_allreduce(local, a->sbuf, mine, a->count, a->dt, a->op);
+    if (err == MPI_SUCCESS)
+        in = rt_coll_msg_start(RT_REQ_RECV, local, a->rbuf, (size_t)a->rcounts[local->rank],
+                               a->dt, 0, ltag);
+    if (err == MPI_SUCCESS && local->rank == 0) {
+        err = leaders_swap(c, tag, mine, a->count, a->dt, theirs, a->count, a->dt);
+        size_t at = 0;
+        for (int r = 0; r < local->size; r++) {
+            reqs[r] = rt_coll_msg_start(RT_REQ_SEND, local, rt_coll_at(theirs, at, a->dt),
+                                        (size_t)a->rcounts[r], a->dt, r, ltag);
+            at += (size_t)a->rcounts[r];
+        }
+        int e = wait_all(reqs, local->size);
+        if (err == MPI_SUCCESS)
+            err = e;
+    }
+    if (in != NULL) {
+        int e = wait_msg(in);
+        if (err == MPI_SUCCESS)
+            err = e;
+    }
+out:
+    free(reqs);
+    free(theirs);
+    free(mine);
+    return err;
+}
+
 int rt_coll_inter_run(rt_comm_t *c, const rt_coll_args_t *a)
 {
     rt_comm_t *local = rt_comm_get(c->local_comm);
@@ -183,6 +291,12 @@ int rt_coll_inter_run(rt_comm_t *c, const rt_coll_args_t *a)
     case RT_COLL_GATHER: return rooted_all(c, tag, a, 1);
     case RT_COLL_SCATTER: return rooted_all(c, tag, a, 0);
     case RT_COLL_ALLTOALL: return alltoall(c, tag, a);
+    case RT_COLL_GATHERV: return rooted_v(c, tag, a, 1);
+    case RT_COLL_SCATTERV: return rooted_v(c, tag, a, 0);
+    case RT_COLL_ALLGATHERV:
+    case RT_COLL_ALLTOALLV:
+    case RT_COLL_ALLTOALLW: return pairwise(c, tag, a);
+    case RT_COLL_REDUCE_SCATTER: return reduce_scatter(c, local, tag, a);
     default: return MPI_ERR_COMM;
     }
 }

@@ -17,6 +17,7 @@ typedef enum step_kind {
     STEP_COPY,
     STEP_REDUCE,                   /* dst = src op dst */
     STEP_REDUCE_RIGHT,             /* dst = dst op src */
+    STEP_CALL,                     /* fn(arg) */
 } step_kind_t;
 
 typedef struct step {
@@ -28,6 +29,8 @@ typedef struct step {
     rt_datatype_t *dt;             /* copy: the source's type */
     rt_datatype_t *ddt;            /* copy: the destination's type */
     rt_op_t *op;
+    rt_coll_sched_fn fn;           /* call */
+    void *arg;
 } step_t;
 
 struct rt_coll_sched {
@@ -218,6 +221,15 @@ void rt_coll_sched_reduce_right(rt_coll_sched_t *s, void *src, void *dst, size_t
     add_reduce(s, STEP_REDUCE_RIGHT, src, dst, count, dt, op);
 }
 
+void rt_coll_sched_call(rt_coll_sched_t *s, rt_coll_sched_fn fn, void *arg)
+{
+    step_t *st = add_step(s, STEP_CALL);
+    if (st == NULL)
+        return;
+    st->fn = fn;
+    st->arg = arg;
+}
+
 void rt_coll_sched_round(rt_coll_sched_t *s)
 {
     size_t start = s->num_rounds ? s->round_end[s->num_rounds - 1] : 0;
@@ -316,6 +328,12 @@ static void run_round(rt_coll_sched_t *s, size_t round)
                 copy_data(s, &copy);
             }
             break;
+        case STEP_CALL: {
+            int err = st->fn(st->arg);
+            if (err != MPI_SUCCESS)
+                rt_coll_sched_fail(s, err);
+            break;
+        }
         }
     }
 }

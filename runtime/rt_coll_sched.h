@@ -59,6 +59,10 @@ void rt_coll_sched_reduce(rt_coll_sched_t *s, const void *src, void *dst, size_t
  * be overwritten (it must be a temporary of the schedule). */
 void rt_coll_sched_reduce_right(rt_coll_sched_t *s, void *src, void *dst, size_t count,
                                 rt_datatype_t *dt, rt_op_t *op);
+/* Call fn(arg) when the step's turn comes, as a local step; a non-zero
+ * return is the schedule's error class (MPI_Comm_idup finishes this way). */
+typedef int (*rt_coll_sched_fn)(void *arg);
+void rt_coll_sched_call(rt_coll_sched_t *s, rt_coll_sched_fn fn, void *arg);
 /* End the current round: later steps wait for its messages. */
 void rt_coll_sched_round(rt_coll_sched_t *s);
 

@@ -53,6 +53,36 @@ void rt_ctx_give_back(int context_id)
     ctx_used.word[pair / 32] &= ~(1u << (pair % 32));
 }
 
+void rt_ctx_lend(int start, int max, rt_ctx_mask_t *lent)
+{
+    memset(lent, 0, sizeof(*lent));
+    for (int i = 0; i < RT_CTX_PAIRS && max > 0; i++) {
+        int pair = (start + i) % RT_CTX_PAIRS;
+        uint32_t bit = 1u << (pair % 32);
+        if (ctx_used.word[pair / 32] & bit)
+            continue;
+        ctx_used.word[pair / 32] |= bit;
+        lent->word[pair / 32] |= bit;
+        max--;
+    }
+}
+
+int rt_ctx_settle(rt_ctx_mask_t *lent, const rt_ctx_mask_t *agreed)
+{
+    int kept = -1;
+    for (int pair = 0; pair < RT_CTX_PAIRS; pair++) {
+        uint32_t bit = 1u << (pair % 32);
+        if (!(lent->word[pair / 32] & bit))
+            continue;
+        if (kept < 0 && (agreed->word[pair / 32] & bit))
+            kept = 2 * pair;
+        else
+            ctx_used.word[pair / 32] &= ~bit;
+    }
+    memset(lent, 0, sizeof(*lent));
+    return kept;
+}
+
 int rt_comm_agree_context(rt_comm_t *comm, int *context_id)
 {
     rt_ctx_mask_t mine, agreed;

@@ -30,6 +30,19 @@ void rt_ctx_get_free(rt_ctx_mask_t *mask);
  * context id, or -1 when none is left. */
 int rt_ctx_take(const rt_ctx_mask_t *agreed);
 void rt_ctx_give_back(int context_id);
+/*
+ * A nonblocking agreement (MPI_Comm_idup) cannot hold the whole mask while
+ * it waits: other creations go on meanwhile, on other communicators in any
+ * order.  It lends itself the first `max` pairs free from pair `start` on
+ * (marked used, so nothing else here takes them) and offers only those;
+ * when the offers are in, it keeps the lowest pair agreed and gives the
+ * other lent ones back (-1, all given back, when the offers had no pair in
+ * common).  `start` is the same at every rank taking part and differs from
+ * one agreement to the next, so agreements in flight together at a rank
+ * lend from different parts of the space whatever order they began in.
+ */
+void rt_ctx_lend(int start, int max, rt_ctx_mask_t *lent);
+int rt_ctx_settle(rt_ctx_mask_t *lent, const rt_ctx_mask_t *agreed);
 
 /* The runtime's own tag for these exchanges: above RT_TAG_UB, so no
  * program message can carry it. */
@@ -71,6 +84,25 @@ int rt_comm_agree_context(rt_comm_t *comm, int *context_id);
  * MPI_UNDEFINED.  Returns an MPI error class.
  */
 int rt_comm_split(rt_comm_t *parent, int color, int key, rt_comm_t **out);
+/* One rank's part in a split: its colour and key, and its free context
+ * ids (the agreement rides on the same exchange). */
+typedef struct rt_split_entry {
+    int color, key;
+    rt_ctx_mask_t free_ctx;
+} rt_split_entry_t;
+/*
+ * The members of `color` among the n entries (entry r is rank r, world
+ * rank world_of[r]), ordered by key then rank: their world ranks go to
+ * world_out[], the new rank of rank `me` (if it is one) to *my_rank.
+ * Returns how many there are, or -1 when out of memory.
+ */
+int rt_split_members(const rt_split_entry_t *all, int n, int color, const int *world_of, int me,
+                     int *world_out, int *my_rank);
+/* MPI_Comm_split and (colour 0 for the group's members, keyed by group
+ * rank) MPI_Comm_create on an intercommunicator, MPI-2.2 semantics: the
+ * new intercommunicator joins the local and remote ranks of one colour;
+ * *out is NULL when either side has none (runtime/mpi_intercomm.c). */
+int rt_intercomm_split(rt_comm_t *c, int color, int key, rt_comm_t **out);
 /* MPI_Comm_dup of an intercommunicator (runtime/mpi_intercomm.c); raises
  * its errors as `call`'s. */
 int rt_intercomm_dup(const char *call, rt_comm_t *c, MPI_Comm *newcomm);

@@ -10,6 +10,7 @@
  * size (the extent).
  */
 #include "rt.h"
+#include "rt_dt.h"
 
 #include <complex.h>
 #include <stdlib.h>
@@ -243,4 +244,45 @@ void rt_datatype_unpack(const rt_datatype_t *dt, const void *src, size_t bytes, 
             }
         }
     }
+}
+
+long rt_dt_runs_iov(const rt_dt_block_t *blocks, int num_blocks, size_t count, MPI_Aint extent,
+                    int64_t origin, size_t limit, tp_iov_t **out)
+{
+    size_t n = 0, cap = 16;
+    tp_iov_t *v = malloc(cap * sizeof(*v));
+    if (v == NULL)
+        return -1;
+    size_t left = limit;
+    for (size_t e = 0; e < count && left > 0; e++) {
+        int64_t elem = origin + (int64_t)e * (int64_t)extent;
+        for (int k = 0; k < num_blocks && left > 0; k++) {
+            const rt_dt_block_t *b = &blocks[k];
+            for (size_t r = 0; r < b->count && left > 0; r++) {
+                uint64_t at = (uint64_t)(elem + b->offset + (int64_t)r * (int64_t)b->stride);
+                size_t len = b->len < left ? b->len : left;
+                left -= len;
+                if (len == 0)
+                    continue;
+                if (n > 0 && v[n - 1].base + v[n - 1].len == at) {
+                    v[n - 1].len += len;
+                    continue;
+                }
+                if (n == cap) {
+                    tp_iov_t *bigger = realloc(v, 2 * cap * sizeof(*v));
+                    if (bigger == NULL) {
+                        free(v);
+                        return -1;
+                    }
+                    v = bigger;
+                    cap *= 2;
+                }
+                v[n].base = at;
+                v[n].len = len;
+                n++;
+            }
+        }
+    }
+    *out = v;
+    return (long)n;
 }

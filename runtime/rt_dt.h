@@ -42,4 +42,14 @@ int rt_dt_set_contents(rt_datatype_t *dt, int combiner, int num_ints, const int 
                        int num_aints, const MPI_Aint *aints, int num_types,
                        const MPI_Datatype *types);
 
+/*
+ * The scatter/gather list of the first `limit` bytes of `count` elements
+ * laid out as `blocks` (num_blocks runs, `extent` apart), element 0 at
+ * `origin` (an address, or an offset inside a peer's buffer), adjacent
+ * pieces merged.  *out is malloc'd; returns its length, or -1 when out of
+ * memory.  The single-copy rendezvous reads non-contiguous data with it.
+ */
+long rt_dt_runs_iov(const rt_dt_block_t *blocks, int num_blocks, size_t count, MPI_Aint extent,
+                    int64_t origin, size_t limit, tp_iov_t **out);
+
 #endif /* MINIMPI_RT_DT_H */

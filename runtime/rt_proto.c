@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rt_dt.h"
 #include "rt_match.h"
 #include "rt_progress.h"
 
@@ -34,7 +35,7 @@ struct rt_unexp {
     int src_world;
     void *data;                    /* EAGER: the payload (inline_data or malloc'd) */
     tp_mem_desc_t desc;            /* RTS with RT_PKT_DESC: the sender's buffer */
-    unsigned char inline_data[RT_UNEXP_INLINE];
+    _Alignas(8) unsigned char inline_data[RT_UNEXP_INLINE];
 };
 
 static rt_match_t rt_matcher;
@@ -86,6 +87,13 @@ static rt_unexp_t *unexp_alloc(void)
  * else the user's buffer at the type's lower bound. */
 static char *recv_dest(rt_request_t *req)
 {
+    /* Staged only when bytes land through a copy: a scatter/gather read
+     * (getv) writes the user's buffer in place. */
+    if (req->tmp == NULL && !req->dt->contiguous && req->bytes > 0) {
+        req->tmp = malloc(req->bytes);
+        if (req->tmp == NULL)
+            rt_fatal("out of memory staging a receive of %zu bytes", req->bytes);
+    }
     if (req->tmp != NULL)
         return req->tmp;
     return req->dt->lb == 0 ? (char *)req->buf : (char *)req->buf + req->dt->lb;
@@ -155,10 +163,44 @@ static void recv_get_done(tp_comp_t *comp, tp_status_t status)
     recv_get_finish(req);
 }
 
-/* A receive matched a RTS: read the data with get() when the transport can,
- * else ask the sender to stream it (CTS). */
+/*
+ * Read the message with getv: the remote list from the sender's layout
+ * (or its one contiguous buffer), the local one from the receive type (or
+ * its one contiguous buffer), both cut at rndv_len bytes.
+ */
+static tp_status_t recv_getv(rt_request_t *req, int src_world, const tp_mem_desc_t *desc,
+                             const rt_pkt_runs_t *runs)
+{
+    tp_iov_t one_remote = {0, req->rndv_len}, one_local;
+    tp_iov_t *riov = &one_remote, *liov = &one_local;
+    long nr = 1, nl = 1;
+    if (runs != NULL)
+        nr = rt_dt_runs_iov((const rt_dt_block_t *)(runs + 1), (int)runs->num_blocks,
+                            (size_t)runs->count, (MPI_Aint)runs->extent, runs->origin,
+                            req->rndv_len, &riov);
+    if (req->dt->contiguous) {
+        one_local.base = (uint64_t)(uintptr_t)recv_dest(req);
+        one_local.len = req->rndv_len;
+    } else {
+        nl = rt_dt_runs_iov(req->dt->blocks, req->dt->num_blocks, req->count, req->dt->extent,
+                            (int64_t)(uintptr_t)req->buf, req->rndv_len, &liov);
+    }
+    if (nr < 0 || nl < 0)
+        rt_fatal("out of memory listing the pieces of a %zu-byte message", req->rndv_len);
+    tp_t *tp = req->tp;
+    tp_status_t st = tp->ops->getv(tp, src_world, desc, riov, (size_t)nr, liov, (size_t)nl,
+                                   &req->comp);
+    if (riov != &one_remote)
+        free(riov);
+    if (liov != &one_local)
+        free(liov);
+    return st;
+}
+
+/* A receive matched a RTS: read the data with get() (getv for scattered
+ * data) when the transport can, else ask the sender to stream it (CTS). */
 static void recv_rndv(rt_request_t *req, int src_world, const rt_pkt_hdr_t *h,
-                      const tp_mem_desc_t *desc)
+                      const tp_mem_desc_t *desc, const rt_pkt_runs_t *runs)
 {
     recv_set_status(req, h);
     req->peer_world = src_world;
@@ -175,8 +217,12 @@ static void recv_rndv(rt_request_t *req, int src_world, const rt_pkt_hdr_t *h,
     if (desc != NULL && tp->can_get) {
         req->state = RT_STATE_RECV_GET;
         req->comp.done = recv_get_done;
-        tp_status_t st =
-            tp->ops->get(tp, src_world, desc, 0, recv_dest(req), req->rndv_len, &req->comp);
+        tp_status_t st = TP_ENOTSUP;
+        if ((runs != NULL || !req->dt->contiguous) && tp->ops->getv != NULL)
+            st = recv_getv(req, src_world, desc, runs);
+        else if (runs == NULL)
+            st = tp->ops->get(tp, src_world, desc, 0, recv_dest(req), req->rndv_len,
+                              &req->comp);
         if (st == TP_OK) {
             recv_get_finish(req);
             return;
@@ -205,11 +251,6 @@ void rt_proto_recv_start(rt_request_t *req)
         return;
     }
     req->bytes = req->count * req->dt->size;
-    if (!req->dt->contiguous && req->bytes > 0) {
-        req->tmp = malloc(req->bytes);
-        if (req->tmp == NULL)
-            rt_fatal("out of memory staging a receive of %zu bytes", req->bytes);
-    }
     rt_match_entry_set(&req->match, req->context_id, req->peer, req->tag);
     req->state = RT_STATE_RECV_POSTED;
     rt_match_entry_t *e = rt_match_post(&rt_matcher, &req->match);
@@ -219,7 +260,8 @@ void rt_proto_recv_start(rt_request_t *req)
     if (u->hdr.type == RT_PKT_EAGER)
         recv_eager(req, u->src_world, &u->hdr, u->data);
     else
-        recv_rndv(req, u->src_world, &u->hdr, (u->hdr.flags & RT_PKT_DESC) ? &u->desc : NULL);
+        recv_rndv(req, u->src_world, &u->hdr, (u->hdr.flags & RT_PKT_DESC) ? &u->desc : NULL,
+                  (u->hdr.flags & RT_PKT_RUNS) ? u->data : NULL);
     unexp_release(u);
 }
 
@@ -288,6 +330,69 @@ int rt_proto_probe(rt_comm_t *comm, int source, int tag, MPI_Status *status)
 
 /* ---- Sending ------------------------------------------------------------------ */
 
+/* Pack a non-contiguous send into req->tmp, where it is sent from. */
+static void send_pack(rt_request_t *req)
+{
+    free(req->tmp);
+    req->tmp = malloc(req->bytes);
+    if (req->tmp == NULL)
+        rt_fatal("out of memory packing a send of %zu bytes", req->bytes);
+    rt_datatype_pack(req->dt, req->buf, req->count, req->tmp);
+    req->sdata = req->tmp;
+}
+
+/*
+ * The single-copy rendezvous of an unpacked non-contiguous buffer (see
+ * rt_pkt_runs_t): expose the bytes the type spans and send RTS with the
+ * layout.  Returns 0, having sent nothing, when the type or the transport
+ * does not allow it.  The RTS payload lives in req->tmp until the request
+ * completes; if the receiver answers CTS instead, the data is packed then.
+ */
+static int send_runs(rt_request_t *req, tp_t *tp)
+{
+    const rt_datatype_t *dt = req->dt;
+    if (!tp->can_get || tp->ops->getv == NULL || dt->num_blocks > RT_RUNS_MAX ||
+        dt->extent <= 0 || dt->true_extent <= 0)
+        return 0;
+    size_t blocks_len = (size_t)dt->num_blocks * sizeof(rt_dt_block_t);
+    size_t len = sizeof(tp_mem_desc_t) + sizeof(rt_pkt_runs_t) + blocks_len;
+    if (len > tp->am_max_payload)
+        return 0;
+    /* From the first element's lowest byte to the last one's highest. */
+    uintptr_t lo = (uintptr_t)req->buf + (uintptr_t)dt->true_lb;
+    size_t span = (req->count - 1) * (size_t)dt->extent + (size_t)dt->true_extent;
+    unsigned char *payload = malloc(len);
+    if (payload == NULL)
+        return 0;
+    if (tp->ops->mem_expose(tp, (const void *)lo, span, &req->desc) != TP_OK) {
+        free(payload);
+        return 0;
+    }
+    req->tp = tp;
+    req->has_desc = 1;
+    req->sdata = NULL;
+    free(req->tmp);
+    req->tmp = payload;
+    rt_pkt_runs_t runs = {.count = req->count, .extent = dt->extent,
+                          .origin = -(int64_t)dt->true_lb, .num_blocks = (uint32_t)dt->num_blocks};
+    memcpy(payload, &req->desc, sizeof(tp_mem_desc_t));
+    memcpy(payload + sizeof(tp_mem_desc_t), &runs, sizeof(runs));
+    memcpy(payload + sizeof(tp_mem_desc_t) + sizeof(runs), dt->blocks, blocks_len);
+
+    rt_pkt_hdr_t h;
+    memset(&h, 0, sizeof(h));
+    h.type = RT_PKT_RTS;
+    h.flags = RT_PKT_DESC | RT_PKT_RUNS;
+    h.context_id = req->context_id;
+    h.src_rank = req->comm->rank;
+    h.tag = req->tag;
+    h.length = req->bytes;
+    h.sreq = rt_request_id(req);
+    req->state = RT_STATE_SEND_WAIT_REPLY;
+    rt_progress_send(req->peer_world, &h, payload, len, NULL);
+    return 1;
+}
+
 void rt_proto_send_start(rt_request_t *req)
 {
     req->complete = 0;
@@ -300,20 +405,18 @@ void rt_proto_send_start(rt_request_t *req)
     }
     size_t bytes = req->count * req->dt->size;
     req->bytes = bytes;
+    int world = req->comm->peer_world_rank_of[req->peer];
+    req->peer_world = world;
+    rt_peer_t *peer = rt_progress_peer(world);
     if (req->prepacked || bytes == 0) {
         req->sdata = req->buf;
     } else if (req->dt->contiguous) {
         req->sdata = (const char *)req->buf + req->dt->lb;
+    } else if (bytes > peer->eager_limit && send_runs(req, peer->tp)) {
+        return;
     } else {
-        req->tmp = malloc(bytes);
-        if (req->tmp == NULL)
-            rt_fatal("out of memory packing a send of %zu bytes", bytes);
-        rt_datatype_pack(req->dt, req->buf, req->count, req->tmp);
-        req->sdata = req->tmp;
+        send_pack(req);
     }
-    int world = req->comm->peer_world_rank_of[req->peer];
-    req->peer_world = world;
-    rt_peer_t *peer = rt_progress_peer(world);
 
     rt_pkt_hdr_t h;
     memset(&h, 0, sizeof(h));
@@ -401,10 +504,27 @@ static void handle_message(int src_world, const rt_pkt_hdr_t *h, const void *pay
     if (h->type == RT_PKT_EAGER && h->length != payload_len)
         rt_fatal("protocol error: eager message from rank %d says %llu bytes but carries %zu",
                  src_world, (unsigned long long)h->length, payload_len);
+    const rt_pkt_runs_t *runs = NULL;
+    size_t runs_len = 0;
+    uint64_t runs_buf[(sizeof(rt_pkt_runs_t) + RT_RUNS_MAX * sizeof(rt_dt_block_t)) / 8];
     if (h->type == RT_PKT_RTS && (h->flags & RT_PKT_DESC)) {
-        if (payload_len != sizeof(desc))
+        if (h->flags & RT_PKT_RUNS) {
+            runs_len = payload_len - sizeof(desc);
+            if (payload_len < sizeof(desc) + sizeof(rt_pkt_runs_t))
+                rt_fatal("protocol error: RTS from rank %d carries %zu bytes of layout",
+                         src_world, payload_len);
+            /* Copied out: the transport's payload need not be aligned. */
+            memcpy(runs_buf, (const char *)payload + sizeof(desc),
+                   runs_len < sizeof(runs_buf) ? runs_len : sizeof(runs_buf));
+            runs = (const rt_pkt_runs_t *)runs_buf;
+            if (runs->num_blocks > RT_RUNS_MAX ||
+                runs_len != sizeof(*runs) + runs->num_blocks * sizeof(rt_dt_block_t))
+                rt_fatal("protocol error: RTS from rank %d: a layout of %u blocks in %zu bytes",
+                         src_world, runs->num_blocks, runs_len);
+        } else if (payload_len != sizeof(desc)) {
             rt_fatal("protocol error: RTS from rank %d carries %zu bytes of descriptor",
                      src_world, payload_len);
+        }
         memcpy(&desc, payload, sizeof(desc));
         descp = &desc;
     }
@@ -415,7 +535,7 @@ static void handle_message(int src_world, const rt_pkt_hdr_t *h, const void *pay
         if (h->type == RT_PKT_EAGER)
             recv_eager(req, src_world, h, payload);
         else
-            recv_rndv(req, src_world, h, descp);
+            recv_rndv(req, src_world, h, descp, runs);
         return;
     }
 
@@ -432,6 +552,14 @@ static void handle_message(int src_world, const rt_pkt_hdr_t *h, const void *pay
     }
     if (descp != NULL)
         u->desc = desc;
+    if (runs != NULL) {
+        /* The layout is kept where an eager payload would be (aligned:
+         * malloc'd, or the inline buffer at its 8-byte boundary). */
+        u->data = runs_len <= RT_UNEXP_INLINE ? u->inline_data : malloc(runs_len);
+        if (u->data == NULL)
+            rt_fatal("out of memory storing an unexpected message from rank %d", src_world);
+        memcpy(u->data, runs, runs_len);
+    }
     rt_match_entry_set(&u->match, h->context_id, h->src_rank, h->tag);
     rt_match_add_unexpected(&rt_matcher, &u->match);
 }
@@ -451,8 +579,11 @@ static void handle_cts(int src_world, const rt_pkt_hdr_t *h)
     if (h->length > req->bytes)
         rt_fatal("protocol error: CTS from rank %d asks for %llu bytes of a %zu-byte message",
                  src_world, (unsigned long long)h->length, req->bytes);
-    /* The receiver will not read the exposed buffer: release it now. */
+    /* The receiver will not read the exposed buffer: release it now.  An
+     * unpacked non-contiguous buffer is packed for streaming. */
     send_release_desc(req);
+    if (req->sdata == NULL && h->length > 0)
+        send_pack(req);
     req->remote_id = h->rreq;
     req->rndv_len = (size_t)h->length;
     req->rndv_done = 0;

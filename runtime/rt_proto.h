@@ -6,7 +6,8 @@
  *   EAGER     envelope + the whole message as payload.  With RT_PKT_SYNC
  *             (MPI_Ssend) the receiver answers SYNC_ACK once it matched.
  *   RTS       envelope + message length + sender's request id; payload is
- *             the sender's tp_mem_desc_t when RT_PKT_DESC is set.
+ *             the sender's tp_mem_desc_t when RT_PKT_DESC is set, then the
+ *             layout of an unpacked non-contiguous buffer with RT_PKT_RUNS.
  *   FIN       receiver -> sender: the get() finished (or there was nothing
  *             to move): the sender completes and releases its buffer.
  *   CTS       receiver -> sender when get() is impossible: stream `length`
@@ -38,6 +39,23 @@ typedef enum rt_pkt_type {
 
 #define RT_PKT_SYNC 0x01           /* EAGER: answer SYNC_ACK when matched */
 #define RT_PKT_DESC 0x02           /* RTS: payload is a tp_mem_desc_t */
+#define RT_PKT_RUNS 0x04           /* RTS: ... followed by rt_pkt_runs_t and its blocks */
+
+/*
+ * A non-contiguous send on the single-copy path is not packed: the sender
+ * exposes the bytes its type spans and describes the layout after the
+ * descriptor (this, then num_blocks rt_dt_block_t), so the receiver reads
+ * the pieces straight into place with the transport's getv.  Only types of
+ * at most RT_RUNS_MAX blocks travel this way; others are packed.
+ */
+#define RT_RUNS_MAX 16
+typedef struct rt_pkt_runs {
+    uint64_t count;                /* elements */
+    int64_t extent;
+    int64_t origin;                /* element 0's start, relative to the exposed buffer */
+    uint32_t num_blocks;
+    uint32_t reserved;
+} rt_pkt_runs_t;
 
 typedef struct rt_pkt_hdr {
     uint8_t type;                  /* rt_pkt_type_t */

@@ -92,6 +92,13 @@ typedef struct tp_mem_desc {
     uint8_t bytes[TP_MEM_DESC_MAX];
 } tp_mem_desc_t;
 
+/* One entry of a scatter/gather list (getv): an address in this process,
+ * or an offset inside a peer's exposed buffer, and a length. */
+typedef struct tp_iov {
+    uint64_t base;
+    uint64_t len;
+} tp_iov_t;
+
 typedef struct tp_ops tp_ops_t;
 
 /* Common head of every transport instance; a transport embeds it first. */
@@ -144,6 +151,17 @@ struct tp_ops {
     tp_status_t (*get)(tp_t *tp, int peer, const tp_mem_desc_t *remote, size_t offset,
                        void *local, size_t len, tp_comp_t *comp);
 
+    /*
+     * Optional (NULL: the transport has none, the runtime then stages
+     * non-contiguous data and uses get): get with gather and scatter lists.
+     * `riov` holds offsets inside the buffer `remote` describes, `liov`
+     * local addresses; both cover the same number of bytes, which are read
+     * in list order.  The lists are read before getv returns.  Returns as
+     * get does.
+     */
+    tp_status_t (*getv)(tp_t *tp, int peer, const tp_mem_desc_t *remote, const tp_iov_t *riov,
+                        size_t riov_count, const tp_iov_t *liov, size_t liov_count,
+                        tp_comp_t *comp);
     /* Deliver arrived messages and completions; returns how many. */
     int (*progress)(tp_t *tp);
 

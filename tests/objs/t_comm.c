@@ -52,6 +52,81 @@ static void dup_keeps_traffic_apart(void)
     T_CHECK(d == MPI_COMM_NULL);
 }
 
+/* Does `c` carry traffic of its own?  A ring on it, with the same tag on
+ * WORLD posted first: each receive must get the message of its own
+ * communicator. */
+static void ring_apart(MPI_Comm c, int mark)
+{
+    int me, n;
+    MPI_Comm_rank(c, &me);
+    MPI_Comm_size(c, &n);
+    int wr = 0, cr = 0, wout = -1, cout = mark + me;
+    MPI_Request r[4];
+    T_OK(MPI_Irecv(&wr, 1, MPI_INT, MPI_ANY_SOURCE, 9, MPI_COMM_WORLD, &r[0]));
+    T_OK(MPI_Irecv(&cr, 1, MPI_INT, (me + n - 1) % n, 9, c, &r[1]));
+    T_OK(MPI_Isend(&cout, 1, MPI_INT, (me + 1) % n, 9, c, &r[2]));
+    T_OK(MPI_Isend(&wout, 1, MPI_INT, (rank + 1) % size, 9, MPI_COMM_WORLD, &r[3]));
+    T_OK(MPI_Waitall(4, r, MPI_STATUSES_IGNORE));
+    T_EQ(wr, -1);
+    T_EQ(cr, mark + (me + n - 1) % n);
+}
+
+/*
+ * MPI_Comm_idup runs in the background.  Rank 0 posts it, then
+ * synchronously sends to rank 1, which posts its own idup only after that
+ * message arrived: a dup that blocked until every rank joined would hang
+ * here.  Then several idups in flight at once, on different communicators
+ * and posted in a different order by even and odd ranks.
+ */
+static void idup_in_background(void)
+{
+    MPI_Comm d, parity, pd, d2;
+    MPI_Request req[3];
+    int token = 7;
+    if (rank == 1)
+        T_OK(MPI_Recv(&token, 1, MPI_INT, 0, 3, MPI_COMM_WORLD, MPI_STATUS_IGNORE));
+    T_OK(MPI_Comm_idup(MPI_COMM_WORLD, &d, &req[0]));
+    if (rank == 0)
+        T_OK(MPI_Ssend(&token, 1, MPI_INT, 1, 3, MPI_COMM_WORLD));
+    T_OK(MPI_Wait(&req[0], MPI_STATUS_IGNORE));
+    int result;
+    T_OK(MPI_Comm_compare(MPI_COMM_WORLD, d, &result));
+    T_EQ(result, MPI_CONGRUENT);
+    ring_apart(d, 1000);
+
+    T_OK(MPI_Comm_split(MPI_COMM_WORLD, rank % 2, rank, &parity));
+    if (rank % 2 == 0) {
+        T_OK(MPI_Comm_idup(parity, &pd, &req[0]));
+        T_OK(MPI_Comm_idup(MPI_COMM_WORLD, &d2, &req[1]));
+    } else {
+        T_OK(MPI_Comm_idup(MPI_COMM_WORLD, &d2, &req[1]));
+        T_OK(MPI_Comm_idup(parity, &pd, &req[0]));
+    }
+    /* And a third on d, with p2p on WORLD in between. */
+    MPI_Comm d3;
+    T_OK(MPI_Comm_idup(d, &d3, &req[2]));
+    int in = -1;
+    T_OK(MPI_Sendrecv(&rank, 1, MPI_INT, (rank + 1) % size, 4, &in, 1, MPI_INT,
+                      (rank + size - 1) % size, 4, MPI_COMM_WORLD, MPI_STATUS_IGNORE));
+    T_EQ(in, (rank + size - 1) % size);
+    T_OK(MPI_Waitall(3, req, MPI_STATUSES_IGNORE));
+    ring_apart(pd, 2000);
+    ring_apart(d2, 3000);
+    ring_apart(d3, 4000);
+    int sum = -1;
+    T_OK(MPI_Allreduce(&rank, &sum, 1, MPI_INT, MPI_SUM, d2));
+    T_EQ(sum, size * (size - 1) / 2);
+    MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
+    T_EQ(MPI_Comm_idup(MPI_COMM_WORLD, NULL, &req[0]), MPI_ERR_ARG);
+    T_EQ(MPI_Comm_idup(MPI_COMM_WORLD, &d3, NULL), MPI_ERR_ARG);
+    MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_ARE_FATAL);
+    T_OK(MPI_Comm_free(&d3));
+    T_OK(MPI_Comm_free(&d2));
+    T_OK(MPI_Comm_free(&pd));
+    T_OK(MPI_Comm_free(&parity));
+    T_OK(MPI_Comm_free(&d));
+}
+
 /* A communicator freed with a receive pending: the receive completes. */
 static void free_with_pending_receive(void)
 {
@@ -449,6 +524,7 @@ int main(int argc, char **argv)
         T_CHECK(!"freeing MPI_COMM_WORLD returned");
     }
     dup_keeps_traffic_apart();
+    idup_in_background();
     free_with_pending_receive();
     split_orders_by_key();
     create_and_create_group();

@@ -4,7 +4,9 @@
  * and a rendezvous size, in both directions.  The receiver checks every
  * byte: the data where the type points, and the gaps (other columns,
  * struct padding) untouched.  The receive's type is freed while the
- * receive is in flight.  Run with 2 ranks.
+ * receive is in flight.  Rendezvous sizes go through the single-copy path
+ * (scatter/gather reads) or, with MINIMPI_SHM_CMA=0, the streamed one; the
+ * driver runs both.  Run with 2 ranks.
  */
 #include <stddef.h>
 #include <string.h>
@@ -89,6 +91,60 @@ static void column_to_contiguous(int rank, int rows)
         T_OK(MPI_Recv(v, rows, MPI_DOUBLE, 0, 8, MPI_COMM_WORLD, MPI_STATUS_IGNORE));
         for (int r = 0; r < rows; r++)
             T_CHECK(v[r] == r * COLS + 2);
+    }
+    free(m);
+    free(v);
+}
+
+/* Contiguous doubles received as a column: the receiver's gaps hold -1
+ * and must keep it. */
+static void contiguous_to_column(int rank, int rows)
+{
+    double *m = malloc((size_t)rows * COLS * sizeof(double));
+    double *v = malloc((size_t)rows * sizeof(double));
+    T_CHECK(m != NULL && v != NULL);
+    if (rank == 0) {
+        for (int r = 0; r < rows; r++)
+            v[r] = r + 0.5;
+        T_OK(MPI_Send(v, rows, MPI_DOUBLE, 1, 11, MPI_COMM_WORLD));
+    } else {
+        MPI_Datatype col = column_type(rows);
+        for (int i = 0; i < rows * COLS; i++)
+            m[i] = -1;
+        T_OK(MPI_Recv(m, 1, col, 0, 11, MPI_COMM_WORLD, MPI_STATUS_IGNORE));
+        for (int r = 0; r < rows; r++)
+            for (int c = 0; c < COLS; c++)
+                if (m[r * COLS + c] != (c == 0 ? r + 0.5 : -1))
+                    T_CHECK(!"column element or gap wrong");
+        T_OK(MPI_Type_free(&col));
+    }
+    free(m);
+    free(v);
+}
+
+/* A column walked upwards (negative stride: the type's data lies below
+ * the buffer's address), received as contiguous doubles. */
+static void reversed_column(int rank, int rows)
+{
+    double *m = malloc((size_t)rows * COLS * sizeof(double));
+    double *v = malloc((size_t)(rows + 1) * sizeof(double));
+    T_CHECK(m != NULL && v != NULL);
+    if (rank == 0) {
+        MPI_Datatype up;
+        T_OK(MPI_Type_create_hvector(rows, 1, -(MPI_Aint)(COLS * sizeof(double)), MPI_DOUBLE,
+                                     &up));
+        T_OK(MPI_Type_commit(&up));
+        for (int i = 0; i < rows * COLS; i++)
+            m[i] = i;
+        T_OK(MPI_Send(m + (rows - 1) * COLS + 1, 1, up, 1, 12, MPI_COMM_WORLD));
+        T_OK(MPI_Type_free(&up));
+    } else {
+        v[rows] = -1;
+        T_OK(MPI_Recv(v, rows, MPI_DOUBLE, 0, 12, MPI_COMM_WORLD, MPI_STATUS_IGNORE));
+        for (int r = 0; r < rows; r++)
+            if (v[r] != (rows - 1 - r) * COLS + 1)
+                T_CHECK(!"reversed column element wrong");
+        T_CHECK(v[rows] == -1);
     }
     free(m);
     free(v);
@@ -204,6 +260,8 @@ int main(int argc, char **argv)
         column_round(rank, sizes[s], 0);
         column_round(rank, sizes[s], 1);
         column_to_contiguous(rank, sizes[s]);
+        contiguous_to_column(rank, sizes[s]);
+        reversed_column(rank, sizes[s]);
     }
     int counts[2] = {3, 50000};
     for (int s = 0; s < 2; s++) {

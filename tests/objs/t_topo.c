@@ -141,7 +141,9 @@ static void neighbors(void)
     int dims[2] = {0, 0}, periods[2] = {0, 1};
     MPI_Dims_create(size, 2, dims);
     MPI_Comm cart;
-    T_OK(MPI_Cart_create(MPI_COMM_WORLD, 2, dims, periods, 0, &cart));
+    /* reorder = 1: whatever ranks the grid gets, the checks below only use
+     * ranks of the new communicator and what its ranks report. */
+    T_OK(MPI_Cart_create(MPI_COMM_WORLD, 2, dims, periods, 1, &cart));
     int me, nb[4];
     MPI_Comm_rank(cart, &me);
     T_OK(MPI_Cart_shift(cart, 0, 1, &nb[0], &nb[1]));
@@ -158,9 +160,41 @@ static void neighbors(void)
     T_OK(MPI_Neighbor_alltoall(out, 1, MPI_INT, in, 1, MPI_INT, cart));
     for (int k = 0; k < 4; k++)
         T_EQ(in[k], nb[k] == MPI_PROC_NULL ? -1 : nb[k] * 10 + (k ^ 1));
+    /* The v-variants: neighbour k gets k + 1 elements, with a gap. */
+    int counts[4], displs[4], vout[16], vin[16];
+    for (int k = 0; k < 4; k++) {
+        counts[k] = k + 1;
+        displs[k] = k * 4;
+    }
+    for (int e = 0; e < 16; e++) {
+        vout[e] = me * 100 + e;
+        vin[e] = -1;
+    }
+    int two[2] = {me, me};
+    int rc[4] = {2, 2, 2, 2}, rd[4] = {0, 4, 8, 12};
+    T_OK(MPI_Neighbor_allgatherv(two, 2, MPI_INT, vin, rc, rd, MPI_INT, cart));
+    for (int k = 0; k < 4; k++)
+        for (int e = 0; e < 4; e++)
+            T_EQ(vin[4 * k + e], nb[k] == MPI_PROC_NULL || e >= 2 ? -1 : nb[k]);
+    /* What neighbour k sends me is its block k ^ 1: (k ^ 1) + 1 elements. */
+    int vrc[4];
+    for (int k = 0; k < 4; k++)
+        vrc[k] = (k ^ 1) + 1;
+    for (int e = 0; e < 16; e++)
+        vin[e] = -1;
+    T_OK(MPI_Neighbor_alltoallv(vout, counts, displs, MPI_INT, vin, vrc, displs, MPI_INT, cart));
+    for (int k = 0; k < 4; k++)
+        for (int e = 0; e < 4; e++)
+            T_EQ(vin[4 * k + e], nb[k] == MPI_PROC_NULL || e >= vrc[k]
+                                     ? -1
+                                     : nb[k] * 100 + 4 * (k ^ 1) + e);
     MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
     T_EQ(MPI_Neighbor_allgather(&me, 1, MPI_INT, got, 1, MPI_INT, MPI_COMM_WORLD),
          MPI_ERR_TOPOLOGY);
+    int bad[4] = {1, -1, 1, 1};
+    MPI_Comm_set_errhandler(cart, MPI_ERRORS_RETURN);
+    T_EQ(MPI_Neighbor_alltoallv(vout, bad, displs, MPI_INT, vin, vrc, displs, MPI_INT, cart),
+         MPI_ERR_COUNT);
     MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_ARE_FATAL);
     T_OK(MPI_Comm_free(&cart));
 }
@@ -188,8 +222,56 @@ static void graph(void)
     T_OK(MPI_Graph_neighbors(g, rank, 2, nb));
     T_EQ(nb[0], (rank + size - 1) % size);
     T_EQ(nb[1], (rank + 1) % size);
+    int gi[64], ge[128];
+    T_OK(MPI_Graph_get(g, size, 2 * size, gi, ge));
+    for (int i = 0; i < size; i++)
+        T_EQ(gi[i], index[i]);
+    for (int i = 0; i < 2 * size; i++)
+        T_EQ(ge[i], edges[i]);
     MPI_Comm_set_errhandler(g, MPI_ERRORS_RETURN);
     T_EQ(MPI_Graph_neighbors_count(g, size, &n), MPI_ERR_RANK);
+    T_OK(MPI_Comm_free(&g));
+
+    /* reorder = 1, then neighbour collectives on the graph: the ranks seen
+     * are those of the graph communicator, whatever they are. */
+    T_OK(MPI_Graph_create(MPI_COMM_WORLD, size, index, edges, 1, &g));
+    int me;
+    T_OK(MPI_Comm_rank(g, &me));
+    T_OK(MPI_Graph_neighbors(g, me, 2, nb));
+    T_EQ(nb[0], (me + size - 1) % size);
+    T_EQ(nb[1], (me + 1) % size);
+    int got[2] = {-1, -1};
+    T_OK(MPI_Neighbor_allgather(&me, 1, MPI_INT, got, 1, MPI_INT, g));
+    T_EQ(got[0], nb[0]);
+    T_EQ(got[1], nb[1]);
+    /* Alltoall: block k to edge k.  I am my left neighbour's right (its
+     * block 1) and my right neighbour's left (its block 0); with two ranks
+     * both edges join the same pair and match in order. */
+    int out[2] = {me * 10, me * 10 + 1}, in[2] = {-1, -1};
+    T_OK(MPI_Neighbor_alltoall(out, 1, MPI_INT, in, 1, MPI_INT, g));
+    if (size == 2) {
+        T_EQ(in[0], nb[0] * 10);
+        T_EQ(in[1], nb[0] * 10 + 1);
+    } else {
+        T_EQ(in[0], nb[0] * 10 + 1);
+        T_EQ(in[1], nb[1] * 10);
+    }
+    /* The graph's ranks are a permutation of WORLD's. */
+    MPI_Group gg, wg;
+    int *all = malloc((size_t)size * sizeof(int)), *w = malloc((size_t)size * sizeof(int));
+    for (int i = 0; i < size; i++)
+        all[i] = i;
+    T_OK(MPI_Comm_group(g, &gg));
+    T_OK(MPI_Comm_group(MPI_COMM_WORLD, &wg));
+    T_OK(MPI_Group_translate_ranks(gg, size, all, wg, w));
+    T_EQ(w[me], rank);
+    for (int i = 0; i < size; i++)
+        for (int j = 0; j < i; j++)
+            T_CHECK(w[i] != w[j]);
+    free(all);
+    free(w);
+    T_OK(MPI_Group_free(&gg));
+    T_OK(MPI_Group_free(&wg));
     T_OK(MPI_Comm_free(&g));
     free(index);
     free(edges);

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <limits.h>
 #include <sys/prctl.h>
 #include <sys/uio.h>
 
@@ -118,6 +119,86 @@ tp_status_t shm_cma_get(int rank, pid_t expected_pid, const tp_mem_desc_t *remot
         dst += n;
         src += (uint64_t)n;
         left -= (size_t)n;
+    }
+    return TP_OK;
+}
+
+/* A position in a scatter/gather list: entry `i`, `done` bytes into it. */
+typedef struct iov_cursor {
+    const tp_iov_t *iov;
+    size_t count, i;
+    uint64_t done;
+} iov_cursor_t;
+
+/* Fill up to `max` system iovecs from the cursor, `origin` added to each
+ * base; returns how many. */
+static int iov_batch(const iov_cursor_t *c, uint64_t origin, struct iovec *out, int max)
+{
+    int n = 0;
+    uint64_t skip = c->done;
+    for (size_t i = c->i; i < c->count && n < max; i++, skip = 0) {
+        out[n].iov_base = (void *)(uintptr_t)(origin + c->iov[i].base + skip);
+        out[n].iov_len = (size_t)(c->iov[i].len - skip);
+        n++;
+    }
+    return n;
+}
+
+static void iov_advance(iov_cursor_t *c, uint64_t bytes)
+{
+    while (bytes > 0 && c->i < c->count) {
+        uint64_t left = c->iov[c->i].len - c->done;
+        if (bytes < left) {
+            c->done += bytes;
+            return;
+        }
+        bytes -= left;
+        c->i++;
+        c->done = 0;
+    }
+}
+
+tp_status_t shm_cma_getv(int rank, pid_t expected_pid, const tp_mem_desc_t *remote,
+                         const tp_iov_t *riov, size_t riov_count, const tp_iov_t *liov,
+                         size_t liov_count)
+{
+    shm_cma_desc_t d;
+    memcpy(&d, remote->bytes, sizeof(d));
+    uint64_t total = 0;
+    int ok = d.magic == SHM_CMA_DESC_MAGIC && d.pid == (int32_t)expected_pid;
+    for (size_t i = 0; ok && i < riov_count; i++) {
+        ok = riov[i].base <= d.len && riov[i].len <= d.len - riov[i].base;
+        total += riov[i].len;
+    }
+    if (!ok) {
+        fprintf(stderr,
+                "minimpi: rank %d: shm: a get of %zu runs does not fit the descriptor "
+                "(pid %d, %llu bytes) of pid %d\n",
+                rank, riov_count, (int)d.pid, (unsigned long long)d.len, (int)expected_pid);
+        return TP_EINVAL;
+    }
+    /* The kernel takes at most IOV_MAX entries per side and may stop short;
+     * go on from wherever it stopped. */
+    iov_cursor_t lc = {liov, liov_count, 0, 0}, rc = {riov, riov_count, 0, 0};
+    enum { BATCH = IOV_MAX < 1024 ? IOV_MAX : 1024 };
+    struct iovec lbatch[BATCH], rbatch[BATCH];
+    int max = BATCH;
+    while (total > 0) {
+        int nl = iov_batch(&lc, 0, lbatch, max);
+        int nr = iov_batch(&rc, d.addr, rbatch, max);
+        ssize_t n = process_vm_readv(expected_pid, lbatch, (unsigned long)nl, rbatch,
+                                     (unsigned long)nr, 0);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            int err = n < 0 ? errno : EFAULT;
+            fprintf(stderr, "minimpi: rank %d: shm: process_vm_readv(pid %d, %d runs): %s\n",
+                    rank, (int)expected_pid, nr, strerror(err));
+            return status_of_errno(err);
+        }
+        iov_advance(&lc, (uint64_t)n);
+        iov_advance(&rc, (uint64_t)n);
+        total -= (uint64_t)n < total ? (uint64_t)n : total;
     }
     return TP_OK;
 }

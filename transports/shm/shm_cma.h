@@ -43,4 +43,10 @@ void shm_cma_expose(pid_t pid, const void *buf, size_t len, tp_mem_desc_t *desc)
 tp_status_t shm_cma_get(int rank, pid_t expected_pid, const tp_mem_desc_t *remote,
                         size_t offset, void *local, size_t len);
 
+/* The same with scatter/gather lists (tp_ops_t.getv): remote entries are
+ * offsets inside the buffer `remote` describes. */
+tp_status_t shm_cma_getv(int rank, pid_t expected_pid, const tp_mem_desc_t *remote,
+                         const tp_iov_t *riov, size_t riov_count, const tp_iov_t *liov,
+                         size_t liov_count);
+
 #endif /* MINIMPI_SHM_CMA_H */

@@ -82,6 +82,18 @@ static tp_status_t shm_get(tp_t *tp, int peer, const tp_mem_desc_t *remote, size
     return shm_cma_get(shm->world_rank, shm->pid_of[peer], remote, offset, local, len);
 }
 
+static tp_status_t shm_getv(tp_t *tp, int peer, const tp_mem_desc_t *remote,
+                            const tp_iov_t *riov, size_t riov_count, const tp_iov_t *liov,
+                            size_t liov_count, tp_comp_t *comp)
+{
+    shm_tp_t *shm = (shm_tp_t *)tp;
+    (void)comp; /* always synchronous */
+    if (!tp->can_get || !shm_reachable(tp, peer))
+        return TP_ENOTSUP;
+    return shm_cma_getv(shm->world_rank, shm->pid_of[peer], remote, riov, riov_count, liov,
+                        liov_count);
+}
+
 const tp_ops_t tp_shm_ops = {
     .name = "shm",
     .init = shm_init,
@@ -90,6 +102,7 @@ const tp_ops_t tp_shm_ops = {
     .mem_expose = shm_mem_expose,
     .mem_release = shm_mem_release,
     .get = shm_get,
+    .getv = shm_getv,
     .progress = shm_progress,
     .finalize = shm_finalize,
 };
