@@ -445,6 +445,13 @@ static void test_reduce(void)
                     break;
                 }
             }
+            OK(MPI_Reduce_scatter_block(MPI_IN_PLACE, all, n, type_of(kind), op_of(kind), comm));
+            for (int i = 0; i < n; i++) {
+                if (!element_ok(kind, all, i, rank * n + i, 0, size - 1)) {
+                    FAIL("reduce_scatter_block in place %s: element %d wrong", kind_name(kind), i);
+                    break;
+                }
+            }
             free(all);
             free(mine);
             free(rcounts);
@@ -525,6 +532,31 @@ static void test_gather_scatter(void)
                     FAIL("scatterv root %d: element %d wrong", root, i);
                     break;
                 }
+            /* The same in place at the root: its block stays where it is. */
+            for (int i = 0; i < n; i++)
+                mine[i] = val(rank, i);
+            memset(vall, 0, (size_t)(vtotal + 1) * sizeof(int));
+            if (rank == root)
+                memcpy(vall + dsp[root], mine, (size_t)rc[root] * sizeof(int));
+            OK(MPI_Gatherv(rank == root ? MPI_IN_PLACE : mine, rc[rank], MPI_INT, vall, rc, dsp,
+                           MPI_INT, root, comm));
+            if (rank == root)
+                for (int r = 0; r < size; r++)
+                    for (int i = 0; i < rc[r]; i++)
+                        if (vall[dsp[r] + i] != val(r, i)) {
+                            FAIL("gatherv in place root %d: block %d[%d] wrong", root, r, i);
+                            r = size;
+                            break;
+                        }
+            memset(mine, 0, (size_t)n * sizeof(int));
+            OK(MPI_Scatterv(vall, rc, dsp, MPI_INT, rank == root ? MPI_IN_PLACE : mine, rc[rank],
+                            MPI_INT, root, comm));
+            const int *sv = rank == root ? vall + dsp[root] : mine;
+            for (int i = 0; i < rc[rank]; i++)
+                if (sv[i] != val(rank, i)) {
+                    FAIL("scatterv in place root %d: element %d wrong", root, i);
+                    break;
+                }
             for (int i = 0; i < n; i++)
                 mine[i] = val(rank, i);
         }
@@ -550,6 +582,16 @@ static void test_gather_scatter(void)
             for (int i = 0; i < rc[r]; i++)
                 if (vall[dsp[r] + i] != val(r, i)) {
                     FAIL("allgatherv: block %d[%d] wrong", r, i);
+                    r = size;
+                    break;
+                }
+        memset(vall, 0, (size_t)(vtotal + 1) * sizeof(int));
+        memcpy(vall + dsp[rank], mine, (size_t)rc[rank] * sizeof(int));
+        OK(MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, vall, rc, dsp, MPI_INT, comm));
+        for (int r = 0; r < size; r++)
+            for (int i = 0; i < rc[r]; i++)
+                if (vall[dsp[r] + i] != val(r, i)) {
+                    FAIL("allgatherv in place: block %d[%d] wrong", r, i);
                     r = size;
                     break;
                 }
@@ -611,6 +653,20 @@ static void test_alltoall(void)
             for (int i = 0; i < rcnt[p]; i++)
                 if (vr[rdsp[p] + i] != a2a(p, rank, i)) {
                     FAIL("alltoallv count %d: block %d[%d] wrong", n, p, i);
+                    p = size;
+                    break;
+                }
+        /* In place: the counts are symmetric, so what goes to p lies where
+         * p's data arrives. */
+        for (int p = 0; p < size; p++)
+            for (int i = 0; i < rcnt[p]; i++)
+                vr[rdsp[p] + i] = a2a(rank, p, i);
+        OK(MPI_Alltoallv(MPI_IN_PLACE, NULL, NULL, MPI_DATATYPE_NULL, vr, rcnt, rdsp, MPI_INT,
+                         comm));
+        for (int p = 0; p < size; p++)
+            for (int i = 0; i < rcnt[p]; i++)
+                if (vr[rdsp[p] + i] != a2a(p, rank, i)) {
+                    FAIL("alltoallv in place count %d: block %d[%d] wrong", n, p, i);
                     p = size;
                     break;
                 }
