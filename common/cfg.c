@@ -52,7 +52,8 @@ const cfg_var_t cfg_vars[] = {
     {"MINIMPI_COLL_EXSCAN", "auto", "Exscan algorithm: auto, recursive_doubling or linear."},
     {"MINIMPI_COLL_NODE_SIZE", "",
      "Testing aid: node-aware collective algorithms treat every N consecutive ranks as one "
-     "node. Empty: the real node layout."},
+     "node. Empty: the real node layout."
+     " The automatic choice then picks them as on a communicator spanning nodes."},
 };
 const size_t cfg_num_vars = sizeof(cfg_vars) / sizeof(cfg_vars[0]);
 

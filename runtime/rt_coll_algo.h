@@ -82,6 +82,14 @@ typedef void (*rt_coll_builder_fn)(rt_coll_sched_t *s, const rt_coll_team_t *t,
  * out of memory). */
 rt_coll_sched_t *rt_coll_build(rt_comm_t *comm, const rt_coll_args_t *a);
 
+/* The node of world rank `world` as the collectives see it: the job's
+ * layout, or MINIMPI_COLL_NODE_SIZE consecutive ranks per node when set
+ * (rt_coll_node.c). */
+int rt_coll_node_of(int world);
+/* Whether the communicator's ranks live on more than one node, in that
+ * sense (so a faked layout selects the node-aware algorithms too). */
+int rt_coll_spans_nodes(const rt_comm_t *comm);
+
 /* Byte offset of `n` elements of `dt`. */
 static inline size_t rt_coll_span(size_t n, const rt_datatype_t *dt)
 {

@@ -12,8 +12,8 @@
  *
  * The selection table picks these only when the communicator spans nodes;
  * forced on one node they run with a single leader.  For tests on one
- * machine, MINIMPI_COLL_NODE_SIZE=N makes them treat every N consecutive
- * world ranks as one node.
+ * machine, MINIMPI_COLL_NODE_SIZE=N makes them, and the selection, treat
+ * every N consecutive world ranks as one node.
  */
 #include "rt_coll_algo.h"
 #include "rt_op.h"
@@ -33,19 +33,43 @@ typedef struct node_split {
     int leader_local_index;        /* my node's leader among them */
 } node_split_t;
 
-static int node_of(const rt_coll_team_t *t, int index)
+/* MINIMPI_COLL_NODE_SIZE, read once; 0 when unset. */
+static long long fake_node_size(void)
 {
     static long long fake = -1;
-    int world = t->comm->world_rank_of[rt_coll_team_peer(t, index)];
     if (fake < 0) {
         fake = cfg_get_num("MINIMPI_COLL_NODE_SIZE");
         if (fake < 0)
             fake = 0;
     }
+    return fake;
+}
+
+int rt_coll_node_of(int world)
+{
+    long long fake = fake_node_size();
     if (fake > 0)
         return (int)(world / fake);
     const tp_job_t *job = &rt_proc.job;
     return job->node_of_rank != NULL ? job->node_of_rank[world] : 0;
+}
+
+int rt_coll_spans_nodes(const rt_comm_t *comm)
+{
+    /* A job on one node answers at once, so it never pays for the question. */
+    const tp_job_t *job = &rt_proc.job;
+    if (fake_node_size() == 0 && (job->num_nodes <= 1 || job->node_of_rank == NULL))
+        return 0;
+    int first = rt_coll_node_of(comm->world_rank_of[0]);
+    for (int i = 1; i < comm->size; i++)
+        if (rt_coll_node_of(comm->world_rank_of[i]) != first)
+            return 1;
+    return 0;
+}
+
+static int node_of(const rt_coll_team_t *t, int index)
+{
+    return rt_coll_node_of(t->comm->world_rank_of[rt_coll_team_peer(t, index)]);
 }
 
 static void split_free(node_split_t *ns)

@@ -244,11 +244,20 @@ void rt_coll_sched_round(rt_coll_sched_t *s)
 
 void *rt_coll_sched_tmp(rt_coll_sched_t *s, size_t count, const rt_datatype_t *dt)
 {
-    size_t bytes = count * (size_t)dt->extent;
-    if (dt->extent > 0 && bytes / (size_t)dt->extent != count) {
+    /* The data of `count` elements runs from the first element's true lower
+     * bound to the last one's true upper bound, which may lie outside
+     * [lb, lb + count * extent) for a resized type (an extent smaller than
+     * the data, or a lower bound above it); a negative extent puts the last
+     * element first. */
+    size_t stride = (size_t)(dt->extent < 0 ? -dt->extent : dt->extent);
+    size_t steps = count > 0 ? count - 1 : 0;
+    size_t spread = steps * stride;
+    if (stride > 0 && spread / stride != steps) {
         rt_coll_sched_fail(s, MPI_ERR_NO_MEM);
         return NULL;
     }
+    MPI_Aint low = dt->true_lb - (dt->extent < 0 ? (MPI_Aint)spread : 0);
+    size_t bytes = count > 0 ? spread + (size_t)dt->true_extent : 0;
     if (grow((void **)&s->tmps, &s->cap_tmps, s->num_tmps, sizeof(void *)) != 0) {
         rt_coll_sched_fail(s, MPI_ERR_NO_MEM);
         return NULL;
@@ -259,8 +268,7 @@ void *rt_coll_sched_tmp(rt_coll_sched_t *s, size_t count, const rt_datatype_t *d
         return NULL;
     }
     s->tmps[s->num_tmps++] = p;
-    /* Element 0 starts at the type's lower bound. */
-    return p - dt->lb;
+    return p - low;
 }
 
 /* ---- Running ---------------------------------------------------------------- */

@@ -204,20 +204,6 @@ static size_t message_bytes(const rt_coll_args_t *a, int n)
     }
 }
 
-/* Whether the communicator's ranks live on more than one node.  A job on
- * one node answers at once, so it never pays for the question. */
-static int spans_nodes(const rt_comm_t *comm)
-{
-    const tp_job_t *job = &rt_proc.job;
-    if (job->num_nodes <= 1 || job->node_of_rank == NULL)
-        return 0;
-    int first = job->node_of_rank[comm->world_rank_of[0]];
-    for (int i = 1; i < comm->size; i++)
-        if (job->node_of_rank[comm->world_rank_of[i]] != first)
-            return 1;
-    return 0;
-}
-
 static const algo_t *choose(rt_comm_t *comm, const rt_coll_args_t *a, size_t bytes)
 {
     int multi = -1;
@@ -227,7 +213,7 @@ static const algo_t *choose(rt_comm_t *comm, const rt_coll_args_t *a, size_t byt
             continue;
         if (r->multi_node) {
             if (multi < 0)
-                multi = spans_nodes(comm);
+                multi = rt_coll_spans_nodes(comm);
             if (!multi)
                 continue;
         }

@@ -58,13 +58,54 @@ rt_op_t *rt_op_get(MPI_Op handle)
     return u->alive ? &u->op : NULL;
 }
 
+/*
+ * A predefined operation applies to a derived type whose basic elements are
+ * all one predefined type it allows (a vector of doubles for MPI_SUM, as
+ * MPICH accepts): the kernel then runs over the type's runs of that type.
+ * A type mixing basic types (or made of pair types) has no such kernel.
+ */
+static MPI_Datatype kernel_type(const rt_datatype_t *dt)
+{
+    if (!dt->derived)
+        return dt->handle;
+    /* A duplicate of a predefined type is that type (MPI_MINLOC accepts a
+     * duplicate of MPI_2INT although a pair type is no single basic type). */
+    if (dt->contents.combiner == MPI_COMBINER_DUP) {
+        const rt_datatype_t *old = rt_datatype_get(dt->contents.types[0]);
+        if (old != NULL && !old->derived)
+            return old->handle;
+    }
+    return dt->basic;
+}
+
 int rt_op_check(const rt_op_t *op, const rt_datatype_t *dt)
 {
     if (op->user_fn != NULL)
         return MPI_SUCCESS;
     if (op->kernel == NULL)
         return MPI_ERR_OP;
-    return op->kernel(NULL, NULL, 0, dt->handle);
+    MPI_Datatype basic = kernel_type(dt);
+    if (basic == 0)
+        return MPI_ERR_OP;
+    return op->kernel(NULL, NULL, 0, basic);
+}
+
+/* The kernel over `count` elements of a derived type made of one basic
+ * type: one call per block of the flattened description. */
+static void apply_derived(const rt_op_t *op, const char *in, char *inout, size_t count,
+                          const rt_datatype_t *dt)
+{
+    size_t basic_size = dt->size / dt->num_basic;
+    if (dt->contiguous) {
+        op->kernel(in + dt->lb, inout + dt->lb, count * dt->num_basic, dt->basic);
+        return;
+    }
+    for (size_t e = 0; e < count; e++, in += dt->extent, inout += dt->extent)
+        for (const rt_dt_block_t *b = dt->blocks, *end = b + dt->num_blocks; b < end; b++)
+            for (size_t r = 0; r < b->count; r++) {
+                MPI_Aint off = b->offset + (MPI_Aint)r * b->stride;
+                op->kernel(in + off, inout + off, b->len / basic_size, dt->basic);
+            }
 }
 
 void rt_op_apply(const rt_op_t *op, const void *in, void *inout, size_t count,
@@ -73,7 +114,12 @@ void rt_op_apply(const rt_op_t *op, const void *in, void *inout, size_t count,
     if (count == 0)
         return;
     if (op->user_fn == NULL) {
-        op->kernel(in, inout, count, dt->handle);
+        /* A predefined type, or a duplicate of one, is a plain array. */
+        MPI_Datatype kt = kernel_type(dt);
+        if (!dt->derived || kt != dt->basic)
+            op->kernel(in, inout, count, kt);
+        else if (dt->size > 0)
+            apply_derived(op, in, inout, count, dt);
         return;
     }
     /* A user function takes an int count: call it in slices. */

@@ -31,7 +31,9 @@ struct rt_op {
     MPI_User_function *user_fn;    /* MPI_Op_create'd */
 };
 
-/* MPI_SUCCESS, or MPI_ERR_OP when `op` cannot combine elements of `dt`. */
+/* MPI_SUCCESS, or MPI_ERR_OP when `op` cannot combine elements of `dt`.  A
+ * user operation takes any type; a predefined one its allowed predefined
+ * types and derived types made of a single one of them. */
 int rt_op_check(const rt_op_t *op, const rt_datatype_t *dt);
 
 /* inout = in op inout over `count` elements of `dt` (laid out with its

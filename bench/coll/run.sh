@@ -2,11 +2,18 @@
 # run.sh -- build osu_coll.c against minimpi, Open MPI and MPICH and run the
 # three side by side with 2, 4 and 8 ranks; prints each library's median
 # latency per (collective, size) and the ratio minimpi / best other.
-# Run from the top of a built minimpi tree:  sh bench/coll/run.sh [max_bytes] [iters]
-# A library whose compiler wrapper is missing is skipped.
+# Run from the top of a built minimpi tree:
+#     sh bench/coll/run.sh [max_bytes] [iters] [rounds] [ranks...]
+# The libraries run alternately, `rounds` times each (default 3), and the
+# table gives, per library, the median over the rounds of each run's median:
+# on a shared machine the load changes from one run to the next, and
+# alternating spreads it evenly over the three.  The load average is printed
+# before and after.  A library whose compiler wrapper is missing is skipped.
 set -u
 max=${1:-65536}
 iters=${2:-50}
+rounds=${3:-3}
+[ $# -gt 3 ] && shift 3 || set -- 2 4 8
 out=$(mktemp -d "${TMPDIR:-/tmp}/osu_coll.XXXXXX")
 trap 'rm -rf "$out"' EXIT
 src=bench/coll/osu_coll.c
@@ -16,14 +23,35 @@ have_ompi=0 have_mpich=0
 command -v mpicc.openmpi >/dev/null && mpicc.openmpi -O2 -o "$out/ompi" "$src" && have_ompi=1
 command -v mpicc.mpich >/dev/null && mpicc.mpich -O2 -o "$out/mpich" "$src" && have_mpich=1
 
-for n in 2 4 8; do
-    timeout 600 ./launcher/mini-mpirun -n "$n" "$out/mini" "$max" "$iters" >"$out/mini.$n" 2>&1
-    [ $have_ompi = 1 ] && OMPI_MCA_btl_vader_single_copy_mechanism=none \
-        timeout 600 mpirun.openmpi --allow-run-as-root --oversubscribe -n "$n" \
-        "$out/ompi" "$max" "$iters" >"$out/ompi.$n" 2>/dev/null
-    [ $have_mpich = 1 ] && timeout 600 mpirun.mpich -n "$n" "$out/mpich" "$max" "$iters" \
-        >"$out/mpich.$n" 2>/dev/null
-    echo "== $n ranks (median microseconds per call; ratio = minimpi / best of the others)"
+# median FILES...: per "collective bytes" key, the median of the values the
+# files give (lines "<collective> <bytes> <microseconds>").
+median() {
+    cat "$@" 2>/dev/null | awk 'NF == 3 && $3 ~ /^[0-9.]+$/ { print $1, $2, $3 }' |
+        sort -k1,1 -k2,2n -k3,3g |
+        awk '{ k = $1 " " $2; v[k, ++n[k]] = $3; if (!(k in seen)) { seen[k] = 1; keys[++nk] = k } }
+             END { for (i = 1; i <= nk; i++) { k = keys[i]; c = n[k]
+                       m = c % 2 ? v[k, (c + 1) / 2] : (v[k, c / 2] + v[k, c / 2 + 1]) / 2
+                       print k, m } }'
+}
+
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+for n in "$@"; do
+    r=1
+    while [ "$r" -le "$rounds" ]; do
+        timeout 600 ./launcher/mini-mpirun -n "$n" "$out/mini" "$max" "$iters" \
+            >"$out/mini.$n.$r" 2>&1
+        [ $have_ompi = 1 ] && OMPI_MCA_btl_vader_single_copy_mechanism=none \
+            timeout 600 mpirun.openmpi --allow-run-as-root --oversubscribe -n "$n" \
+            "$out/ompi" "$max" "$iters" >"$out/ompi.$n.$r" 2>/dev/null
+        [ $have_mpich = 1 ] && timeout 600 mpirun.mpich -n "$n" "$out/mpich" "$max" "$iters" \
+            >"$out/mpich.$n.$r" 2>/dev/null
+        r=$((r + 1))
+    done
+    median "$out"/mini."$n".* >"$out/mini.$n"
+    median "$out"/ompi."$n".* >"$out/ompi.$n"
+    median "$out"/mpich."$n".* >"$out/mpich.$n"
+    echo "== $n ranks (median over $rounds runs of microseconds per call;" \
+         "ratio = minimpi / best of the others)"
     printf "%-10s %8s %10s %10s %10s %7s\n" collective bytes minimpi openmpi mpich ratio
     awk -v ompi="$out/ompi.$n" -v mpich="$out/mpich.$n" '
         BEGIN {
@@ -34,8 +62,9 @@ for n in 2 4 8; do
             k = $1 " " $2; best = ""
             if (k in o) best = o[k]
             if ((k in m) && (best == "" || m[k] + 0 < best + 0)) best = m[k]
-            printf "%-10s %8s %10s %10s %10s %7s\n", $1, $2, $3,
-                ((k in o) ? o[k] : "-"), ((k in m) ? m[k] : "-"),
+            printf "%-10s %8s %10.2f %10s %10s %7s\n", $1, $2, $3,
+                ((k in o) ? sprintf("%.2f", o[k]) : "-"), ((k in m) ? sprintf("%.2f", m[k]) : "-"),
                 ((best != "" && best + 0 > 0) ? sprintf("%.2f", $3 / best) : "-")
         }' "$out/mini.$n"
 done
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -3,6 +3,8 @@
 # the automatic choice and with every algorithm forced, on 1 to 9 ranks.
 # Algorithms are forced in sets, one algorithm per collective at a time,
 # so that all of them run without a run per (collective, algorithm) pair.
+# Then every set again on communicators made by MPI_Comm_split (t_coll
+# split: odd and even world ranks in shuffled order), of sizes 1 to 5.
 . "$(dirname "$0")/lib.sh"
 prog=./tests/coll/t_coll
 
@@ -25,10 +27,37 @@ for n in 1 2 3 4 5 6 7 8 9; do
     COLL_ENV=$(echo $set_a) run_ranks "$n" "t_coll" $prog
     COLL_ENV=$(echo $set_b) run_ranks "$n" "t_coll" $prog
 done
-for n in 2 4 5 7 9; do
+for n in 2 5 9; do
     COLL_ENV=$(echo $set_c) run_ranks "$n" "t_coll" $prog
     COLL_ENV=$(echo $set_d) run_ranks "$n" "t_coll" $prog
 done
+# Split halves: 3 ranks -> 2 + 1, 6 -> 3 + 3, 8 -> 4 + 4, 9 -> 5 + 4.
+COLL_ENV="" run_ranks 9 "t_coll split (auto)" $prog split
+COLL_ENV=$(echo $set_a) run_ranks 3 "t_coll split" $prog split
+COLL_ENV=$(echo $set_a) run_ranks 9 "t_coll split" $prog split
+COLL_ENV=$(echo $set_b) run_ranks 6 "t_coll split" $prog split
+COLL_ENV=$(echo $set_b) run_ranks 9 "t_coll split" $prog split
+COLL_ENV=$(echo $set_c) run_ranks 8 "t_coll split" $prog split
+COLL_ENV=$(echo $set_d) run_ranks 6 "t_coll split" $prog split
+# A faked layout of two ranks per node makes the automatic choice node-aware
+# for bcast and allreduce; the real layout (one node) never does.
+COLL_ENV="MINIMPI_VERBOSE=coll MINIMPI_COLL_NODE_SIZE=2" run_ranks 4 "t_coll node layout" $prog reduce
+if grep -q "coll: allreduce on MPI_COMM_WORLD (4 ranks, 4 bytes, MPI_SUM): node_aware$" "$TMP/err"; then
+    echo "ok: allreduce across (faked) nodes chooses node_aware"
+else
+    echo "FAIL: allreduce across (faked) nodes did not choose node_aware" >&2
+    grep "allreduce" "$TMP/err" | head -3 >&2
+    failures=$((failures + 1))
+fi
+COLL_ENV="MINIMPI_VERBOSE=coll" run_ranks 4 "t_coll one node" $prog bcast
+if grep -q "coll: bcast on MPI_COMM_WORLD (4 ranks, .*): binomial$" "$TMP/err" &&
+   ! grep -q "node_aware" "$TMP/err"; then
+    echo "ok: on one node bcast is not node-aware"
+else
+    echo "FAIL: bcast on one node chose node_aware or nothing" >&2
+    grep "bcast" "$TMP/err" | head -3 >&2
+    failures=$((failures + 1))
+fi
 # The verbose switch names the algorithm chosen, forced or not.
 COLL_ENV="MINIMPI_VERBOSE=coll MINIMPI_COLL_ALLTOALL=bruck" run_ranks 2 "t_coll verbose" $prog alltoall
 if grep -q "coll: alltoall on MPI_COMM_WORLD (2 ranks, .*): bruck (forced)" "$TMP/err" &&

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "rt.h"
+#include "rt_dt.h"
 #include "rt_op.h"
 
 /* The standard's table (MPI-3.1 5.9.2): 1 where the op is defined. */
@@ -168,6 +169,40 @@ START_TEST(test_user_op)
 }
 END_TEST
 
+/* Predefined operations on derived types made of one basic type run over
+ * the data only (gaps untouched); mixed types and disallowed pairs are
+ * refused. */
+START_TEST(test_derived)
+{
+    const rt_datatype_t *dbl = rt_datatype_get(MPI_DOUBLE);
+    rt_datatype_t *gappy, *dense, *mixed;
+    /* Two doubles 16 bytes apart (a gap of one double), and three in a row. */
+    ck_assert_int_eq(rt_dt_build_hvector(2, 1, 16, dbl, &gappy), MPI_SUCCESS);
+    ck_assert_int_eq(rt_dt_build_hvector(3, 1, 8, dbl, &dense), MPI_SUCCESS);
+    const rt_datatype_t *parts[2] = {dbl, rt_datatype_get(MPI_INT)};
+    int blens[2] = {1, 1};
+    MPI_Aint displs[2] = {0, 8};
+    ck_assert_int_eq(rt_dt_build_struct(2, blens, displs, parts, 1, &mixed), MPI_SUCCESS);
+
+    rt_op_t *sum = rt_op_get(MPI_SUM), *band = rt_op_get(MPI_BAND);
+    ck_assert_int_eq(rt_op_check(sum, gappy), MPI_SUCCESS);
+    ck_assert_int_eq(rt_op_check(sum, dense), MPI_SUCCESS);
+    ck_assert_int_eq(rt_op_check(band, gappy), MPI_ERR_OP);
+    ck_assert_int_eq(rt_op_check(sum, mixed), MPI_ERR_OP);
+
+    double a[6] = {1, -1, 2, 3, -1, 4}, b[6] = {10, 7, 20, 30, 7, 40};
+    rt_op_apply(sum, a, b, 2, gappy);
+    double want[6] = {11, 7, 22, 33, 7, 44};
+    ck_assert_mem_eq(b, want, sizeof(b));
+    double c[6] = {1, 2, 3, 4, 5, 6}, d[6] = {1, 1, 1, 1, 1, 1};
+    rt_op_apply(rt_op_get(MPI_PROD), c, d, 2, dense);
+    ck_assert_mem_eq(d, c, sizeof(c));
+    rt_datatype_destroy(gappy);
+    rt_datatype_destroy(dense);
+    rt_datatype_destroy(mixed);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("op");
@@ -177,6 +212,7 @@ int main(void)
     tcase_add_test(tc, test_values);
     tcase_add_test(tc, test_loc);
     tcase_add_test(tc, test_user_op);
+    tcase_add_test(tc, test_derived);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
