@@ -147,13 +147,13 @@ int main(int argc, char **argv)
             int iters = iters_for(bytes, 400, 4);
             double t = stream(bytes, sbuf, rbuf, rank, 1, iters, 0);
             if (rank == 0)
-                printf("bw %zu %.1f\n", bytes, (double)bytes * WINDOW * iters / t / 1e6);
+                printf("bw %zu %.3f\n", bytes, (double)bytes * WINDOW * iters / t / 1e6);
         }
         if (wanted(tests, "bibw")) {
             int iters = iters_for(bytes, 400, 4);
             double t = stream(bytes, sbuf, rbuf, rank, 1, iters, 1);
             if (rank == 0)
-                printf("bibw %zu %.1f\n", bytes, 2.0 * (double)bytes * WINDOW * iters / t / 1e6);
+                printf("bibw %zu %.3f\n", bytes, 2.0 * (double)bytes * WINDOW * iters / t / 1e6);
         }
         if (wanted(tests, "mr")) {
             int iters = iters_for(bytes, 400, 4), half = size / 2;
