@@ -4,6 +4,7 @@ runtime_libminimpi_core_la_SOURCES += \
 	transports/shm/shm_init.c \
 	transports/shm/shm_ops.c \
 	transports/shm/shm_queue.c transports/shm/shm_queue.h \
+	transports/shm/shm_fbox.c transports/shm/shm_fbox.h \
 	transports/shm/shm_segment.c transports/shm/shm_segment.h \
 	transports/shm/shm_cma.c transports/shm/shm_cma.h
 

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "shm_fbox.h"
 #include "shm_queue.h"
 #include "transports/transport.h"
 
@@ -32,6 +33,22 @@
  * keep the runtime from its other work. */
 #define SHM_PROGRESS_BATCH 32
 
+/*
+ * What this process knows about one local peer, as sender and as receiver.
+ * The counters order the two paths between a pair (fast box and queue);
+ * all start at SHM_FBOX_FIRST and wrap (see shm_ops.c).
+ */
+typedef struct shm_pair {
+    shm_fbox_pool_t *pool;         /* the peer's pool, where we claim our box to it */
+    shm_fbox_t *out_box;           /* our box towards the peer, NULL if none (yet) */
+    int no_out_box;                /* its pool was full, or boxes are off: stop asking */
+    uint32_t out_next;             /* number of our next box message to the peer */
+    uint32_t out_queued;           /* our queue messages to the peer so far */
+    shm_fbox_t *in_box;            /* the peer's box towards us, once seen */
+    uint32_t in_next;              /* number of the next box message we expect */
+    uint32_t in_queued;            /* the peer's queue messages we have delivered */
+} shm_pair_t;
+
 typedef struct shm_tp {
     tp_t base;                     /* first: tp_t * and shm_tp_t * convert */
     int world_rank;
@@ -45,6 +62,10 @@ typedef struct shm_tp {
     shm_queue_t **queue_of;        /* [world_size]: peer's queue, NULL when not local */
     pid_t *pid_of;                 /* [world_size]: peer's pid, 0 when not local */
     int in_progress;               /* guards against a handler calling progress */
+    shm_pair_t *pair;              /* [world_size]: per local peer, else unused */
+    shm_fbox_pool_t *own_pool;     /* boxes others send us small messages through */
+    int num_in_boxes;              /* boxes of own_pool we poll */
+    int in_box_src[SHM_FBOX_PER_RANK];  /* their senders, in claim order */
 } shm_tp_t;
 
 /* shm_init.c */

@@ -92,13 +92,15 @@ static tp_status_t alloc_instance(const tp_job_t *job, shm_tp_t **shm_out)
     if (shm != NULL) {
         shm->queue_of = calloc((size_t)job->world_size, sizeof(*shm->queue_of));
         shm->pid_of = calloc((size_t)job->world_size, sizeof(*shm->pid_of));
+        shm->pair = calloc((size_t)job->world_size, sizeof(*shm->pair));
     }
-    if (shm == NULL || shm->queue_of == NULL || shm->pid_of == NULL) {
+    if (shm == NULL || shm->queue_of == NULL || shm->pid_of == NULL || shm->pair == NULL) {
         fprintf(stderr, "minimpi: rank %d: shm: out of memory for %d peers\n", job->world_rank,
                 job->world_size);
         if (shm != NULL) {
             free(shm->queue_of);
             free(shm->pid_of);
+            free(shm->pair);
             free(shm);
         }
         return TP_ENOMEM;
@@ -120,6 +122,7 @@ static void destroy_instance(shm_tp_t *shm)
         munmap(shm->seg, shm->seg_bytes);
     free(shm->queue_of);
     free(shm->pid_of);
+    free(shm->pair);
     free(shm);
 }
 
@@ -186,6 +189,7 @@ static void publish_slot(const tp_job_t *job, shm_tp_t *shm)
 /* After fence 2: every local rank must have attached; learn where they are. */
 static tp_status_t map_peers(const tp_job_t *job, shm_tp_t *shm)
 {
+    int fbox_on = cfg_get_bool("MINIMPI_SHM_FASTBOX");
     for (int i = 0; i < job->local_size; i++) {
         shm_slot_t *slot = shm_segment_slot(shm->seg, i);
         /* The rank that failed to attach has reported why. */
@@ -201,8 +205,14 @@ static tp_status_t map_peers(const tp_job_t *job, shm_tp_t *shm)
         }
         shm->queue_of[peer] = shm_segment_queue(shm->seg, i);
         shm->pid_of[peer] = (pid_t)slot->pid;
+        shm_pair_t *pair = &shm->pair[peer];
+        pair->pool = shm_segment_fbox_pool(shm->seg, i);
+        pair->no_out_box = !fbox_on || peer == job->world_rank;
+        pair->out_next = pair->in_next = SHM_FBOX_FIRST;
+        pair->out_queued = pair->in_queued = SHM_FBOX_FIRST;
     }
     shm->own_queue = shm->queue_of[job->world_rank];
+    shm->own_pool = shm->pair[job->world_rank].pool;
     return TP_OK;
 }
 

@@ -1,11 +1,28 @@
 /*
  * shm_ops.c -- the shared-memory transport's ops table and its fast path:
- * am_send copies into the receiver's queue, progress drains our own.
+ * am_send copies a small message into our fast box towards the receiver,
+ * anything else (or when the box is full) into the receiver's queue;
+ * progress drains the boxes others send us through, then our queue.
  * No lock, no system call and no allocation on either path.
+ *
+ * Keeping the two paths in send order (MPI's non-overtaking rule).  A
+ * sender numbers its box messages to a receiver (out_next) and counts its
+ * queue messages to it (out_queued).  Every queue cell carries the box
+ * number the sender had reached (fbox_before), every box slot the queue
+ * count (queue_before).  The receiver keeps the same two counters per
+ * sender (in_next, in_queued) and delivers
+ *   - a box message only when in_queued == its queue_before: every queue
+ *     message sent before it has been delivered;
+ *   - a queue cell only after draining that sender's box up to its
+ *     fbox_before.  Those box messages were published before the cell
+ *     (the cell's release store orders them), so they are there.
+ * A box message waiting for an earlier queue message never blocks the
+ * queue: the queue is drained in order and brings in_queued up to it.
  */
 #include "shm.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "shm_cma.h"
 
@@ -27,8 +44,71 @@ static tp_status_t shm_am_send(tp_t *tp, int peer, const void *hdr, size_t hdr_l
                 shm_reachable(tp, peer) ? "message larger than a cell" : "peer not on this node");
         return TP_EINVAL;
     }
-    return shm_queue_push(shm->queue_of[peer], shm->world_rank, hdr, hdr_len, payload,
-                          payload_len);
+    shm_pair_t *pair = &shm->pair[peer];
+    if (hdr_len + payload_len <= SHM_FBOX_MAX_INLINE) {
+        if (pair->out_box == NULL && !pair->no_out_box) {
+            /* First small message to this peer: take a box of its pool. */
+            pair->out_box = shm_fbox_claim(pair->pool, shm->world_rank);
+            pair->no_out_box = pair->out_box == NULL;
+        }
+        if (pair->out_box != NULL &&
+            shm_fbox_push(pair->out_box, &pair->out_next, pair->out_queued, hdr, hdr_len,
+                          payload, payload_len) == TP_OK)
+            return TP_OK;
+    }
+    tp_status_t st = shm_queue_push(shm->queue_of[peer], shm->world_rank, pair->out_next, hdr,
+                                    hdr_len, payload, payload_len);
+    if (st == TP_OK)
+        pair->out_queued++;
+    return st;
+}
+
+/* Start polling boxes that senders claimed in our pool since last time. */
+static void find_new_boxes(shm_tp_t *shm)
+{
+    uint32_t claimed = shm_fbox_num_claimed(shm->own_pool);
+    while ((uint32_t)shm->num_in_boxes < claimed) {
+        shm_fbox_t *box = shm_fbox_claimed(shm->own_pool, (uint32_t)shm->num_in_boxes);
+        if (box == NULL)
+            break;                 /* claimed, owner not written yet: next time */
+        int src = atomic_load_explicit(&box->owner, memory_order_relaxed);
+        if (src < 0 || src >= shm->world_size || shm->queue_of[src] == NULL) {
+            fprintf(stderr, "minimpi: rank %d: shm: a fast box claims to come from rank %d, "
+                            "which is not on this node\n", shm->world_rank, src);
+            abort();
+        }
+        shm->pair[src].in_box = box;
+        shm->in_box_src[shm->num_in_boxes++] = src;
+    }
+}
+
+static void deliver_box_message(shm_tp_t *shm, int src, shm_pair_t *pair,
+                                const shm_fbox_slot_t *slot)
+{
+    shm->am_handler(shm->am_handler_arg, src, shm_fbox_slot_hdr(slot), slot->hdr_len,
+                    shm_fbox_slot_payload(slot), slot->payload_len);
+    shm_fbox_pop(slot, &pair->in_next);
+}
+
+/* Deliver the box messages `src` sent before the queue cell in hand. */
+static int drain_box_before(shm_tp_t *shm, int src, shm_pair_t *pair, uint32_t fbox_before)
+{
+    int n = 0;
+    if (pair->in_next != fbox_before && pair->in_box == NULL)
+        find_new_boxes(shm);
+    while (pair->in_next != fbox_before) {
+        const shm_fbox_slot_t *slot =
+            pair->in_box != NULL ? shm_fbox_peek(pair->in_box, pair->in_next) : NULL;
+        if (slot == NULL) {
+            fprintf(stderr, "minimpi: rank %d: shm: message %u of rank %d's fast box is "
+                            "missing though a later one arrived through the queue\n",
+                    shm->world_rank, pair->in_next, src);
+            abort();
+        }
+        deliver_box_message(shm, src, pair, slot);
+        n++;
+    }
+    return n;
 }
 
 static int shm_progress(tp_t *tp)
@@ -40,11 +120,28 @@ static int shm_progress(tp_t *tp)
         return 0;
     shm->in_progress = 1;
     int delivered = 0;
+    if (shm->num_in_boxes < (int)SHM_FBOX_PER_RANK)
+        find_new_boxes(shm);
+    for (int i = 0; i < shm->num_in_boxes; i++) {
+        int src = shm->in_box_src[i];
+        shm_pair_t *pair = &shm->pair[src];
+        const shm_fbox_slot_t *slot;
+        while (delivered < SHM_PROGRESS_BATCH &&
+               (slot = shm_fbox_peek(pair->in_box, pair->in_next)) != NULL &&
+               slot->queue_before == pair->in_queued) {
+            deliver_box_message(shm, src, pair, slot);
+            delivered++;
+        }
+    }
     const shm_cell_t *cell;
     while (delivered < SHM_PROGRESS_BATCH && (cell = shm_queue_peek(shm->own_queue)) != NULL) {
+        shm_pair_t *pair = &shm->pair[cell->src];
+        if (pair->in_next != cell->fbox_before)
+            delivered += drain_box_before(shm, cell->src, pair, cell->fbox_before);
         shm->am_handler(shm->am_handler_arg, cell->src, shm_cell_hdr(cell), cell->hdr_len,
                         shm_cell_payload(cell), (size_t)cell->payload_len);
         shm_queue_pop(shm->own_queue, cell);
+        pair->in_queued++;
         delivered++;
     }
     shm->in_progress = 0;

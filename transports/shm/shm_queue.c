@@ -73,6 +73,7 @@ void shm_queue_init(shm_queue_t *q, uint32_t depth, uint32_t cell_size)
         cell->src = -1;
         cell->hdr_len = 0;
         cell->payload_len = 0;
+        cell->fbox_before = 0;
         atomic_init(&cell->seq, pos);
     }
     /* Processes that map the queue later synchronise with us through the
@@ -80,7 +81,8 @@ void shm_queue_init(shm_queue_t *q, uint32_t depth, uint32_t cell_size)
     atomic_store_explicit(&q->tail, 0, memory_order_release);
 }
 
-tp_status_t shm_queue_push(shm_queue_t *q, int src, const void *hdr, size_t hdr_len,
+tp_status_t shm_queue_push(shm_queue_t *q, int src, uint32_t fbox_before, const void *hdr,
+                           size_t hdr_len,
                            const void *payload, size_t payload_len)
 {
     if (hdr_len > SHM_QUEUE_MAX_HDR || payload_len > shm_queue_max_payload(q->cell_size))
@@ -106,6 +108,7 @@ tp_status_t shm_queue_push(shm_queue_t *q, int src, const void *hdr, size_t hdr_
     }
 
     cell->src = src;
+    cell->fbox_before = fbox_before;
     cell->hdr_len = (uint32_t)hdr_len;
     cell->payload_len = payload_len;
     if (hdr_len > 0)

@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define SHM_SEGMENT_MAGIC 0x6d696e6973656731ULL /* "minimseg1": layout version 1 */
+#define SHM_SEGMENT_MAGIC 0x6d696e6973656732ULL /* "minimseg2": layout version 2 (fast boxes) */
 
 static size_t slots_bytes(int local_size)
 {
@@ -21,7 +21,8 @@ static size_t slots_bytes(int local_size)
 
 size_t shm_segment_bytes(int local_size, uint32_t depth, uint32_t cell_size)
 {
-    return slots_bytes(local_size) + (size_t)local_size * shm_queue_bytes(depth, cell_size);
+    return slots_bytes(local_size) +
+           (size_t)local_size * (shm_queue_bytes(depth, cell_size) + sizeof(shm_fbox_pool_t));
 }
 
 shm_queue_t *shm_segment_queue(void *base, int local_index)
@@ -30,6 +31,15 @@ shm_queue_t *shm_segment_queue(void *base, int local_index)
     size_t offset = slots_bytes((int)hdr->local_size) +
                     (size_t)local_index * shm_queue_bytes(hdr->depth, hdr->cell_size);
     return (shm_queue_t *)((char *)base + offset);
+}
+
+shm_fbox_pool_t *shm_segment_fbox_pool(void *base, int local_index)
+{
+    shm_seg_hdr_t *hdr = shm_segment_hdr(base);
+    size_t offset = slots_bytes((int)hdr->local_size) +
+                    (size_t)hdr->local_size * shm_queue_bytes(hdr->depth, hdr->cell_size) +
+                    (size_t)local_index * sizeof(shm_fbox_pool_t);
+    return (shm_fbox_pool_t *)((char *)base + offset);
 }
 
 tp_status_t shm_segment_name(int rank, const char *job_id, int node_id, char *name,
@@ -158,6 +168,7 @@ void shm_segment_format(void *base, size_t bytes, int local_size, uint32_t depth
                sizeof(*slot) - sizeof(slot->attached));
         atomic_init(&slot->attached, 0);
         shm_queue_init(shm_segment_queue(base, i), depth, cell_size);
+        shm_fbox_pool_init(shm_segment_fbox_pool(base, i), SHM_FBOX_FIRST);
     }
     /* Written last: a segment with the magic is completely laid out. */
     hdr->magic = SHM_SEGMENT_MAGIC;

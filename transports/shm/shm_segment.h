@@ -6,8 +6,10 @@
  *   shm_seg_hdr_t                         written once by local rank 0
  *   shm_slot_t   [local_size]             one per local rank, written by it
  *   queue 0, queue 1, ... [local_size]    receive queue of each local rank
- * so the segment grows linearly with the node's rank count:
- * about depth * cell_size bytes per local rank (512 KiB by default).
+ *   pool 0, pool 1, ...   [local_size]    fast boxes of each local rank
+ * so the segment grows linearly with the node's rank count: about
+ * depth * cell_size bytes (512 KiB by default) plus SHM_FBOX_PER_RANK boxes
+ * of 8 KiB (64 KiB) per local rank.
  */
 #ifndef MINIMPI_SHM_SEGMENT_H
 #define MINIMPI_SHM_SEGMENT_H
@@ -17,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "shm_fbox.h"
 #include "shm_queue.h"
 #include "transports/transport.h"
 
@@ -90,5 +93,8 @@ static inline shm_slot_t *shm_segment_slot(void *base, int local_index)
 }
 
 shm_queue_t *shm_segment_queue(void *base, int local_index);
+
+/* The fast-box pool of local rank local_index (the boxes others send it through). */
+shm_fbox_pool_t *shm_segment_fbox_pool(void *base, int local_index);
 
 #endif /* MINIMPI_SHM_SEGMENT_H */

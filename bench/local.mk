@@ -1,0 +1,18 @@
+# Benchmarks (bench/): measured, never asserted.  The p2p programs are built
+# with `make check` (one quick smoke run shows they work with our runtime)
+# and by `make bench`, which also runs bench/compare against Open MPI and
+# MPICH; see bench/compare --help for its options (BENCH_FLAGS passes them).
+BENCH_P2P_PROGS = bench/p2p/osu_p2p bench/p2p/floor
+check_PROGRAMS += $(BENCH_P2P_PROGS)
+
+bench_p2p_osu_p2p_SOURCES = bench/p2p/osu_p2p.c
+bench_p2p_osu_p2p_LDADD = runtime/libminimpi_core.la
+bench_p2p_floor_SOURCES = bench/p2p/floor.c
+
+TESTS += bench/p2p/smoke.sh
+EXTRA_DIST += bench/compare bench/p2p/smoke.sh bench/p2p/pin.sh bench/coll/osu_coll.c \
+	bench/coll/run.sh
+
+.PHONY: bench
+bench: $(BENCH_P2P_PROGS) launcher/mini-mpirun
+	$(srcdir)/bench/compare --build-dir . $(BENCH_FLAGS)

@@ -1,0 +1,134 @@
+/*
+ * shm_fbox.h -- fast boxes: a one-sender one-receiver ring of small slots
+ * per pair of ranks that actually talk, for small messages.
+ *
+ * A message of up to SHM_FBOX_MAX_INLINE bytes (runtime header + payload)
+ * is written inline after a 16-byte slot header; header, runtime header and
+ * 8 bytes of payload fill exactly one cache line, so an 8-byte MPI message
+ * costs one line written by the sender and one line read by the receiver,
+ * with no compare-and-swap (one sender per box).  Each slot carries a
+ * sequence number instead of a full/empty flag (see shm_fbox.c).
+ *
+ * Boxes are not made for every pair: each receiver owns a pool of
+ * SHM_FBOX_PER_RANK boxes in the node's segment, and a sender claims one
+ * the first time it sends to that receiver.  A node's fast-box memory is
+ * therefore linear in its rank count.  When the pool is used up, or a box
+ * is full, or a message is too big, the message goes through the
+ * receiver's many-sender queue instead; shm_ops.c keeps the two paths in
+ * send order.
+ */
+#ifndef MINIMPI_SHM_FBOX_H
+#define MINIMPI_SHM_FBOX_H
+
+#include <assert.h>
+#include <stdalign.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "shm_queue.h"
+
+/* Two cache lines per slot: 112 bytes inline, i.e. 72 bytes of payload
+ * behind the runtime's 40-byte header (the 0..64-byte latency range). */
+#define SHM_FBOX_SLOT_SIZE 128u
+/* 64 slots (8 KiB) per box: a window of 64 small sends fits at once. */
+#define SHM_FBOX_SLOTS 64u
+/* Boxes per receiver: its most talkative peers get one each. */
+#define SHM_FBOX_PER_RANK 8u
+
+/*
+ * The number of the first message of every box, and the start of the
+ * counters that order box and queue (shm_ops.c): 256 below 2^32, so that
+ * every job crosses the 32-bit wrap within its first few hundred messages,
+ * where the tests see it, instead of after four billion.
+ */
+#define SHM_FBOX_FIRST 0xffffff00u
+
+typedef struct shm_fbox_slot {
+    /* Message number m is in slot m % SHM_FBOX_SLOTS: seq == m when the
+     * slot is free for it, m + 1 once it holds it, and the receiver sets
+     * m + SHM_FBOX_SLOTS when done.  32 bits, compared only for equality,
+     * so wrapping around is harmless. */
+    _Atomic uint32_t seq;
+    uint32_t queue_before;         /* queue messages this sender had sent to
+                                      the receiver before this one */
+    uint16_t hdr_len;
+    uint16_t payload_len;
+    uint32_t reserved;
+    /* hdr_len bytes of runtime header, then the payload, follow inline. */
+} shm_fbox_slot_t;
+
+static_assert(sizeof(shm_fbox_slot_t) == 16, "a slot header is 16 bytes");
+
+#define SHM_FBOX_MAX_INLINE (SHM_FBOX_SLOT_SIZE - sizeof(shm_fbox_slot_t))
+
+/* One box: which sender owns it, then its slots. */
+typedef struct shm_fbox {
+    alignas(SHM_CACHE_LINE) _Atomic int32_t owner;  /* sender's world rank, -1 when unclaimed */
+    uint32_t first;                /* the number of the first message (tests start
+                                      near 2^32 to exercise wrap-around) */
+    alignas(SHM_CACHE_LINE) unsigned char slots[SHM_FBOX_SLOTS * SHM_FBOX_SLOT_SIZE];
+} shm_fbox_t;
+
+static_assert(sizeof(shm_fbox_t) == SHM_CACHE_LINE + SHM_FBOX_SLOTS * SHM_FBOX_SLOT_SIZE,
+              "a box is a control line and its slots");
+
+/* A receiver's pool: a claim counter on its own line, then its boxes. */
+typedef struct shm_fbox_pool {
+    alignas(SHM_CACHE_LINE) _Atomic uint32_t claimed;  /* boxes handed out (may exceed the
+                                                          pool: later claimers got none) */
+    alignas(SHM_CACHE_LINE) shm_fbox_t boxes[SHM_FBOX_PER_RANK];
+} shm_fbox_pool_t;
+
+/* Lay out an empty pool; message numbers start at `first`. */
+void shm_fbox_pool_init(shm_fbox_pool_t *pool, uint32_t first);
+
+/* Sender: claim a box of the receiver's pool for `src`; NULL when none is left. */
+shm_fbox_t *shm_fbox_claim(shm_fbox_pool_t *pool, int src);
+
+/* Receiver: the box claimed at `index`, once its owner is written; else NULL. */
+shm_fbox_t *shm_fbox_claimed(shm_fbox_pool_t *pool, uint32_t index);
+
+/* Receiver: how many boxes of the pool are claimed so far. */
+static inline uint32_t shm_fbox_num_claimed(shm_fbox_pool_t *pool)
+{
+    uint32_t n = atomic_load_explicit(&pool->claimed, memory_order_relaxed);
+    return n < SHM_FBOX_PER_RANK ? n : SHM_FBOX_PER_RANK;
+}
+
+/*
+ * Sender: write message number *next into the box and publish it, then
+ * advance *next: TP_OK.  TP_AGAIN when its slot is still in use (the box is
+ * full) or the message does not fit inline; nothing is written then.
+ */
+tp_status_t shm_fbox_push(shm_fbox_t *box, uint32_t *next, uint32_t queue_before,
+                          const void *hdr, size_t hdr_len, const void *payload,
+                          size_t payload_len);
+
+/* Receiver: the slot of message number `next` if it has arrived, else NULL. */
+static inline const shm_fbox_slot_t *shm_fbox_peek(shm_fbox_t *box, uint32_t next)
+{
+    shm_fbox_slot_t *slot =
+        (shm_fbox_slot_t *)(box->slots + (size_t)(next % SHM_FBOX_SLOTS) * SHM_FBOX_SLOT_SIZE);
+    return atomic_load_explicit(&slot->seq, memory_order_acquire) == next + 1 ? slot : NULL;
+}
+
+static inline const void *shm_fbox_slot_hdr(const shm_fbox_slot_t *slot)
+{
+    return (const char *)slot + sizeof(*slot);
+}
+
+static inline const void *shm_fbox_slot_payload(const shm_fbox_slot_t *slot)
+{
+    return (const char *)slot + sizeof(*slot) + slot->hdr_len;
+}
+
+/* Receiver: hand the slot of message number *next back and advance *next. */
+static inline void shm_fbox_pop(const shm_fbox_slot_t *slot, uint32_t *next)
+{
+    atomic_store_explicit(&((shm_fbox_slot_t *)slot)->seq, *next + SHM_FBOX_SLOTS,
+                          memory_order_release);
+    (*next)++;
+}
+
+#endif /* MINIMPI_SHM_FBOX_H */
