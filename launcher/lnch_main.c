@@ -75,22 +75,22 @@ int main(int argc, char **argv)
 
     int rc = lnch_place_job_setup(&job, &args.place);
     if (rc != 0) {
-        exit_code = rc;
-        lnch_job_fini(&job);
-        goto out_signals;
+        exit_code = rc;           /* reported already; nothing was started */
+        goto out_job;
     }
     rc = lnch_spawn_job(&job, args.prog_argv, args.env, args.num_env);
-    if (rc == 0)
-        lnch_place_job_report(&job);
     if (rc != 0) {
         /* Reported already; the loop kills and reaps what did start. */
         job.failed = 1;
         job.exit_code = rc;
         lnch_job_fail(&job, rc);
+    } else {
+        lnch_place_job_report(&job);
     }
     lnch_loop_run(&job, sig_fd, args.timeout);
     (void)lnch_shm_cleanup(LNCH_SHM_DIR, job.id);
     exit_code = job.failed ? job.exit_code : 0;
+out_job:
     lnch_place_job_fini(&job);
     lnch_job_fini(&job);
 

@@ -5,6 +5,7 @@
  */
 #include "lnch_place.h"
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -137,16 +138,27 @@ int lnch_place_report_line(const lnch_place_t *place, int local_rank, int world_
     return text_end(&t);
 }
 
+/* A policy name in capitals, as Open MPI prints them ("BYSLOT", "CORE"). */
+static void upper(char *dst, size_t len, const char *src)
+{
+    size_t i = 0;
+    for (; src != NULL && src[i] != '\0' && i + 1 < len; i++)
+        dst[i] = (char)toupper((unsigned char)src[i]);
+    dst[i] = '\0';
+}
+
 void lnch_place_display(FILE *out, const lnch_place_t *place, const char *host,
                         const int *world_ranks)
 {
-    char allowed[256];
+    char allowed[PLACE_CPUS_MAX], map[16], bind[16];
     hwloc_bitmap_list_snprintf(allowed, sizeof(allowed), place->allowed);
+    upper(map, sizeof(map), lnch_place_map_name(place->map_by));
+    upper(bind, sizeof(bind), lnch_place_bind_name(place->bind_to));
     fprintf(out, " ========================   JOB MAP   ========================\n\n");
     fprintf(out, " Data for node: %s\tNum slots: %d\tNum procs: %d\tOversubscribed: %s\n", host,
             place->num_units, place->num_ranks, place->oversubscribed ? "yes" : "no");
-    fprintf(out, " \tMapping policy: BY%s\tBinding policy: %s\tAvailable cpus: %s\n",
-            lnch_place_map_name(place->map_by), lnch_place_bind_name(place->bind_to), allowed);
+    fprintf(out, " \tMapping policy: BY%s\tBinding policy: %s\tAvailable cpus: %s\n", map, bind,
+            allowed);
     for (int i = 0; i < place->num_ranks; i++) {
         const lnch_place_rank_t *r = &place->ranks[i];
         int rank = world_ranks != NULL ? world_ranks[i] : i;

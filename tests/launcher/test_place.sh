@@ -93,5 +93,20 @@ run 2 "taskset: cpus outside the launcher's binding are refused" taskset -c "$LA
     --cpu-set "$LAST,65000" $P place "$MARK"
 expect_grep "$ERR" "cpu 65000 is not available here \(available: $LAST\)\$" "taskset: the message names what is available"
 
+# The options are documented in --help and in the man page.
+run 0 "--help" $MPIRUN --help
+for flag in "--map-by WHAT" "--bind-to WHAT" "--cpu-set LIST" "--report-bindings" "--display-map"; do
+    expect_grep "$OUT" "^  $flag " "--help lists $flag"
+done
+MAN=./man/mini-mpirun.1
+for flag in 'map\-by' 'bind\-to' 'cpu\-set' 'report\-bindings' 'display\-map'; do
+    if grep -qF -- "\\-\\-$flag" "$MAN"; then
+        pass "man page documents --$flag"
+    else
+        fail "man page $MAN lacks --$flag"
+    fi
+done
+expect_grep "$MAN" "^\\.SH PLACEMENT\$" "man page has PLACEMENT"
+
 expect_no_leftovers "after the placement runs"
 finish

@@ -329,7 +329,7 @@ START_TEST(test_report_and_kvs)
     fclose(f);
     ck_assert_msg(strstr(text, "Data for node: h\tNum slots: 2\tNum procs: 3\t"
                                "Oversubscribed: yes\n") != NULL, "%s", text);
-    ck_assert_msg(strstr(text, "Mapping policy: BYslot\tBinding policy: none") != NULL, "%s",
+    ck_assert_msg(strstr(text, "Mapping policy: BYSLOT\tBinding policy: NONE") != NULL, "%s",
                   text);
     ck_assert_msg(strstr(text, "Process rank: 6\tBound: N/A\n") != NULL, "%s", text);
     free(text);
