@@ -55,4 +55,13 @@ int pmi_wire_format(char *out, size_t out_len, const char *cmd, ...)
 int pmi_wire_key_ok(const char *key);
 int pmi_wire_value_ok(const char *value);
 
+/*
+ * The job-wide key through which mini-mpirun tells rank R where it runs
+ * (printf format, R the job-wide rank).  Its value, written by
+ * lnch_place_kvs_value() and read by the runtime at start-up, is
+ * "<node-local rank>,<ranks on the node>,<oversubscribed 0|1>,<bound 0|1>,<cpu list>".
+ * Other launchers do not set it; programs of other MPIs never ask for it.
+ */
+#define PMI_WIRE_PLACE_KEY_FMT "minimpi-place-%d"
+
 #endif /* MINIMPI_PMI_WIRE_H */

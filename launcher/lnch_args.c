@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lnch_place.h"
+
 int lnch_args_env_name_ok(const char *name, size_t len)
 {
     if (len == 0 || (name[0] >= '0' && name[0] <= '9'))
@@ -99,6 +101,35 @@ static int check_env_arg(const char *flag, const char *text, char *err, size_t e
     return 0;
 }
 
+/* --map-by (what 'm'), --bind-to ('b') or --cpu-set ('c'); the cpu list
+ * is only checked here: which cpus exist is known once the launcher reads
+ * the topology. */
+static int parse_place_opt(char what, const char *flag, const char *text,
+                           lnch_place_opts_t *place, char *err, size_t err_len)
+{
+    char why[256];
+    if (what == 'm' && lnch_place_parse_map(text, &place->map_by) != 0) {
+        snprintf(err, err_len,
+                 "invalid value '%s' for %s: must be slot, core, socket, numa or node", text,
+                 flag);
+        return -1;
+    }
+    if (what == 'b' && lnch_place_parse_bind(text, &place->bind_to) != 0) {
+        snprintf(err, err_len,
+                 "invalid value '%s' for %s: must be none, hwthread, core, socket or numa", text,
+                 flag);
+        return -1;
+    }
+    if (what == 'c') {
+        if (lnch_place_parse_cpu_set(text, NULL, why, sizeof(why)) != 0) {
+            snprintf(err, err_len, "invalid value '%s' for %s: %s", text, flag, why);
+            return -1;
+        }
+        place->cpu_set = text;
+    }
+    return 0;
+}
+
 int lnch_args_parse(int argc, char **argv, lnch_args_t *args, char *err, size_t err_len)
 {
     memset(args, 0, sizeof(*args));
@@ -139,6 +170,16 @@ int lnch_args_parse(int argc, char **argv, lnch_args_t *args, char *err, size_t 
             i++;
             continue;
         }
+        if (strcmp(arg, "--report-bindings") == 0) {
+            args->place.report_bindings = 1;
+            i++;
+            continue;
+        }
+        if (strcmp(arg, "--display-map") == 0) {
+            args->place.display_map = 1;
+            i++;
+            continue;
+        }
         if (strcmp(arg, "--oversubscribe") == 0 || strcmp(arg, "--allow-run-as-root") == 0) {
             i++;
             continue;
@@ -146,7 +187,7 @@ int lnch_args_parse(int argc, char **argv, lnch_args_t *args, char *err, size_t 
 
         /* Options with a value, given as the next argument or after '='. */
         const char *flag = NULL;
-        enum { OPT_NP, OPT_TIMEOUT, OPT_ENV } kind;
+        enum { OPT_NP, OPT_TIMEOUT, OPT_ENV, OPT_MAP_BY, OPT_BIND_TO, OPT_CPU_SET } kind;
         if (opt_is(arg, "-n", &value) || opt_is(arg, "-np", &value) ||
             opt_is(arg, "--np", &value)) {
             kind = OPT_NP;
@@ -154,6 +195,12 @@ int lnch_args_parse(int argc, char **argv, lnch_args_t *args, char *err, size_t 
             kind = OPT_TIMEOUT;
         } else if (opt_is(arg, "-x", &value)) {
             kind = OPT_ENV;
+        } else if (opt_is(arg, "--map-by", &value)) {
+            kind = OPT_MAP_BY;
+        } else if (opt_is(arg, "--bind-to", &value)) {
+            kind = OPT_BIND_TO;
+        } else if (opt_is(arg, "--cpu-set", &value)) {
+            kind = OPT_CPU_SET;
         } else {
             snprintf(err, err_len, "unknown option '%s'", arg);
             return -1;
@@ -183,6 +230,12 @@ int lnch_args_parse(int argc, char **argv, lnch_args_t *args, char *err, size_t 
             rc = check_env_arg(flag_name, value, err, err_len);
             if (rc == 0)
                 args->env[args->num_env++] = value;
+            break;
+        case OPT_MAP_BY:
+        case OPT_BIND_TO:
+        case OPT_CPU_SET:
+            rc = parse_place_opt(kind == OPT_MAP_BY ? 'm' : kind == OPT_BIND_TO ? 'b' : 'c',
+                                 flag_name, value, &args->place, err, err_len);
             break;
         }
         if (rc != 0)
@@ -217,6 +270,14 @@ void lnch_args_usage(FILE *out)
           "  --tag-output         prefix each output line with [1,RANK]<stdout>: or\n"
           "                       [1,RANK]<stderr>:\n"
           "  --timeout S          kill the job after S seconds (a positive number) and exit 124\n"
+          "  --map-by WHAT        place ranks by slot, core or node (in order over the\n"
+          "                       cores), or by socket or numa (round robin over the\n"
+          "                       packages or NUMA nodes); default slot\n"
+          "  --bind-to WHAT       bind each rank to none, hwthread, core, socket or numa;\n"
+          "                       default core when the ranks fit the cores, else none\n"
+          "  --cpu-set LIST       use only these cpus (as taskset -c: 0,2-3)\n"
+          "  --report-bindings    print each rank's binding on stderr at start\n"
+          "  --display-map        print where the ranks go before starting them\n"
           "  --oversubscribe      accepted for Open MPI compatibility; does nothing\n"
           "  --allow-run-as-root  accepted for Open MPI compatibility; does nothing\n"
           "  -h, --help           print this help and exit\n"
@@ -228,6 +289,10 @@ void lnch_args_usage(FILE *out)
           "standard input goes to rank 0 only. SIGINT, SIGTERM and SIGHUP are forwarded to\n"
           "all ranks. "
           "When a rank fails, the others are killed.\n"
+          "\n"
+          "The cpus available are the launcher's own (taskset, cgroup cpuset), within\n"
+          "--cpu-set. More ranks than available cores is allowed: the ranks then share\n"
+          "cores and are told so, and wait for messages without spinning for long.\n"
           "\n"
           "Exit status:\n"
           "  0        every rank exited with 0 (after MPI_Finalize, if it called MPI_Init)\n"

@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "lnch_place_opts.h"
+
 /* The most ranks one job may have: each rank costs the launcher three file
  * descriptors and a little memory, and one node never needs more. */
 #define LNCH_NP_MAX 4096
@@ -34,6 +36,8 @@ typedef struct lnch_args {
     int num_env;
     char **prog_argv;             /* the program and its arguments, NULL-terminated
                                    * (points into the argv given to the parser) */
+    lnch_place_opts_t place;      /* --map-by, --bind-to, --cpu-set, --report-bindings,
+                                   * --display-map */
 } lnch_args_t;
 
 /*

@@ -60,6 +60,9 @@ typedef struct lnch_job {
     int stdin_sink;                /* write end of rank 0's stdin pipe, or -1 */
     char stdin_buf[4096];
     size_t stdin_len, stdin_off;
+
+    struct lnch_job_place *place;  /* where the ranks run (lnch_place_job.c); NULL: they
+                                    * inherit the launcher's binding */
 } lnch_job_t;
 
 /*

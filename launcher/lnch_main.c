@@ -14,6 +14,7 @@
 #include "lnch_args.h"
 #include "lnch_job.h"
 #include "lnch_loop.h"
+#include "lnch_place_job.h"
 #include "lnch_shm.h"
 #include "lnch_signals.h"
 #include "lnch_spawn.h"
@@ -72,16 +73,25 @@ int main(int argc, char **argv)
     if (lnch_job_init(&job, args.np, args.tag_output) != 0)
         goto out_signals;
 
-    int rc = lnch_spawn_job(&job, args.prog_argv, args.env, args.num_env);
+    int rc = lnch_place_job_setup(&job, &args.place);
+    if (rc != 0) {
+        exit_code = rc;           /* reported already; nothing was started */
+        goto out_job;
+    }
+    rc = lnch_spawn_job(&job, args.prog_argv, args.env, args.num_env);
     if (rc != 0) {
         /* Reported already; the loop kills and reaps what did start. */
         job.failed = 1;
         job.exit_code = rc;
         lnch_job_fail(&job, rc);
+    } else {
+        lnch_place_job_report(&job);
     }
     lnch_loop_run(&job, sig_fd, args.timeout);
     (void)lnch_shm_cleanup(LNCH_SHM_DIR, job.id);
     exit_code = job.failed ? job.exit_code : 0;
+out_job:
+    lnch_place_job_fini(&job);
     lnch_job_fini(&job);
 
 out_signals:

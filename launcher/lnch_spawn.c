@@ -15,12 +15,14 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "lnch_place_job.h"
 #include "lnch_signals.h"
 
 /* What a child reports through its exec pipe when it cannot exec. */
 typedef enum spawn_step {
     STEP_SETUP = 1,               /* preparing fds and environment */
     STEP_EXEC,                    /* execvp itself */
+    STEP_BIND,                    /* binding to its cpus (lnch_place_job.c) */
 } spawn_step_t;
 
 typedef struct spawn_report {
@@ -179,8 +181,13 @@ static int spawn_rank(lnch_job_t *job, lnch_rank_t *r, int stdin_fd, char **argv
         close_rank_fds(&f);
         return -1;
     }
-    if (pid == 0)
+    if (pid == 0) {
+        if (lnch_place_job_bind_child(job, r->rank) != 0) {
+            child_report(f.exec_pipe[1], STEP_BIND, errno);
+            _exit(127);
+        }
         child_exec(r, launcher, &f, stdin_fd, argv);
+    }
 
     /* Also here, so that the group exists before we may signal it. */
     (void)setpgid(pid, pid);
@@ -195,7 +202,6 @@ static int spawn_rank(lnch_job_t *job, lnch_rank_t *r, int stdin_fd, char **argv
     (void)set_nonblock(r->pmi_fd);
     (void)set_nonblock(r->out.fd);
     (void)set_nonblock(r->err.fd);
-    (void)job;
     return 0;
 }
 
@@ -214,6 +220,9 @@ static int wait_exec(lnch_rank_t *r, int exec_fd, const char *prog, int quiet)
     if (!quiet) {
         if (rep.step == STEP_EXEC)
             fprintf(stderr, "mini-mpirun: cannot run '%s': %s\n", prog, strerror(rep.err));
+        else if (rep.step == STEP_BIND)
+            fprintf(stderr, "mini-mpirun: cannot bind rank %d to its cpus: %s\n", r->rank,
+                    strerror(rep.err));
         else
             fprintf(stderr, "mini-mpirun: cannot start rank %d: %s\n", r->rank,
                     strerror(rep.err));

@@ -15,10 +15,17 @@ launcher_liblnch_la_SOURCES = \
 	launcher/lnch_loop.c launcher/lnch_loop.h
 launcher_liblnch_la_SOURCES += launcher/lnch_slurm.c launcher/lnch_slurm.h
 launcher_liblnch_la_LIBADD = common/libcommon.la
+	launcher/lnch_loop.c launcher/lnch_loop.h \
+	launcher/lnch_place.c launcher/lnch_place.h launcher/lnch_place_opts.h \
+	launcher/lnch_place_text.c \
+	launcher/lnch_place_job.c launcher/lnch_place_job.h
+launcher_liblnch_la_CFLAGS = $(AM_CFLAGS) $(HWLOC_CFLAGS)
+launcher_liblnch_la_LIBADD = common/libcommon.la $(HWLOC_LIBS)
 
 bin_PROGRAMS += launcher/mini-mpirun
 launcher_mini_mpirun_SOURCES = launcher/lnch_main.c
 launcher_mini_mpirun_LDADD = launcher/liblnch.la -lm
+launcher_mini_mpirun_CFLAGS = $(AM_CFLAGS) $(HWLOC_CFLAGS)
 
 # mpirun and mpiexec: links to mini-mpirun in the installed bin/.  The hooks
 # are attached as prerequisites so that other fragments can add their own.
@@ -42,7 +49,8 @@ tests_launcher_rank_actions_SOURCES = tests/launcher/rank_actions.c
 LNCH_TESTS = \
 	tests/launcher/test_exit.sh tests/launcher/test_pmi.sh \
 	tests/launcher/test_output.sh tests/launcher/test_signals.sh \
-	tests/launcher/test_cli.sh tests/launcher/test_mpich.sh
+	tests/launcher/test_cli.sh tests/launcher/test_mpich.sh \
+	tests/launcher/test_place.sh
 TESTS += $(LNCH_TESTS)
 EXTRA_DIST += $(LNCH_TESTS) tests/launcher/lib.sh tests/launcher/mpich_ring.c
 
@@ -66,6 +74,13 @@ tests_unit_check_lnch_stdio_LDADD = launcher/liblnch.la $(CHECK_LIBS)
 tests_unit_check_lnch_pmi_SOURCES = tests/unit/check_lnch_pmi.c
 tests_unit_check_lnch_pmi_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_check_lnch_pmi_LDADD = launcher/liblnch.la $(CHECK_LIBS) -lm
+
+# Placement (mapping, binding, report) against synthetic hwloc topologies.
+check_PROGRAMS += tests/unit/check_lnch_place
+TESTS += tests/unit/check_lnch_place
+tests_unit_check_lnch_place_SOURCES = tests/unit/check_lnch_place.c
+tests_unit_check_lnch_place_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(HWLOC_CFLAGS)
+tests_unit_check_lnch_place_LDADD = launcher/liblnch.la $(CHECK_LIBS) $(HWLOC_LIBS)
 
 # The man page: a template plus the ENVIRONMENT section generated from
 # `mini-mpirun --help-env`, the same table (common/cfg.c) that --help-env

@@ -14,6 +14,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "pmi_wire.h"
+
 static const rt_boot_ops_t *boot_ops;
 static rt_boot_info_t boot_info;
 
@@ -219,6 +221,35 @@ static int usable_cpus(void)
     return n > 0 ? (int)n : 1;
 }
 
+/*
+ * What mini-mpirun decided for this rank (PMI_WIRE_PLACE_KEY_FMT): whether
+ * the node is oversubscribed, and for the verbose report the binding.
+ * Returns 1 or 0 (oversubscribed or not), or -1 when the launcher did not
+ * say (another launcher, a singleton): the caller then judges by itself.
+ */
+static int launcher_oversubscribed(const tp_job_t *job)
+{
+    char key[64], value[TP_KVS_VALUE_MAX];
+    int local_rank, local_size, oversub, bound, cpus_at = 0;
+    snprintf(key, sizeof(key), PMI_WIRE_PLACE_KEY_FMT, rt_proc.world_rank);
+    if (boot_ops->get(key, value, sizeof(value)) != 0)
+        return -1;
+    if (sscanf(value, "%d,%d,%d,%d,%n", &local_rank, &local_size, &oversub, &bound,
+               &cpus_at) != 4 || cpus_at == 0 || (oversub != 0 && oversub != 1)) {
+        fprintf(stderr, "minimpi: rank %d: ignoring malformed %s '%s'\n", rt_proc.world_rank,
+                key, value);
+        return -1;
+    }
+    /* The launcher counted the ranks it started here; the mapping must agree. */
+    if (local_rank != job->local_rank || local_size != job->local_size)
+        fprintf(stderr, "minimpi: rank %d: the launcher places it as local rank %d of %d, "
+                "PMI_process_mapping as %d of %d\n", rt_proc.world_rank, local_rank, local_size,
+                job->local_rank, job->local_size);
+    rt_verbose("boot", "%s cpus %s by the launcher%s", bound ? "bound to" : "not bound, may use",
+               value + cpus_at, oversub ? ", node oversubscribed" : "");
+    return oversub;
+}
+
 static int build_layout(void)
 {
     int size = rt_proc.world_size;
@@ -269,7 +300,9 @@ static int build_layout(void)
     }
     layout_job_id[j] = '\0';
     job->job_id = layout_job_id;
-    job->oversubscribed = job->local_size > usable_cpus();
+    job->oversubscribed = launcher_oversubscribed(job);
+    if (job->oversubscribed < 0)
+        job->oversubscribed = job->local_size > usable_cpus();
     job->verbose = rt_verbose_on("transport");
     job->boot = &rt_boot_tp_ops;
     return 0;

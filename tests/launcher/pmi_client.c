@@ -11,10 +11,16 @@
  *   badline     init, then send a line that does not parse
  *   unknown     init, then send an unknown command
  *   nobarrier   rank 0 enters a barrier; the others finalize without it
+ *   place       init, print "rank R place VALUE affinity CPUS": the value of
+ *               the placement key minimpi-place-R (PMI_WIRE_PLACE_KEY_FMT)
+ *               and the cpus the rank may run on (sched_getaffinity), as a
+ *               list like "0-1,4"; then finalize
  * Any unexpected reply is printed on stderr with the rank, and the exit
  * code is 1.
  */
+#define _GNU_SOURCE             /* sched_getaffinity */
 #include <errno.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -171,6 +177,43 @@ static void mode_full(void)
     printf("rank %d: PMI ok\n", rank);
 }
 
+/* Our affinity as a cpu list, "0-1,4", the way hwloc and taskset print it. */
+static void affinity_list(char *buf, size_t len)
+{
+    cpu_set_t set;
+    size_t off = 0;
+    buf[0] = '\0';
+    if (sched_getaffinity(0, sizeof(set), &set) != 0)
+        fail("sched_getaffinity", strerror(errno));
+    for (int c = 0; c < CPU_SETSIZE; c++) {
+        if (!CPU_ISSET(c, &set))
+            continue;
+        int last = c;
+        while (last + 1 < CPU_SETSIZE && CPU_ISSET(last + 1, &set))
+            last++;
+        if (last == c)
+            off += (size_t)snprintf(buf + off, len - off, "%s%d", off ? "," : "", c);
+        else
+            off += (size_t)snprintf(buf + off, len - off, "%s%d-%d", off ? "," : "", c, last);
+        c = last;
+        if (off >= len)
+            fail("affinity list too long", NULL);
+    }
+}
+
+static void mode_place(void)
+{
+    pmi_wire_msg_t m;
+    char key[64], cpus[1024];
+    do_init();
+    snprintf(key, sizeof(key), PMI_WIRE_PLACE_KEY_FMT, rank);
+    REQUEST(&m, "get", "kvsname", kvsname, "key", key);
+    expect(&m, "rc", "0");
+    affinity_list(cpus, sizeof(cpus));
+    printf("rank %d place %s affinity %s\n", rank, pmi_wire_get(&m, "value"), cpus);
+    do_finalize();
+}
+
 int main(int argc, char **argv)
 {
     const char *mode = argc > 1 ? argv[1] : "full";
@@ -215,6 +258,8 @@ int main(int argc, char **argv)
         do_init();
         REQUEST((pmi_wire_msg_t *)NULL, "frobnicate", "x", "1");
         pause();
+    } else if (strcmp(mode, "place") == 0) {
+        mode_place();
     } else if (strcmp(mode, "nobarrier") == 0) {
         do_init();
         if (rank == 0)

@@ -1,0 +1,77 @@
+#!/bin/sh
+# run.sh -- what placement does to speed on this machine: ping-pong latency
+# (examples/pingpong) between 2 ranks and the allreduce loop of
+# bench/coll/osu_coll.c on 2 and 8 ranks, each with the ranks bound (the
+# default when they fit the cores) and unbound, fitting the cores and
+# oversubscribing them.  "Oversubscribed" runs put the job on fewer cpus than
+# ranks with --cpu-set, so the same table means the same thing on any
+# machine with at least 2 cpus.
+# Run from the top of a built minimpi tree:  sh bench/place/run.sh [iters]
+# Prints one line per (benchmark, placement, size): the median over runs of
+# the microseconds per call that the program reports.
+set -u
+iters=${1:-1000}
+runs=${RUNS:-3}
+out=$(mktemp -d "${TMPDIR:-/tmp}/place_bench.XXXXXX")
+trap 'rm -rf "$out"' EXIT
+mpirun=./launcher/mini-mpirun
+
+cc -O2 -Iinclude -o "$out/osu" bench/coll/osu_coll.c runtime/.libs/libminimpi.a -lrt -pthread ||
+    exit 1
+# The first two cpus we may use: the 2-core runs go there.
+set -- $(sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' /proc/self/status | tr ',' '\n' |
+    awk -F- '{e = ($2 == "" ? $1 : $2); for (c = $1; c <= e; c++) print c}' | head -2)
+if [ $# -lt 2 ]; then
+    echo "run.sh: needs 2 cpus, has $#" >&2
+    exit 1
+fi
+one=$1 two=$1,$2
+
+# median FILE: the median of the numbers in FILE, one per line.
+median() {
+    sort -n "$1" | awk '{v[NR] = $1} END {print (NR ? v[int((NR + 1) / 2)] : "-")}'
+}
+
+# pingpong LABEL OPTIONS...: latency of 0-byte and 8-byte messages.
+pingpong() {
+    label=$1
+    shift
+    for size in 0 8; do : >"$out/pp.$size"; done
+    r=0
+    while [ $r -lt "$runs" ]; do
+        timeout 300 $mpirun "$@" ./examples/pingpong -s 0 -S 8 -i "$iters" >"$out/pp" 2>&1 ||
+            { echo "pingpong $label: failed: $(tail -1 "$out/pp")"; return; }
+        awk '$1 == 0 || $1 == 8 {print $3 > ("'"$out"'/pp." $1)}' "$out/pp"
+        r=$((r + 1))
+    done
+    for size in 0 8; do
+        printf "%-10s %-34s %6s %10s\n" pingpong "$label" "$size" "$(median "$out/pp.$size")"
+    done
+}
+
+# allreduce LABEL OPTIONS...: MPI_Allreduce of 4 and 4096 bytes.
+allreduce() {
+    label=$1
+    shift
+    for size in 4 4096; do : >"$out/ar.$size"; done
+    r=0
+    while [ $r -lt "$runs" ]; do
+        timeout 600 $mpirun "$@" "$out/osu" 4096 "$((iters / 5))" 3 >"$out/ar" 2>&1 ||
+            { echo "allreduce $label: failed: $(tail -1 "$out/ar")"; return; }
+        awk '$1 == "allreduce" && ($2 == 4 || $2 == 4096) {print $3 > ("'"$out"'/ar." $2)}' "$out/ar"
+        r=$((r + 1))
+    done
+    for size in 4 4096; do
+        printf "%-10s %-34s %6s %10s\n" allreduce "$label" "$size" "$(median "$out/ar.$size")"
+    done
+}
+
+echo "# cpus $two; $runs runs of $iters iterations; median microseconds per call"
+printf "%-10s %-34s %6s %10s\n" "# bench" placement bytes us
+pingpong "2 ranks, 2 cores, bound" -n 2 --cpu-set "$two"
+pingpong "2 ranks, 2 cores, unbound" -n 2 --cpu-set "$two" --bind-to none
+pingpong "2 ranks, 1 core (oversubscribed)" -n 2 --cpu-set "$one"
+allreduce "2 ranks, 2 cores, bound" -n 2 --cpu-set "$two"
+allreduce "2 ranks, 2 cores, unbound" -n 2 --cpu-set "$two" --bind-to none
+allreduce "8 ranks, 2 cores, unbound" -n 8 --cpu-set "$two"
+allreduce "8 ranks, 2 cores, bound to core" -n 8 --cpu-set "$two" --bind-to core
