@@ -883,6 +883,28 @@ static int wildcards_cover(void)
     return 1;
 }
 
+/*
+ * The communicator on which a blocking Probe(ANY_SOURCE, ANY_TAG) cannot
+ * hang, or -1: one with messages still to come, such that every message
+ * still to come from a lower rank (the only ones that may block sending to
+ * this one) is on it.
+ */
+static int probe_comm(void)
+{
+    for (int c = 0; c < NCOMM; c++) {
+        if (unrecv_matching(c, MPI_ANY_SOURCE, MPI_ANY_TAG) == 0)
+            continue;
+        int ok = 1;
+        for (int q = 0; q < me && ok; q++)
+            for (int o = 0; o < NCOMM; o++)
+                if (o != c && unrecv_matching(o, q, MPI_ANY_TAG) > 0)
+                    ok = 0;
+        if (ok)
+            return c;
+    }
+    return -1;
+}
+
 /* ---- the round ------------------------------------------------------------------ */
 
 static double opt_stall = 60;
@@ -924,6 +946,7 @@ static void run_round(void)
     long total_expected = unrecv_total;
     n_completed = 0;
     double last_progress = MPI_Wtime();
+    int drain = rnd_below(&rs, 2) == 0;
 
     while (next_send < opt_messages || n_sending > 0 || n_completed < total_expected) {
         int progressed = 0;
@@ -936,11 +959,18 @@ static void run_round(void)
                 break;  /* let receives in between */
         }
 
+        /* Half of the ranks stop posting receives once half of their plan is
+         * sent, and take the rest with probes (blocking Probe once nothing is
+         * posted and nothing is left to send). */
+        int everything_sent = next_send == opt_messages && n_sending == 0;
+        int draining = drain && next_send >= opt_messages / 2;
+
         /* Post receives of random patterns, the fully wildcard one last. */
         /* One slot per communicator stays for the wildcard receive, and one
          * for a probed message, so a message nothing matches can always be
          * taken. */
-        for (int tries = 0; tries < 4 && n_posted < RECV_WINDOW - NCOMM - 1; tries++) {
+        for (int tries = 0; !draining && tries < 4 && n_posted < RECV_WINDOW - NCOMM - 1;
+             tries++) {
             int c = (int)rnd_below(&rs, NCOMM);
             int q = (int)rnd_below(&rs, (uint64_t)nranks), t = (int)rnd_below(&rs, NTAGS);
             int k = (int)rnd_below(&rs, 4);
@@ -949,11 +979,12 @@ static void run_round(void)
             progressed |= try_post(c, src, tag, k, &rs);
         }
         for (int c = 0; c < NCOMM; c++)
-            if (posted[c][nranks][NTAGS] == 0 && n_posted < RECV_WINDOW - 1)
+            if (!draining && posted[c][nranks][NTAGS] == 0 && n_posted < RECV_WINDOW - 1)
                 progressed |= try_post(c, MPI_ANY_SOURCE, MPI_ANY_TAG, K_ANY_BOTH, &rs);
 
         /* A probe-driven receive now and then, or when nothing else moves. */
-        if (slot_free_index() >= 0 && (rnd_below(&rs, 3) == 0 || !progressed)) {
+        int probe_next = draining && everything_sent && n_posted == 0 && probe_comm() >= 0;
+        if (!probe_next && slot_free_index() >= 0 && (rnd_below(&rs, 3) == 0 || !progressed)) {
             int c = (int)rnd_below(&rs, NCOMM), flag = 0;
             int src = rnd_below(&rs, 2) ? MPI_ANY_SOURCE : (int)rnd_below(&rs, (uint64_t)nranks);
             int tag = rnd_below(&rs, 2) ? MPI_ANY_TAG : (int)rnd_below(&rs, NTAGS);
@@ -970,13 +1001,12 @@ static void run_round(void)
         int idx[RECV_WINDOW > SEND_WINDOW ? RECV_WINDOW : SEND_WINDOW], n = 0;
         MPI_Status sts[RECV_WINDOW > SEND_WINDOW ? RECV_WINDOW : SEND_WINDOW];
         unsigned how = (unsigned)rnd_below(&rs, 10);
-        int everything_sent = next_send == opt_messages && n_sending == 0;
-        if (n_posted == 0 && everything_sent && unrecv_total > 0 &&
-            unrecv_matching(0, MPI_ANY_SOURCE, MPI_ANY_TAG) == unrecv_total && how < 3) {
-            /* (c): nothing posted, nothing left to send, everything to come on comm 0. */
+        int pc = probe_comm();
+        if (n_posted == 0 && everything_sent && pc >= 0 && (probe_next || how < 5)) {
+            /* (c): nothing posted, nothing left to send. */
             MPI_Status st;
-            CALL(MPI_Probe(MPI_ANY_SOURCE, MPI_ANY_TAG, comms[0], &st));
-            recv_probed(0, &st, K_PROBE, &rs);
+            CALL(MPI_Probe(MPI_ANY_SOURCE, MPI_ANY_TAG, comms[pc], &st));
+            recv_probed(pc, &st, K_PROBE, &rs);
             progressed = 1;
         } else if (n_posted > 0 && wildcards_cover() && how < 4) {
             /* (b): block on every request at once. */
