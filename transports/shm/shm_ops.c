@@ -176,7 +176,14 @@ static tp_status_t shm_get(tp_t *tp, int peer, const tp_mem_desc_t *remote, size
                 shm->world_rank, peer);
         return TP_EINVAL;
     }
-    return shm_cma_get(shm->world_rank, shm->pid_of[peer], remote, offset, local, len);
+    tp_status_t st = shm_cma_get(shm->world_rank, shm->pid_of[peer], remote, offset, local, len);
+    /* Single copy was denied after the probe at start-up (a seccomp filter, a
+     * security module): stop trying, so that every later rendezvous goes
+     * straight to the pipelined copy instead of failing (and saying so) once
+     * per message. */
+    if (st == TP_ENOTSUP)
+        tp->can_get = 0;
+    return st;
 }
 
 static tp_status_t shm_getv(tp_t *tp, int peer, const tp_mem_desc_t *remote,

@@ -1,0 +1,16 @@
+#!/bin/bash
+# A short run of the message-integrity stress program (t_stress.c) with 2, 4
+# and 8 ranks (8 oversubscribe a 2-core machine), and once with the pipelined
+# copy instead of single copy (MINIMPI_SHM_CMA=0).  Each run uses a fresh
+# seed, printed by the program and by run-test.sh on a failure; repeat one
+# with STRESS_SEED=S.  run-test.sh also fails a run that leaves a process or
+# a /dev/shm/minimpi-* entry behind.
+. "$(dirname "$0")/../mpi/lib.sh"
+here=$(dirname "$0")/../mpi   # where lib.sh's mpitest finds run-test.sh
+export MPI_TEST_DIR=${MPI_TEST_DIR:-tests/stress}
+seed() { echo "${STRESS_SEED:-$(( ($(date +%s%N) / 1000) % 4294967296 ))}"; }
+mpitest 2 t_stress --seed "$(seed)" --messages 800
+mpitest 4 t_stress --seed "$(seed)" --messages 300 --max-size 1048576
+mpitest 8 t_stress --seed "$(seed)" --messages 150 --max-size 262144
+mpitest -x MINIMPI_SHM_CMA=0 4 t_stress --seed "$(seed)" --messages 300 --max-size 1048576
+finish
