@@ -57,7 +57,6 @@ const cfg_var_t cfg_vars[] = {
      "Testing aid: node-aware collective algorithms treat every N consecutive ranks as one "
      "node. Empty: the real node layout."
      " The automatic choice then picks them as on a communicator spanning nodes."},
-     "node. Empty: the real node layout."},
     {"MINIMPI_TRANSPORTS", "auto",
      "Which transport reaches the other ranks: auto (shared memory on the same node, "
      "libfabric to other nodes) or ofi (libfabric to every other rank, also on the same "
