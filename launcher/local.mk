@@ -12,13 +12,11 @@ launcher_liblnch_la_SOURCES = \
 	launcher/lnch_spawn.c launcher/lnch_spawn.h \
 	launcher/lnch_signals.c launcher/lnch_signals.h \
 	launcher/lnch_shm.c launcher/lnch_shm.h \
-	launcher/lnch_loop.c launcher/lnch_loop.h
-launcher_liblnch_la_SOURCES += launcher/lnch_slurm.c launcher/lnch_slurm.h
-launcher_liblnch_la_LIBADD = common/libcommon.la
 	launcher/lnch_loop.c launcher/lnch_loop.h \
 	launcher/lnch_place.c launcher/lnch_place.h launcher/lnch_place_opts.h \
 	launcher/lnch_place_text.c \
-	launcher/lnch_place_job.c launcher/lnch_place_job.h
+	launcher/lnch_place_job.c launcher/lnch_place_job.h \
+	launcher/lnch_slurm.c launcher/lnch_slurm.h
 launcher_liblnch_la_CFLAGS = $(AM_CFLAGS) $(HWLOC_CFLAGS)
 launcher_liblnch_la_LIBADD = common/libcommon.la $(HWLOC_LIBS)
 
