@@ -34,6 +34,14 @@ typedef struct lnch_args {
     int num_env;
     char **prog_argv;             /* the program and its arguments, NULL-terminated
                                    * (points into the argv given to the parser) */
+    /* Multi-node options (see lnch_hosts.h and lnch_remote.h). */
+    int np_given;                 /* -n was given (else the host list decides) */
+    int npernode;                 /* -N, --npernode; 0 when not given */
+    const char **hosts;           /* -H/--host lists, in order */
+    int num_hosts;
+    const char *hostfile;         /* --hostfile/--machinefile, or NULL */
+    const char *launch_agent;     /* --launch-agent, or NULL (ssh) */
+    const char *iface;            /* --iface, or NULL (MINIMPI_IFACE, else the route) */
 } lnch_args_t;
 
 /*

@@ -14,6 +14,7 @@
 #include "lnch_args.h"
 #include "lnch_job.h"
 #include "lnch_loop.h"
+#include "lnch_remote.h"
 #include "lnch_shm.h"
 #include "lnch_signals.h"
 #include "lnch_spawn.h"
@@ -69,10 +70,19 @@ int main(int argc, char **argv)
     if (sig_fd < 0)
         goto out_args;
     lnch_job_t job;
-    if (lnch_job_init(&job, args.np, args.tag_output) != 0)
+    if (lnch_remote_wanted(&args)) {
+        int code = lnch_remote_job_init(&job, &args);
+        if (code != 0) {
+            exit_code = code;
+            goto out_signals;
+        }
+    } else if (lnch_job_init(&job, args.np, args.tag_output) != 0) {
         goto out_signals;
+    }
 
     int rc = lnch_spawn_job(&job, args.prog_argv, args.env, args.num_env);
+    if (rc == 0 && job.remote != NULL)
+        rc = lnch_remote_launch(&job, &args);
     if (rc != 0) {
         /* Reported already; the loop kills and reaps what did start. */
         job.failed = 1;
@@ -80,6 +90,7 @@ int main(int argc, char **argv)
         lnch_job_fail(&job, rc);
     }
     lnch_loop_run(&job, sig_fd, args.timeout);
+    lnch_remote_finish(&job);
     (void)lnch_shm_cleanup(LNCH_SHM_DIR, job.id);
     exit_code = job.failed ? job.exit_code : 0;
     lnch_job_fini(&job);

@@ -12,12 +12,24 @@ launcher_liblnch_la_SOURCES = \
 	launcher/lnch_spawn.c launcher/lnch_spawn.h \
 	launcher/lnch_signals.c launcher/lnch_signals.h \
 	launcher/lnch_shm.c launcher/lnch_shm.h \
-	launcher/lnch_loop.c launcher/lnch_loop.h
+	launcher/lnch_loop.c launcher/lnch_loop.h \
+	launcher/lnch_hosts.c launcher/lnch_hosts.h \
+	launcher/lnch_map.c launcher/lnch_map.h \
+	launcher/lnch_addr.c launcher/lnch_addr.h \
+	launcher/lnch_wire.c launcher/lnch_wire.h \
+	launcher/lnch_remote.c launcher/lnch_remote_io.c launcher/lnch_remote.h
 launcher_liblnch_la_LIBADD = common/libcommon.la
 
 bin_PROGRAMS += launcher/mini-mpirun
 launcher_mini_mpirun_SOURCES = launcher/lnch_main.c
 launcher_mini_mpirun_LDADD = launcher/liblnch.la -lm
+
+# mini-mpid: the per-node daemon of multi-node jobs, started by mini-mpirun
+# through the launch agent (see launcher/lnch_remote.h and lnch_wire.h).
+bin_PROGRAMS += launcher/mini-mpid
+launcher_mini_mpid_SOURCES = launcher/lnch_daemon.c launcher/lnch_daemon_loop.c \
+	launcher/lnch_daemon.h
+launcher_mini_mpid_LDADD = launcher/liblnch.la -lm
 
 # mpirun and mpiexec: links to mini-mpirun in the installed bin/.  The hooks
 # are attached as prerequisites so that other fragments can add their own.
