@@ -59,7 +59,8 @@ EXTRA_DIST += $(LNCH_TESTS) tests/launcher/lib.sh tests/launcher/mpich_ring.c
 
 # Unit tests (Check) of the PMI wire format and of the launcher's modules.
 LNCH_UNIT_TESTS = tests/unit/check_pmi_wire tests/unit/check_lnch_args \
-	tests/unit/check_lnch_kvs tests/unit/check_lnch_stdio tests/unit/check_lnch_pmi
+	tests/unit/check_lnch_kvs tests/unit/check_lnch_stdio tests/unit/check_lnch_pmi \
+	tests/unit/check_lnch_hosts
 check_PROGRAMS += $(LNCH_UNIT_TESTS)
 TESTS += $(LNCH_UNIT_TESTS)
 tests_unit_check_pmi_wire_SOURCES = tests/unit/check_pmi_wire.c
@@ -77,6 +78,9 @@ tests_unit_check_lnch_stdio_LDADD = launcher/liblnch.la $(CHECK_LIBS)
 tests_unit_check_lnch_pmi_SOURCES = tests/unit/check_lnch_pmi.c
 tests_unit_check_lnch_pmi_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_check_lnch_pmi_LDADD = launcher/liblnch.la $(CHECK_LIBS) -lm
+tests_unit_check_lnch_hosts_SOURCES = tests/unit/check_lnch_hosts.c
+tests_unit_check_lnch_hosts_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_check_lnch_hosts_LDADD = launcher/liblnch.la $(CHECK_LIBS) -lm
 
 # The man page: a template plus the ENVIRONMENT section generated from
 # `mini-mpirun --help-env`, the same table (common/cfg.c) that --help-env
