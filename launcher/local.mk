@@ -53,7 +53,8 @@ tests_launcher_rank_actions_SOURCES = tests/launcher/rank_actions.c
 LNCH_TESTS = \
 	tests/launcher/test_exit.sh tests/launcher/test_pmi.sh \
 	tests/launcher/test_output.sh tests/launcher/test_signals.sh \
-	tests/launcher/test_cli.sh tests/launcher/test_mpich.sh
+	tests/launcher/test_cli.sh tests/launcher/test_mpich.sh \
+	tests/launcher/test_multinode.sh
 TESTS += $(LNCH_TESTS)
 EXTRA_DIST += $(LNCH_TESTS) tests/launcher/lib.sh tests/launcher/mpich_ring.c
 
