@@ -64,6 +64,17 @@ const cfg_var_t cfg_vars[] = {
     {"MINIMPI_OFI_TIMEOUT", "120",
      "Seconds a peer may leave libfabric sends or reads towards it unanswered before the "
      "job ends naming that rank and its host (libfabric reports no dead peer). 0: never."},
+    {"MINIMPI_IFACE", "",
+     "mini-mpirun, multi-node jobs: the network interface whose IPv4 address the remote "
+     "daemons connect back to (as --iface). Empty: the interface that routes to the first "
+     "remote host."},
+    {"MINIMPI_BOOT_TIMEOUT", "10",
+     "mini-mpirun, multi-node jobs: seconds a remote daemon has to connect back before its "
+     "node is reported unreachable and the job ends."},
+    {"MINIMPI_HEARTBEAT_TIMEOUT", "10",
+     "mini-mpirun, multi-node jobs: seconds without a word from a daemon (or, in the daemon, "
+     "from mini-mpirun) before the peer counts as lost and the job ends (heartbeats are sent "
+     "every second)."},
 };
 const size_t cfg_num_vars = sizeof(cfg_vars) / sizeof(cfg_vars[0]);
 

@@ -136,7 +136,8 @@ int lnch_args_parse(int argc, char **argv, lnch_args_t *args, char *err, size_t 
     args->np = 1;
     /* At most one -x per argument, so argc entries always suffice. */
     args->env = calloc((size_t)(argc > 0 ? argc : 1), sizeof(*args->env));
-    if (args->env == NULL) {
+    args->hosts = calloc((size_t)(argc > 0 ? argc : 1), sizeof(*args->hosts));
+    if (args->env == NULL || args->hosts == NULL) {
         snprintf(err, err_len, "out of memory");
         return -1;
     }
@@ -187,7 +188,8 @@ int lnch_args_parse(int argc, char **argv, lnch_args_t *args, char *err, size_t 
 
         /* Options with a value, given as the next argument or after '='. */
         const char *flag = NULL;
-        enum { OPT_NP, OPT_TIMEOUT, OPT_ENV, OPT_MAP_BY, OPT_BIND_TO, OPT_CPU_SET } kind;
+        enum { OPT_NP, OPT_TIMEOUT, OPT_ENV, OPT_MAP_BY, OPT_BIND_TO, OPT_CPU_SET, OPT_NPERNODE,
+               OPT_HOST, OPT_HOSTFILE, OPT_AGENT, OPT_IFACE } kind;
         if (opt_is(arg, "-n", &value) || opt_is(arg, "-np", &value) ||
             opt_is(arg, "--np", &value)) {
             kind = OPT_NP;
@@ -201,6 +203,17 @@ int lnch_args_parse(int argc, char **argv, lnch_args_t *args, char *err, size_t 
             kind = OPT_BIND_TO;
         } else if (opt_is(arg, "--cpu-set", &value)) {
             kind = OPT_CPU_SET;
+        } else if (opt_is(arg, "-N", &value) || opt_is(arg, "--npernode", &value)) {
+            kind = OPT_NPERNODE;
+        } else if (opt_is(arg, "-H", &value) || opt_is(arg, "--host", &value)) {
+            kind = OPT_HOST;
+        } else if (opt_is(arg, "--hostfile", &value) || opt_is(arg, "--machinefile", &value) ||
+                   opt_is(arg, "-f", &value)) {
+            kind = OPT_HOSTFILE;
+        } else if (opt_is(arg, "--launch-agent", &value)) {
+            kind = OPT_AGENT;
+        } else if (opt_is(arg, "--iface", &value)) {
+            kind = OPT_IFACE;
         } else {
             snprintf(err, err_len, "unknown option '%s'", arg);
             return -1;
@@ -222,6 +235,22 @@ int lnch_args_parse(int argc, char **argv, lnch_args_t *args, char *err, size_t 
         switch (kind) {
         case OPT_NP:
             rc = parse_np(flag_name, value, &args->np, err, err_len);
+            args->np_given = 1;
+            break;
+        case OPT_NPERNODE:
+            rc = parse_np(flag_name, value, &args->npernode, err, err_len);
+            break;
+        case OPT_HOST:
+            args->hosts[args->num_hosts++] = value;
+            break;
+        case OPT_HOSTFILE:
+            args->hostfile = value;
+            break;
+        case OPT_AGENT:
+            args->launch_agent = value;
+            break;
+        case OPT_IFACE:
+            args->iface = value;
             break;
         case OPT_TIMEOUT:
             rc = parse_timeout(flag_name, value, &args->timeout, err, err_len);
@@ -255,6 +284,9 @@ void lnch_args_fini(lnch_args_t *args)
     free(args->env);
     args->env = NULL;
     args->num_env = 0;
+    free(args->hosts);
+    args->hosts = NULL;
+    args->num_hosts = 0;
 }
 
 void lnch_args_usage(FILE *out)
@@ -278,6 +310,20 @@ void lnch_args_usage(FILE *out)
           "  --cpu-set LIST       use only these cpus (as taskset -c: 0,2-3)\n"
           "  --report-bindings    print each rank's binding on stderr at start\n"
           "  --display-map        print where the ranks go before starting them\n"
+          "\n"
+          "Multi-node options (see MULTI-NODE JOBS in mini-mpirun(1)):\n"
+          "  -H, --host LIST      run on the hosts of LIST: HOST[:SLOTS],... (default 1 slot)\n"
+          "  --hostfile FILE      hosts from FILE: 'HOST slots=N' or 'HOST:N' lines, '#'\n"
+          "                       comments (also --machinefile, -f)\n"
+          "  -N, --npernode K     K ranks on every host (instead of filling the slots)\n"
+          "                       Without -n: one rank per slot (or K per host with -N).\n"
+          "                       Ranks fill the slots in host order; localhost (or this\n"
+          "                       host's name) runs here, other hosts through a daemon.\n"
+          "  --launch-agent CMD   start the daemon of a remote host as 'CMD HOST mini-mpid\n"
+          "                       ARGS...' (default: ssh); CMD may hold arguments\n"
+          "  --iface IF           the network interface whose IPv4 address the daemons\n"
+          "                       connect back to (default: MINIMPI_IFACE, else the one that\n"
+          "                       routes to the first remote host)\n"
           "  --oversubscribe      accepted for Open MPI compatibility; does nothing\n"
           "  --allow-run-as-root  accepted for Open MPI compatibility; does nothing\n"
           "  -h, --help           print this help and exit\n"

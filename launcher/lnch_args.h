@@ -38,6 +38,14 @@ typedef struct lnch_args {
                                    * (points into the argv given to the parser) */
     lnch_place_opts_t place;      /* --map-by, --bind-to, --cpu-set, --report-bindings,
                                    * --display-map */
+    /* Multi-node options (see lnch_hosts.h and lnch_remote.h). */
+    int np_given;                 /* -n was given (else the host list decides) */
+    int npernode;                 /* -N, --npernode; 0 when not given */
+    const char **hosts;           /* -H/--host lists, in order */
+    int num_hosts;
+    const char *hostfile;         /* --hostfile/--machinefile, or NULL */
+    const char *launch_agent;     /* --launch-agent, or NULL (ssh) */
+    const char *iface;            /* --iface, or NULL (MINIMPI_IFACE, else the route) */
 } lnch_args_t;
 
 /*

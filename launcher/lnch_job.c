@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "lnch_pmi.h"
+#include "lnch_remote.h"
 
 double lnch_now(void)
 {
@@ -38,6 +39,24 @@ static void make_job_id(char *id, size_t len)
 }
 
 int lnch_job_init(lnch_job_t *job, int size, int tag_output)
+{
+    /* One node holding all ranks: (vector,(first node, node count, ranks per node)). */
+    char mapping[64];
+    snprintf(mapping, sizeof(mapping), "(vector,(0,1,%d))", size);
+    return lnch_job_init_mapped(job, size, tag_output, mapping);
+}
+
+const char *lnch_job_rank_host(const lnch_job_t *job, const lnch_rank_t *r)
+{
+    return job->node_names != NULL ? job->node_names[r->node] : job->host;
+}
+
+long lnch_job_rank_pid(const lnch_rank_t *r)
+{
+    return r->remote ? r->remote_pid : (long)r->pid;
+}
+
+int lnch_job_init_mapped(lnch_job_t *job, int size, int tag_output, const char *mapping)
 {
     memset(job, 0, sizeof(*job));
     job->size = size;
@@ -65,9 +84,6 @@ int lnch_job_init(lnch_job_t *job, int size, int tag_output)
 
     if (lnch_kvs_init(&job->kvs, LNCH_KVS_MAX_ENTRIES) != 0)
         goto err_kvs;
-    /* One node holding all ranks: (vector,(first node, node count, ranks per node)). */
-    char mapping[64];
-    snprintf(mapping, sizeof(mapping), "(vector,(0,1,%d))", size);
     if (lnch_kvs_put(&job->kvs, "PMI_process_mapping", mapping) != LNCH_KVS_OK)
         goto err_mapping;
     return 0;
@@ -97,6 +113,7 @@ void lnch_job_fini(lnch_job_t *job)
     free(job->ranks);
     job->ranks = NULL;
     lnch_kvs_fini(&job->kvs);
+    lnch_remote_fini(job);
 }
 
 void lnch_job_signal_groups(lnch_job_t *job, int sig)
@@ -105,6 +122,8 @@ void lnch_job_signal_groups(lnch_job_t *job, int sig)
     for (int i = 0; i < job->size; i++)
         if (job->ranks[i].pid > 0)
             (void)kill(-job->ranks[i].pid, sig);
+    if (job->remote != NULL)
+        lnch_remote_signal(job, sig);
 }
 
 static void start_ending(lnch_job_t *job, int sig, double grace)
@@ -208,16 +227,16 @@ void lnch_job_rank_exited(lnch_job_t *job, lnch_rank_t *r, int status)
     if (WIFSIGNALED(status)) {
         int sig = WTERMSIG(status);
         fprintf(stderr, "mini-mpirun: rank %d on %s (pid %ld) was killed by signal %d (%s)%s\n",
-                r->rank, job->host, (long)r->pid, sig, strsignal(sig), killing_suffix(job));
+                r->rank, lnch_job_rank_host(job, r), lnch_job_rank_pid(r), sig, strsignal(sig), killing_suffix(job));
         lnch_job_fail(job, 128 + sig);
     } else if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
         fprintf(stderr, "mini-mpirun: rank %d on %s (pid %ld) exited with code %d%s\n", r->rank,
-                job->host, (long)r->pid, WEXITSTATUS(status), killing_suffix(job));
+                lnch_job_rank_host(job, r), lnch_job_rank_pid(r), WEXITSTATUS(status), killing_suffix(job));
         lnch_job_fail(job, WEXITSTATUS(status));
     } else if (r->pmi_inited && !r->pmi_finalized) {
         fprintf(stderr,
                 "mini-mpirun: rank %d on %s (pid %ld) exited without calling MPI_Finalize%s\n",
-                r->rank, job->host, (long)r->pid, killing_suffix(job));
+                r->rank, lnch_job_rank_host(job, r), lnch_job_rank_pid(r), killing_suffix(job));
         lnch_job_fail(job, 1);
     } else {
         lnch_job_check_barrier(job);
@@ -236,7 +255,7 @@ void lnch_job_check_barrier(lnch_job_t *job)
             fprintf(stderr,
                     "mini-mpirun: rank %d on %s (pid %ld) exited while %d rank(s) wait for it "
                     "in a PMI barrier%s\n",
-                    r->rank, job->host, (long)r->pid, job->barrier_count, killing_suffix(job));
+                    r->rank, lnch_job_rank_host(job, r), lnch_job_rank_pid(r), job->barrier_count, killing_suffix(job));
             lnch_job_fail(job, 1);
             return;
         }

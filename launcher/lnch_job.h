@@ -39,7 +39,14 @@ typedef struct lnch_rank {
     int pmi_finalized;             /* sent cmd=finalize */
     int in_barrier;                /* sent barrier_in, waits for barrier_out */
     lnch_stream_t out, err;        /* its stdout and stderr */
+    /* Multi-node jobs (lnch_remote.h): a rank on another node has no pid,
+     * fds or process group here; its daemon reports for it. */
+    int node;                      /* index in the host list (0 on one node) */
+    int remote;                    /* runs on another node, under a daemon */
+    long remote_pid;               /* its pid there, once the daemon reported it */
 } lnch_rank_t;
+
+struct lnch_remote;
 
 typedef struct lnch_job {
     char id[LNCH_JOB_ID_MAX];      /* also the PMI kvsname: [A-Za-z0-9_-] only */
@@ -63,6 +70,13 @@ typedef struct lnch_job {
 
     struct lnch_job_place *place;  /* where the ranks run (lnch_place_job.c); NULL: they
                                     * inherit the launcher's binding */
+    /* Multi-node jobs. */
+    struct lnch_remote *remote;    /* the daemons (mini-mpirun's side), or NULL */
+    char **node_names;             /* host list names by node index, or NULL (one node) */
+    int world_size;                /* PMI_SIZE when a daemon runs part of a job, else 0 */
+    /* When set, PMI lines are handed here instead of being answered (the
+     * daemon relays them to mini-mpirun). */
+    int (*pmi_line_hook)(struct lnch_job *job, lnch_rank_t *r, const char *line, size_t len);
 } lnch_job_t;
 
 /*
@@ -71,6 +85,13 @@ typedef struct lnch_job {
  * -1 after printing why.
  */
 int lnch_job_init(lnch_job_t *job, int size, int tag_output);
+/* The same with the PMI_process_mapping value given (a multi-node job). */
+int lnch_job_init_mapped(lnch_job_t *job, int size, int tag_output, const char *mapping);
+
+/* The host a rank runs on (its host-list name, or this host's name), and
+ * its pid there: for messages. */
+const char *lnch_job_rank_host(const lnch_job_t *job, const lnch_rank_t *r);
+long lnch_job_rank_pid(const lnch_rank_t *r);
 /* Close every fd and free; the ranks must have been reaped. */
 void lnch_job_fini(lnch_job_t *job);
 

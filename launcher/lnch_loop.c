@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "lnch_pmi.h"
+#include "lnch_remote.h"
 
 /* How long output of reaped ranks may still trickle in (from their
  * children, which are killed) before the pipes are closed regardless. */
@@ -26,6 +27,7 @@ typedef enum src_kind {
     SRC_PMI,
     SRC_OUT,
     SRC_ERR,
+    SRC_REMOTE,                   /* a daemon's connection or the listener (lnch_remote.h) */
 } src_kind_t;
 
 typedef struct src {
@@ -57,6 +59,8 @@ static void reap(lnch_job_t *job)
         lnch_rank_t *r = lnch_job_find_pid(job, pid);
         if (r != NULL)
             lnch_job_rank_exited(job, r, status);
+        else
+            lnch_remote_child_exited(job, pid, status);   /* a launch agent */
     }
 }
 
@@ -146,7 +150,7 @@ static int ms_until(double deadline, double now)
 void lnch_loop_run(lnch_job_t *job, int sig_fd, double timeout)
 {
     loop_t l = {.job = job};
-    size_t max_fds = (size_t)job->size * 3 + 3;
+    size_t max_fds = (size_t)job->size * 3 + 3 + (size_t)lnch_remote_max_fds(job);
     l.fds = malloc(max_fds * sizeof(*l.fds));
     l.srcs = malloc(max_fds * sizeof(*l.srcs));
     if (l.fds == NULL || l.srcs == NULL) {
@@ -180,7 +184,7 @@ void lnch_loop_run(lnch_job_t *job, int sig_fd, double timeout)
                 lnch_job_signal_groups(job, SIGKILL);
                 drain_at = now + LNCH_DRAIN_GRACE;
             }
-            if (!streams_open(job) || now >= drain_at)
+            if ((!streams_open(job) && !lnch_remote_busy(job)) || now >= drain_at)
                 break;
         }
 
@@ -201,9 +205,16 @@ void lnch_loop_run(lnch_job_t *job, int sig_fd, double timeout)
             if (r->err.fd >= 0)
                 add(&l, r->err.fd, POLLIN, SRC_ERR, r);
         }
+        if (job->remote != NULL) {
+            int first = l.nfds;
+            l.nfds += lnch_remote_poll_fds(job, l.fds + first);
+            for (int i = first; i < l.nfds; i++)
+                l.srcs[i] = (src_t){.kind = SRC_REMOTE, .rank = NULL};
+        }
 
         int wait_ms = -1;
-        double deadlines[] = {timeout_at, job->kill_at, drain_at};
+        double deadlines[] = {timeout_at, job->kill_at, drain_at,
+                              job->remote != NULL ? lnch_remote_deadline(job) : 0};
         for (size_t i = 0; i < sizeof(deadlines) / sizeof(deadlines[0]); i++) {
             if (deadlines[i] <= 0)
                 continue;
@@ -246,6 +257,9 @@ void lnch_loop_run(lnch_job_t *job, int sig_fd, double timeout)
                 if (s->rank->err.fd == l.fds[i].fd)
                     (void)lnch_stream_read(&s->rank->err);
                 break;
+            case SRC_REMOTE:
+                lnch_remote_on_event(job, l.fds[i].fd);
+                break;
             }
         }
 
@@ -254,6 +268,8 @@ void lnch_loop_run(lnch_job_t *job, int sig_fd, double timeout)
             timeout_at = 0;
             on_timeout(job, timeout);
         }
+        if (job->remote != NULL)
+            lnch_remote_tick(job, now);
         if (job->kill_at > 0 && now >= job->kill_at) {
             job->kill_at = 0;
             lnch_job_signal_groups(job, SIGKILL);

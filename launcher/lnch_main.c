@@ -15,6 +15,7 @@
 #include "lnch_job.h"
 #include "lnch_loop.h"
 #include "lnch_place_job.h"
+#include "lnch_remote.h"
 #include "lnch_shm.h"
 #include "lnch_signals.h"
 #include "lnch_spawn.h"
@@ -70,8 +71,15 @@ int main(int argc, char **argv)
     if (sig_fd < 0)
         goto out_args;
     lnch_job_t job;
-    if (lnch_job_init(&job, args.np, args.tag_output) != 0)
+    if (lnch_remote_wanted(&args)) {
+        int code = lnch_remote_job_init(&job, &args);
+        if (code != 0) {
+            exit_code = code;
+            goto out_signals;
+        }
+    } else if (lnch_job_init(&job, args.np, args.tag_output) != 0) {
         goto out_signals;
+    }
 
     int rc = lnch_place_job_setup(&job, &args.place);
     if (rc != 0) {
@@ -79,6 +87,8 @@ int main(int argc, char **argv)
         goto out_job;
     }
     rc = lnch_spawn_job(&job, args.prog_argv, args.env, args.num_env);
+    if (rc == 0 && job.remote != NULL)
+        rc = lnch_remote_launch(&job, &args);
     if (rc != 0) {
         /* Reported already; the loop kills and reaps what did start. */
         job.failed = 1;
@@ -88,6 +98,7 @@ int main(int argc, char **argv)
         lnch_place_job_report(&job);
     }
     lnch_loop_run(&job, sig_fd, args.timeout);
+    lnch_remote_finish(&job);
     (void)lnch_shm_cleanup(LNCH_SHM_DIR, job.id);
     exit_code = job.failed ? job.exit_code : 0;
 out_job:

@@ -70,6 +70,17 @@ int lnch_place_job_setup(lnch_job_t *job, const lnch_place_opts_t *opts)
 {
     char err[512];
     int code = 1;
+    /* Placement is computed for the launcher's own node; the daemons of a
+     * multi-node job do not place their ranks yet, so such ranks run unbound
+     * and learn their node-local layout from PMI_process_mapping. */
+    if (job->remote != NULL) {
+        if (opts->map_by != LNCH_MAP_SLOT || opts->bind_to != LNCH_BIND_DEFAULT ||
+            opts->cpu_set != NULL || opts->report_bindings || opts->display_map)
+            fprintf(stderr, "mini-mpirun: warning: --map-by, --bind-to, --cpu-set, "
+                            "--report-bindings and --display-map apply to single-node jobs "
+                            "only for now; the ranks of this multi-node job are not bound\n");
+        return 0;
+    }
     struct lnch_job_place *jp = calloc(1, sizeof(*jp));
     if (jp == NULL) {
         fprintf(stderr, "mini-mpirun: out of memory placing the ranks\n");

@@ -15,6 +15,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "lnch_remote.h"
+
 void lnch_pmi_close(lnch_job_t *job, lnch_rank_t *r)
 {
     (void)job;
@@ -43,6 +45,8 @@ static int send_reply(lnch_job_t *job, lnch_rank_t *r, const char *buf, int len)
         lnch_job_fail(job, 1);
         return -1;
     }
+    if (r->remote)
+        return lnch_remote_send_pmi(job, r, buf, (size_t)len);
     if (r->pmi_fd < 0)
         return 0;
     ssize_t n;
@@ -192,7 +196,7 @@ static int handle_abort(lnch_job_t *job, lnch_rank_t *r, const pmi_wire_msg_t *m
         fprintf(stderr,
                 "mini-mpirun: rank %d on %s (pid %ld) called MPI_Abort with exit code %ld%s%s; "
                 "killing the job\n",
-                r->rank, job->host, (long)r->pid, code, why != NULL ? ": " : "",
+                r->rank, lnch_job_rank_host(job, r), lnch_job_rank_pid(r), code, why != NULL ? ": " : "",
                 why != NULL ? why : "");
     lnch_job_fail(job, (int)(code & 0xff));
     return 0;
@@ -273,7 +277,10 @@ int lnch_pmi_read(lnch_job_t *job, lnch_rank_t *r)
         while (r->pmi_fd >= 0 &&
                (nl = memchr(r->pmi_in + start, '\n', r->pmi_len - start)) != NULL) {
             size_t line_len = (size_t)(nl - (r->pmi_in + start)) + 1;
-            (void)lnch_pmi_handle_line(job, r, r->pmi_in + start, line_len);
+            if (job->pmi_line_hook != NULL)
+                (void)job->pmi_line_hook(job, r, r->pmi_in + start, line_len);
+            else
+                (void)lnch_pmi_handle_line(job, r, r->pmi_in + start, line_len);
             start += line_len;
         }
         if (r->pmi_fd < 0)

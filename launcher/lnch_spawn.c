@@ -82,7 +82,7 @@ static int set_job_env(lnch_job_t *job, const char **env, int num_env)
     }
     /* Ours come last, so that -x cannot break the bootstrap; PMI_PORT and
      * PMI_ID of an outer launcher would point a client elsewhere. */
-    snprintf(num, sizeof(num), "%d", job->size);
+    snprintf(num, sizeof(num), "%d", job->world_size > 0 ? job->world_size : job->size);
     if (setenv("PMI_SIZE", num, 1) != 0 || setenv("PMI_JOBID", job->id, 1) != 0 ||
         unsetenv("PMI_PORT") != 0 || unsetenv("PMI_ID") != 0)
         goto err_setenv;
@@ -262,6 +262,9 @@ int lnch_spawn_job(lnch_job_t *job, char **argv, const char **env, int num_env)
     int started = 0;
     for (; started < job->size; started++) {
         lnch_rank_t *r = &job->ranks[started];
+        exec_fds[started] = -1;
+        if (r->remote)
+            continue;             /* its node's daemon starts it */
         int stdin_fd = r->rank == 0 ? rank0_stdin[0] : devnull;
         if (spawn_rank(job, r, stdin_fd, argv, &exec_fds[started]) != 0) {
             rc = 1;
@@ -270,12 +273,15 @@ int lnch_spawn_job(lnch_job_t *job, char **argv, const char **env, int num_env)
     }
     /* Only now wait for the execs, so that the ranks start in parallel. */
     for (int i = 0; i < started; i++) {
+        if (exec_fds[i] < 0)
+            continue;
         int code = wait_exec(&job->ranks[i], exec_fds[i], argv[0], rc != 0);
         if (code != 0 && rc == 0)
             rc = code;
     }
     close_fd(&rank0_stdin[0]);
-    if (rc == 0) {
+    /* Our stdin goes to rank 0 only when it runs here. */
+    if (rc == 0 && !job->ranks[0].remote) {
         job->stdin_src = STDIN_FILENO;
         job->stdin_sink = rank0_stdin[1];
         rank0_stdin[1] = -1;

@@ -16,7 +16,12 @@ launcher_liblnch_la_SOURCES = \
 	launcher/lnch_place.c launcher/lnch_place.h launcher/lnch_place_opts.h \
 	launcher/lnch_place_text.c \
 	launcher/lnch_place_job.c launcher/lnch_place_job.h \
-	launcher/lnch_slurm.c launcher/lnch_slurm.h
+	launcher/lnch_slurm.c launcher/lnch_slurm.h \
+	launcher/lnch_hosts.c launcher/lnch_hosts.h \
+	launcher/lnch_map.c launcher/lnch_map.h \
+	launcher/lnch_addr.c launcher/lnch_addr.h \
+	launcher/lnch_wire.c launcher/lnch_wire.h \
+	launcher/lnch_remote.c launcher/lnch_remote_io.c launcher/lnch_remote.h
 launcher_liblnch_la_CFLAGS = $(AM_CFLAGS) $(HWLOC_CFLAGS)
 launcher_liblnch_la_LIBADD = common/libcommon.la $(HWLOC_LIBS)
 
@@ -24,6 +29,13 @@ bin_PROGRAMS += launcher/mini-mpirun
 launcher_mini_mpirun_SOURCES = launcher/lnch_main.c
 launcher_mini_mpirun_LDADD = launcher/liblnch.la -lm
 launcher_mini_mpirun_CFLAGS = $(AM_CFLAGS) $(HWLOC_CFLAGS)
+
+# mini-mpid: the per-node daemon of multi-node jobs, started by mini-mpirun
+# through the launch agent (see launcher/lnch_remote.h and lnch_wire.h).
+bin_PROGRAMS += launcher/mini-mpid
+launcher_mini_mpid_SOURCES = launcher/lnch_daemon.c launcher/lnch_daemon_loop.c \
+	launcher/lnch_daemon.h
+launcher_mini_mpid_LDADD = launcher/liblnch.la -lm
 
 # mpirun and mpiexec: links to mini-mpirun in the installed bin/.  The hooks
 # are attached as prerequisites so that other fragments can add their own.
@@ -48,13 +60,14 @@ LNCH_TESTS = \
 	tests/launcher/test_exit.sh tests/launcher/test_pmi.sh \
 	tests/launcher/test_output.sh tests/launcher/test_signals.sh \
 	tests/launcher/test_cli.sh tests/launcher/test_mpich.sh \
-	tests/launcher/test_place.sh
+	tests/launcher/test_place.sh tests/launcher/test_multinode.sh
 TESTS += $(LNCH_TESTS)
 EXTRA_DIST += $(LNCH_TESTS) tests/launcher/lib.sh tests/launcher/mpich_ring.c
 
 # Unit tests (Check) of the PMI wire format and of the launcher's modules.
 LNCH_UNIT_TESTS = tests/unit/check_pmi_wire tests/unit/check_lnch_args \
-	tests/unit/check_lnch_kvs tests/unit/check_lnch_stdio tests/unit/check_lnch_pmi
+	tests/unit/check_lnch_kvs tests/unit/check_lnch_stdio tests/unit/check_lnch_pmi \
+	tests/unit/check_lnch_hosts
 check_PROGRAMS += $(LNCH_UNIT_TESTS)
 TESTS += $(LNCH_UNIT_TESTS)
 tests_unit_check_pmi_wire_SOURCES = tests/unit/check_pmi_wire.c
@@ -72,6 +85,9 @@ tests_unit_check_lnch_stdio_LDADD = launcher/liblnch.la $(CHECK_LIBS)
 tests_unit_check_lnch_pmi_SOURCES = tests/unit/check_lnch_pmi.c
 tests_unit_check_lnch_pmi_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_check_lnch_pmi_LDADD = launcher/liblnch.la $(CHECK_LIBS) -lm
+tests_unit_check_lnch_hosts_SOURCES = tests/unit/check_lnch_hosts.c
+tests_unit_check_lnch_hosts_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_check_lnch_hosts_LDADD = launcher/liblnch.la $(CHECK_LIBS) -lm
 
 # Placement (mapping, binding, report) against synthetic hwloc topologies.
 check_PROGRAMS += tests/unit/check_lnch_place

@@ -3,7 +3,8 @@
  * common/pmi_wire, for the launcher tests (tests/launcher/test_pmi.sh).
  *
  * Usage: pmi_client MODE [ARG]
- *   full        every command, checking every reply; exits 0 when all were right
+ *   full [MAP]  every command, checking every reply; exits 0 when all were right
+ *               (MAP: the PMI_process_mapping expected, else all ranks on one node)
  *   abort N     init, then abort with exit code N
  *   nofinalize  init, then exit 0 without finalize
  *   shm         init, create /dev/shm/minimpi-<kvsname>-test-<rank>, barrier,
@@ -31,6 +32,7 @@
 
 static int pmi_fd = -1, rank = -1, size = -1;
 static char kvsname[256];
+static const char *expected_mapping;   /* NULL: (vector,(0,1,size)) */
 
 static void fail(const char *what, const char *detail)
 {
@@ -147,6 +149,8 @@ static void mode_full(void)
 
     REQUEST(&m, "get", "kvsname", kvsname, "key", "PMI_process_mapping");
     snprintf(value, sizeof(value), "(vector,(0,1,%d))", size);
+    if (expected_mapping != NULL)
+        snprintf(value, sizeof(value), "%s", expected_mapping);
     expect(&m, "rc", "0");
     expect(&m, "value", value);
 
@@ -227,6 +231,7 @@ int main(int argc, char **argv)
         fail("PMI_FD is not an open fd", fd);
 
     if (strcmp(mode, "full") == 0) {
+        expected_mapping = argc > 2 ? argv[2] : NULL;
         mode_full();
     } else if (strcmp(mode, "abort") == 0) {
         do_init();

@@ -1,0 +1,33 @@
+/*
+ * lnch_daemon.h -- mini-mpid, the per-node daemon of a multi-node job.
+ *
+ * mini-mpirun starts it on a remote node through the launch agent:
+ *   AGENT HOST mini-mpid --job ID --node N --connect IP:PORT --size S
+ *        --ranks R1,R2,... --timeouts BOOT,HEARTBEAT [--wdir DIR]
+ *        [-x VAR=value]... -- PROGRAM ARGS...
+ * with the job's secret as the first line of its stdin.  It connects back,
+ * says HELLO, forks its node's ranks with the same code mini-mpirun uses on
+ * its own node (lnch_spawn.c), and relays their PMI lines, output and exit
+ * statuses (lnch_wire.h).  It judges nothing: mini-mpirun decides how the
+ * job ends and sends signals.  Losing mini-mpirun (connection closed or
+ * silent) kills its ranks.
+ */
+#ifndef MINIMPI_LNCH_DAEMON_H
+#define MINIMPI_LNCH_DAEMON_H
+
+#include "lnch_job.h"
+#include "lnch_wire.h"
+
+typedef struct lnch_daemon {
+    lnch_job_t job;               /* this node's ranks only; world_size set */
+    lnch_conn_t conn;             /* to mini-mpirun */
+    int node;
+    double heartbeat_timeout;
+    int orphaned;                 /* lost mini-mpirun: ranks are being killed */
+} lnch_daemon_t;
+
+/* Serve the ranks until they are all reaped and their output is sent.
+ * Returns the daemon's exit status. */
+int lnch_daemon_loop(lnch_daemon_t *d, int sig_fd);
+
+#endif /* MINIMPI_LNCH_DAEMON_H */

@@ -1,0 +1,93 @@
+#!/bin/sh
+# Multi-node jobs on one host: the "remote" nodes are daemons started by a
+# launch agent that ignores the host name and runs the daemon here, and
+# they connect back over loopback.  Checks the host list, the mapping the
+# ranks see, the PMI, output and exit relays, the secret, and every
+# bootstrap failure's message.  (tests/netns/ runs the same across network
+# namespaces when root.)
+. "$(dirname "$0")/lib.sh"
+A=$HELPERS/rank_actions
+P=$HELPERS/pmi_client
+
+# The agent: "agent HOST mini-mpid ARGS...".
+cat >"$TMP/agent" <<'AGENT'
+#!/bin/sh
+shift
+exec "$@"
+AGENT
+# An agent that first connects with a wrong secret, as a stranger would.
+cat >"$TMP/agent-stranger" <<'AGENT'
+#!/bin/bash
+shift
+for a in "$@"; do
+    [ "$prev" = --connect ] && addr=$a
+    prev=$a
+done
+exec 3<>"/dev/tcp/${addr%:*}/${addr##*:}" && printf '\0\0\0\040\0\0\0\1\0\0\0\1%s' \
+    0123456789abcdef0123456789abcdef >&3 && sleep 0.3
+exec 3>&-
+exec "$@"
+AGENT
+printf '#!/bin/sh\nexit 255\n' >"$TMP/agent-fails"
+printf '#!/bin/sh\nexec sleep 30\n' >"$TMP/agent-hangs"
+chmod +x "$TMP"/agent*
+MN="$MPIRUN --launch-agent $TMP/agent --iface lo"
+
+run 0 "3 nodes, 4 ranks, output tagged" $MN -H localhost:1,nodeb:2,nodec:1 --tag-output \
+    sh -c 'echo "rank $PMI_RANK of $PMI_SIZE"' "$MARK"
+for r in 0 1 2 3; do
+    expect_grep "$OUT" "^\[1,$r\]<stdout>:rank $r of 4\$" "rank $r printed through its node"
+done
+expect_no_leftovers "after the print job"
+
+run 0 "PMI across daemons: puts, barrier, gets, mapping" $MN -H localhost:1,nodeb:2,nodec:1 \
+    $P full '(vector,(0,1,1),(1,1,2),(2,1,1))'
+expect_count "$OUT" "PMI ok" 4 "every rank passed the PMI checks"
+
+printf '# nodes\nlocalhost slots=2\n\nnodeb:1   # MPICH style\nnodec\n' >"$TMP/hosts"
+run 0 "--hostfile and -n below the slots" $MN --hostfile "$TMP/hosts" -n 3 \
+    $P full '(vector,(0,1,2),(1,1,1))'
+run 0 "-N 1: one rank per node" $MN --hostfile "$TMP/hosts" -N 1 $P full '(vector,(0,3,1))'
+run 0 "only remote nodes" $MN -H nodeb:2,nodec:2 $P full '(vector,(0,2,2))'
+
+printf 'localhost\nnodeb slots=two\n' >"$TMP/badhosts"
+run 2 "a bad hostfile line" $MN --hostfile "$TMP/badhosts" hostname
+expect_grep "$ERR" "^mini-mpirun: $TMP/badhosts:2: bad 'slots=two'" "the error names file:line"
+
+run 3 "a remote rank exits 3" $MN -H localhost:1,nodeb:2 $A exit_rank 2 3 "$MARK"
+expect_grep "$ERR" "^mini-mpirun: rank 2 on nodeb \(pid [0-9]+\) exited with code 3; killing the job\$" \
+    "the message names the rank and its node"
+expect_no_leftovers "after a remote failure"
+
+run 7 "a remote rank aborts" $MN -H nodeb:1,localhost:1 $P abort 7
+expect_grep "$ERR" "^mini-mpirun: rank 0 on nodeb \(pid [0-9]+\) called MPI_Abort with exit code 7" \
+    "the abort is relayed"
+
+run 127 "the program is missing on a remote node" $MN -H nodeb:2 "$TMP/no-such-program"
+expect_grep "$ERR" "cannot run '$TMP/no-such-program'" "the daemon says why"
+expect_grep "$ERR" "^mini-mpirun: node 0 \(nodeb\): could not start its ranks" "the node is named"
+
+run 0 "a stranger's connection is dropped, the job goes on" \
+    $MPIRUN --launch-agent "$TMP/agent-stranger" --iface lo -H localhost,nodeb hostname
+expect_grep "$ERR" "^mini-mpirun: dropped a connection from 127\.0\.0\.1:[0-9]+: wrong job secret\$" \
+    "the drop is logged"
+
+run 1 "the launch agent fails" $MPIRUN --launch-agent "$TMP/agent-fails" --iface lo \
+    -H localhost,nodeb $A sleep "$MARK"
+expect_grep "$ERR" "^mini-mpirun: node 1 \(nodeb\): the launch agent exited with code 255 before the daemon connected back; check that '.*agent-fails nodeb mini-mpid --version' works; lost rank\(s\) 1; killing the job\$" \
+    "the agent's failure names the node"
+expect_no_leftovers "after the agent failed"
+
+start=$(date +%s)
+MINIMPI_BOOT_TIMEOUT=1 run 1 "the daemon never connects back" \
+    $MPIRUN --launch-agent "$TMP/agent-hangs" --iface lo -H localhost,nodeb $A sleep "$MARK"
+expect_grep "$ERR" "^mini-mpirun: node 1 \(nodeb\): daemon did not connect back within 1 s; can nodeb reach 127\.0\.0\.1:[0-9]+\?" \
+    "the timeout says what to check"
+elapsed=$(( $(date +%s) - start ))
+[ "$elapsed" -lt 8 ] && pass "bootstrap timeout is bounded" || fail "took ${elapsed}s"
+expect_no_leftovers "after the bootstrap timeout"
+
+run 1 "--iface without an address" $MN -H nodeb --iface no-such-if0 hostname
+expect_grep "$ERR" "interface 'no-such-if0' has no IPv4 address" "a bad --iface is named"
+
+finish

@@ -1,0 +1,118 @@
+#!/bin/sh
+# Multi-node jobs across three network namespaces (tests/netns/lib.sh):
+# mini-mpirun runs in A, which is also node 0 ("localhost"); B and C are
+# remote nodes reached through the launch agent.  Checks ranks land on the
+# right nodes, the PMI exchange and mapping, MPI across nodes when the
+# libfabric transport is built, and the faults: a remote rank killed, a
+# remote daemon killed, a link cut mid-run.  Each must end the job in
+# bounded time naming what was lost, and leave no process, namespace or
+# /dev/shm file behind.  Skipped (77) when not root or without ip.
+srcdir=$(dirname "$0")
+. "$srcdir/lib.sh"
+netns_need
+. "$srcdir/../launcher/lib.sh"
+trap 'netns_down; cleanup' EXIT
+trap 'exit 1' INT TERM HUP
+
+MPIRUN=$(cd "$(dirname "$MPIRUN")" && pwd)/$(basename "$MPIRUN")
+HELPERS=$(cd "$HELPERS" && pwd)
+A=$HELPERS/rank_actions
+P=$HELPERS/pmi_client
+T=$(pwd)/tests/netns/t_multinode
+
+netns_up || { netns_down; netns_skip "cannot create network namespaces here"; }
+AGENT=$TMP/agent
+netns_agent "$AGENT"
+touch "$TMP/stamp"
+
+# mini-mpirun inside A; MINIMPI_HEARTBEAT_TIMEOUT keeps the link test short.
+MN="ip netns exec $NS_A env MINIMPI_HEARTBEAT_TIMEOUT=2 $MPIRUN --launch-agent $AGENT --iface br0"
+HOSTS="localhost:2,$NS_B:2,$NS_C:2"
+
+run 0 "6 ranks on 3 namespaces" $MN -H "$HOSTS" --tag-output \
+    sh -c 'echo "addr $(ip -o -4 addr show | grep -o "10\.77\.0\.[0-9]*")"' "$MARK"
+for r in 0 1 2 3 4 5; do
+    expect_grep "$OUT" "^\[1,$r\]<stdout>:addr 10\.77\.0\.$((r / 2 + 1))\$" \
+        "rank $r runs in node $((r / 2))'s namespace"
+done
+
+run 0 "PMI exchange and mapping across namespaces" $MN -H "$HOSTS" $P full '(vector,(0,3,2))'
+expect_count "$OUT" "PMI ok" 6 "every rank passed the PMI checks"
+
+MINIMPI_IFACE=br0 run 0 "MINIMPI_IFACE picks the interface" \
+    ip netns exec "$NS_A" "$MPIRUN" --launch-agent "$AGENT" -H "$NS_B,$NS_C" hostname
+
+if [ -n "${MINIMPI_NETNS_MPI:-}" ] || [ -d "$(pwd)/transports/ofi" ]; then
+    run 0 "MPI across nodes: ping-pong, ANY_SOURCE fan-in, collectives, split by node" \
+        $MN --timeout 60 -H "$HOSTS" "$T" 2
+    expect_grep "$OUT" "^t_multinode: 6 ranks, 2 per node: ok\$" "t_multinode passed"
+    run 0 "MPI with 2+1+1 ranks" $MN --timeout 60 -H "localhost:2,$NS_B:1,$NS_C:1" "$T" 2
+else
+    echo "note: no libfabric transport in this build; MPI across nodes not run"
+fi
+
+# rank_pid RANK: the pid of the rank_actions process that is RANK.
+rank_pid() {
+    for p in $(pgrep -f -- "rank_actions sleep $MARK"); do
+        if tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null | grep -qx "PMI_RANK=$1"; then
+            echo "$p"
+            return
+        fi
+    done
+}
+
+# after_start CMD...: run CMD once all 6 ranks of the job run (within 10 s).
+after_start() {
+    (
+        for _ in $(seq 100); do
+            [ "$(pgrep -fc -- "rank_actions sleep $MARK")" -ge 6 ] && break
+            sleep 0.1
+        done
+        sleep 0.3
+        "$@"
+    ) &
+}
+
+bounded() {    # bounded START LIMIT WHAT
+    elapsed=$(( $(date +%s) - $1 ))
+    [ "$elapsed" -le "$2" ] && pass "$3 within ${elapsed}s" || fail "$3 took ${elapsed}s"
+}
+
+kill_rank5() { kill -9 "$(rank_pid 5)"; }
+start=$(date +%s)
+after_start kill_rank5
+run 137 "a remote rank is killed with SIGKILL" $MN -H "$HOSTS" $A sleep "$MARK"
+wait
+expect_grep "$ERR" "^mini-mpirun: rank 5 on $NS_C \(pid [0-9]+\) was killed by signal 9 \(Killed\); killing the job\$" \
+    "the lost rank and its node are named"
+bounded "$start" 10 "the job ended"
+expect_no_leftovers "after the remote rank died"
+
+kill_daemon1() { kill -9 "$(pgrep -f -- "mini-mpid .*--node 1 .*$MARK")"; }
+start=$(date +%s)
+after_start kill_daemon1
+run 1 "a remote daemon is killed with SIGKILL" $MN -H "$HOSTS" $A sleep "$MARK"
+wait
+expect_grep "$ERR" "^mini-mpirun: node 1 \($NS_B\): the connection to its daemon closed \(daemon killed or host down\?\); lost rank\(s\) 2, 3; killing the job\$" \
+    "the lost node and its ranks are named"
+bounded "$start" 10 "the job ended"
+expect_no_leftovers "after the daemon died"
+
+cut_link() { ip -n "$NS_A" link set "p${NS_C##"$NETNS_PREFIX"}" down; }
+start=$(date +%s)
+after_start cut_link
+run 1 "the link to a node goes down mid-run" $MN -H "$HOSTS" $A sleep "$MARK"
+wait
+expect_grep "$ERR" "^mini-mpirun: node 2 \($NS_C\): no word from its daemon for 2 s \(network link down or host hung\?\); lost rank\(s\) 4, 5; killing the job\$" \
+    "the unreachable node and its ranks are named"
+bounded "$start" 15 "the job ended"
+# The cut-off daemon notices the silence too and kills its ranks.
+for _ in $(seq 50); do [ -z "$(leftovers)" ] && break; sleep 0.1; done
+expect_no_leftovers "after the link went down"
+
+left=$(find /dev/shm -maxdepth 1 -name 'minimpi-*' -newer "$TMP/stamp" 2>/dev/null)
+[ -z "$left" ] && pass "no /dev/shm file left" || fail "left in /dev/shm: $left"
+netns_down
+[ -z "$(ip netns list | grep "^$NETNS_PREFIX")" ] && pass "namespaces deleted" ||
+    fail "namespaces left: $(ip netns list | grep "^$NETNS_PREFIX")"
+finish
