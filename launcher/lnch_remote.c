@@ -26,6 +26,7 @@
 #include "lnch_hosts.h"
 #include "lnch_map.h"
 #include "lnch_signals.h"
+#include "lnch_slurm.h"
 
 /* How long agents get to exit after their connection closed at the end. */
 #define LNCH_REMOTE_AGENT_GRACE 3.0
@@ -34,7 +35,7 @@ extern char **environ;
 
 int lnch_remote_wanted(const lnch_args_t *args)
 {
-    return args->num_hosts > 0 || args->hostfile != NULL;
+    return args->num_hosts > 0 || args->hostfile != NULL || lnch_slurm_in_allocation();
 }
 
 /* The host-list entry that is mini-mpirun's own node: "localhost", a
@@ -97,6 +98,10 @@ int lnch_remote_job_init(lnch_job_t *job, const lnch_args_t *args)
     if (args->hostfile != NULL &&
         lnch_hosts_read_file(&hosts, args->hostfile, err, sizeof(err)) != 0)
         goto err_hosts;
+    /* Inside a Slurm allocation and told no hosts: the allocation's. */
+    int from_slurm = hosts.num == 0 && lnch_slurm_in_allocation();
+    if (from_slurm && lnch_slurm_hosts(&hosts, err, sizeof(err)) != 0)
+        goto err_hosts;
     if (lnch_map_ranks(&hosts, args->np_given ? args->np : 0, args->npernode, LNCH_NP_MAX,
                        &node_of_rank, &np, err, sizeof(err)) != 0)
         goto err_hosts;
@@ -123,7 +128,9 @@ int lnch_remote_job_init(lnch_job_t *job, const lnch_args_t *args)
     if (rm->nodes == NULL)
         goto err_job;
     rm->num_nodes = hosts.num;
-    rm->agent = args->launch_agent != NULL ? args->launch_agent : "ssh";
+    rm->agent = args->launch_agent != NULL ? args->launch_agent
+                : from_slurm                ? LNCH_SLURM_AGENT
+                                            : "ssh";
     rm->boot_timeout = cfg_seconds("MINIMPI_BOOT_TIMEOUT");
     rm->heartbeat_timeout = cfg_seconds("MINIMPI_HEARTBEAT_TIMEOUT");
     int local = -1;

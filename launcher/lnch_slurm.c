@@ -210,3 +210,47 @@ int lnch_slurm_tasks_per_node(const char *spec, int num_nodes, int *tasks_out, c
                     node, num_nodes);
     return 0;
 }
+
+int lnch_slurm_in_allocation(void)
+{
+    const char *list = getenv("SLURM_JOB_NODELIST");
+    return list != NULL && *list != '\0';
+}
+
+int lnch_slurm_hosts(lnch_hosts_t *hosts, char *err, size_t err_len)
+{
+    const char *list = getenv("SLURM_JOB_NODELIST");
+    const char *tasks = getenv("SLURM_TASKS_PER_NODE");
+    char why[512];
+    char **names = NULL;
+    int count = 0, rc = -1;
+    int *slots = NULL;
+    if (lnch_slurm_expand_nodelist(list, &names, &count, why, sizeof(why)) != 0)
+        return fail(err, err_len, "SLURM_JOB_NODELIST='%s': %s", list ? list : "", why);
+    slots = calloc((size_t)count, sizeof(*slots));
+    if (slots == NULL) {
+        fail(err, err_len, "out of memory");
+        goto out;
+    }
+    if (tasks == NULL || *tasks == '\0') {
+        /* An allocation made without -n: one slot per node, as Open MPI does. */
+        for (int i = 0; i < count; i++)
+            slots[i] = 1;
+    } else if (lnch_slurm_tasks_per_node(tasks, count, slots, why, sizeof(why)) != 0) {
+        fail(err, err_len, "SLURM_TASKS_PER_NODE='%s': %s", tasks, why);
+        goto out;
+    }
+    for (int i = 0; i < count; i++) {
+        char entry[LNCH_HOSTNAME_MAX + 16];
+        snprintf(entry, sizeof(entry), "%s:%d", names[i], slots[i]);
+        if (lnch_hosts_add_list(hosts, entry, why, sizeof(why)) != 0) {
+            fail(err, err_len, "SLURM_JOB_NODELIST host '%s': %s", names[i], why);
+            goto out;
+        }
+    }
+    rc = 0;
+out:
+    free(slots);
+    lnch_slurm_free_names(names, count);
+    return rc;
+}

@@ -10,6 +10,8 @@
 
 #include <stddef.h>
 
+#include "lnch_hosts.h"
+
 /* The most hosts one expanded list may name (a guard against "n[0-99999999]"). */
 #define LNCH_SLURM_HOSTS_MAX 65536
 
@@ -29,5 +31,19 @@ void lnch_slurm_free_names(char **names, int count);
  */
 int lnch_slurm_tasks_per_node(const char *spec, int num_nodes, int *tasks_out, char *err,
                               size_t err_len);
+
+/* Whether mini-mpirun runs inside a Slurm allocation (SLURM_JOB_NODELIST set). */
+int lnch_slurm_in_allocation(void);
+
+/*
+ * Add the allocation's hosts to `hosts`, each with its task count as slots
+ * (SLURM_JOB_NODELIST, SLURM_TASKS_PER_NODE).  Returns 0, or -1 with the
+ * reason (naming the variable) in err.
+ */
+int lnch_slurm_hosts(lnch_hosts_t *hosts, char *err, size_t err_len);
+
+/* The launch agent for the daemons of an allocation: one srun step per node
+ * ("AGENT HOST mini-mpid ..."), sharing the allocation's cpus with the ranks. */
+#define LNCH_SLURM_AGENT "srun --nodes=1 --ntasks=1 --overlap --cpu-bind=none --mpi=none --nodelist"
 
 #endif /* MINIMPI_LNCH_SLURM_H */

@@ -6,8 +6,8 @@
 #     layout from PMI_process_mapping);
 #   - srun --mpi=none -n 2: must stop with a message naming --mpi=pmi2, not
 #     run as two singletons;
-#   - an sbatch job whose script runs mini-mpirun (squeue polled; sbatch
-#     --wait is slow).
+#   - an sbatch job whose script runs mini-mpirun without -n: the hosts and
+#     slots come from the allocation (squeue polled; sbatch --wait is slow).
 # Skipped (77) when not root or Slurm/munge are not installed.  Everything
 # is torn down afterwards, also on failure.
 set -u
@@ -82,10 +82,11 @@ else
     echo "ok: srun --mpi=none refuses and names --mpi=pmi2"
 fi
 
-# A batch job whose script runs mini-mpirun inside the allocation.
+# A batch job whose script runs mini-mpirun inside the allocation without -n:
+# it takes its hosts and slots from the allocation (4 tasks, so 4 ranks).
 cat >"$work/job.sh" <<JOB
 #!/bin/bash
-"$build/launcher/mini-mpirun" --timeout 100 -n 4 "$build/tests/mpi/t_anysource"
+"$build/launcher/mini-mpirun" --timeout 100 "$build/tests/interop/t_launch_env" 4
 echo "mini-mpirun exit \$?"
 JOB
 job=$(sbatch --parsable -n 4 -o "$work/job.out" "$work/job.sh" 2>"$work/sbatch.err")

@@ -87,6 +87,38 @@ START_TEST(bad_task_counts_are_rejected)
 }
 END_TEST
 
+START_TEST(allocation_gives_hosts_and_slots)
+{
+    lnch_hosts_t hosts = {0};
+    char err[512] = "";
+    setenv("SLURM_JOB_NODELIST", "n[1-2],login", 1);
+    setenv("SLURM_TASKS_PER_NODE", "3(x2),1", 1);
+    ck_assert_int_eq(lnch_slurm_in_allocation(), 1);
+    ck_assert_msg(lnch_slurm_hosts(&hosts, err, sizeof(err)) == 0, "%s", err);
+    ck_assert_int_eq(hosts.num, 3);
+    ck_assert_str_eq(hosts.nodes[0].name, "n1");
+    ck_assert_str_eq(hosts.nodes[2].name, "login");
+    ck_assert_int_eq(hosts.nodes[1].slots, 3);
+    ck_assert_int_eq(hosts.nodes[2].slots, 1);
+    ck_assert_int_eq(lnch_hosts_slots(&hosts), 7);
+    lnch_hosts_fini(&hosts);
+
+    /* A malformed variable is named in the message. */
+    lnch_hosts_t bad = {0};
+    setenv("SLURM_TASKS_PER_NODE", "3(x5)", 1);
+    ck_assert_int_eq(lnch_slurm_hosts(&bad, err, sizeof(err)), -1);
+    ck_assert_ptr_nonnull(strstr(err, "SLURM_TASKS_PER_NODE='3(x5)'"));
+    lnch_hosts_fini(&bad);
+    setenv("SLURM_JOB_NODELIST", "n[2-1]", 1);
+    ck_assert_int_eq(lnch_slurm_hosts(&bad, err, sizeof(err)), -1);
+    ck_assert_ptr_nonnull(strstr(err, "SLURM_JOB_NODELIST='n[2-1]'"));
+    lnch_hosts_fini(&bad);
+    unsetenv("SLURM_JOB_NODELIST");
+    unsetenv("SLURM_TASKS_PER_NODE");
+    ck_assert_int_eq(lnch_slurm_in_allocation(), 0);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("lnch_slurm");
@@ -95,6 +127,7 @@ int main(void)
     tcase_add_test(tc, malformed_lists_are_rejected);
     tcase_add_test(tc, tasks_per_node);
     tcase_add_test(tc, bad_task_counts_are_rejected);
+    tcase_add_test(tc, allocation_gives_hosts_and_slots);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
