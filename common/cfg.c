@@ -53,6 +53,13 @@ const cfg_var_t cfg_vars[] = {
     {"MINIMPI_COLL_NODE_SIZE", "",
      "Testing aid: node-aware collective algorithms treat every N consecutive ranks as one "
      "node. Empty: the real node layout."},
+    {"MINIMPI_TRANSPORTS", "auto",
+     "Which transport reaches the other ranks: auto (shared memory on the same node, "
+     "libfabric to other nodes) or ofi (libfabric to every other rank, also on the same "
+     "node). Must be the same on every rank."},
+    {"MINIMPI_OFI_TIMEOUT", "120",
+     "Seconds a peer may leave libfabric sends or reads towards it unanswered before the "
+     "job ends naming that rank and its host (libfabric reports no dead peer). 0: never."},
     {"MINIMPI_IFACE", "",
      "mini-mpirun, multi-node jobs: the network interface whose IPv4 address the remote "
      "daemons connect back to (as --iface). Empty: the interface that routes to the first "

@@ -44,6 +44,8 @@ static int rt_num_peers;
 static tp_t *rt_tp_self;
 static tp_t *rt_tp_shm;            /* NULL when no peer shares the node */
 static int rt_poll_shm;            /* some peer uses shm */
+static tp_t *rt_tp_ofi;            /* NULL when every peer is on this node */
+static int rt_poll_ofi;            /* some peer uses ofi */
 static rt_out_t *rt_out_free;
 static int rt_num_queued_peers;    /* peers whose queue is not empty */
 static int rt_yield;               /* idle blocking calls yield the core */
@@ -109,6 +111,55 @@ static void report_peers(void)
     }
 }
 
+/* MINIMPI_TRANSPORTS=ofi: libfabric for every other rank, also on this node. */
+static int transports_forced_ofi(void)
+{
+    const char *mode = cfg_get("MINIMPI_TRANSPORTS");
+    if (strcasecmp(mode, "ofi") == 0)
+        return 1;
+    if (strcasecmp(mode, "auto") != 0 && mode[0] != '\0')
+        rt_fatal("MINIMPI_TRANSPORTS=%s is not auto or ofi", mode);
+    return 0;
+}
+
+/* Errors a transport finds outside any call that returns a status. */
+static void transport_fatal(const char *msg)
+{
+    rt_fatal("%s", msg);
+}
+
+/*
+ * Transport choice per peer: itself -> self; forced -> ofi; same node ->
+ * shm; else -> ofi.  Every rank decides which transports to start from
+ * job-wide facts only (node count, MINIMPI_TRANSPORTS), since their init
+ * is collective.
+ */
+static void start_transports(tp_job_t *job, int forced_ofi)
+{
+    tp_status_t st = tp_self_ops.init(job, &rt_tp_self);
+    if (st != TP_OK)
+        rt_fatal("the loopback transport failed to start (status %d)", (int)st);
+    check_transport_limits(rt_tp_self);
+    rt_tp_shm = NULL;
+    if (!forced_ofi) {
+        st = tp_shm_ops.init(job, &rt_tp_shm);
+        if (st == TP_ENOTSUP)
+            rt_tp_shm = NULL;      /* no other rank on this node */
+        else if (st != TP_OK)
+            rt_fatal("the shared-memory transport failed to start (status %d)", (int)st);
+        if (rt_tp_shm != NULL)
+            check_transport_limits(rt_tp_shm);
+    }
+    rt_tp_ofi = NULL;
+    if (job->world_size > 1 && (forced_ofi || job->num_nodes > 1)) {
+        st = tp_ofi_ops.init(job, &rt_tp_ofi);
+        if (st != TP_OK)
+            rt_fatal("the libfabric transport failed to start (status %d); "
+                     "see the messages above", (int)st);
+        check_transport_limits(rt_tp_ofi);
+    }
+}
+
 int rt_progress_init(void)
 {
     tp_job_t *job = &rt_proc.job;
@@ -127,29 +178,28 @@ int rt_progress_init(void)
 
     /* Collective: every rank initialises the same transports in the same
      * order, since their init may fence. */
-    tp_status_t st = tp_self_ops.init(job, &rt_tp_self);
-    if (st != TP_OK)
-        rt_fatal("the loopback transport failed to start (status %d)", (int)st);
-    check_transport_limits(rt_tp_self);
-    st = tp_shm_ops.init(job, &rt_tp_shm);
-    if (st == TP_ENOTSUP)
-        rt_tp_shm = NULL;          /* no other rank on this node */
-    else if (st != TP_OK)
-        rt_fatal("the shared-memory transport failed to start (status %d)", (int)st);
-    if (rt_tp_shm != NULL)
-        check_transport_limits(rt_tp_shm);
+    job->fatal = transport_fatal;
+    int forced_ofi = transports_forced_ofi();
+    start_transports(job, forced_ofi);
 
     size_t self_eager = eager_limit_for(rt_tp_self);
     size_t shm_eager = rt_tp_shm != NULL ? eager_limit_for(rt_tp_shm) : 0;
+    size_t ofi_eager = rt_tp_ofi != NULL ? eager_limit_for(rt_tp_ofi) : 0;
     rt_poll_shm = 0;
+    rt_poll_ofi = 0;
     for (int p = 0; p < rt_num_peers; p++) {
         rt_peer_t *peer = &rt_peers[p];
         int node = job->node_of_rank != NULL ? job->node_of_rank[p] : job->node_id;
         if (p == job->world_rank) {
             peer->tp = rt_tp_self;
             peer->eager_limit = self_eager;
-        } else if (node != job->node_id) {
-            rt_fatal("rank %d is on node %d but no inter-node transport exists yet", p, node);
+        } else if (forced_ofi || node != job->node_id) {
+            if (rt_tp_ofi == NULL || !rt_tp_ofi->ops->reachable(rt_tp_ofi, p))
+                rt_fatal("rank %d is on node %d but the libfabric transport cannot reach it",
+                         p, node);
+            peer->tp = rt_tp_ofi;
+            peer->eager_limit = ofi_eager;
+            rt_poll_ofi = 1;
         } else if (rt_tp_shm == NULL || !rt_tp_shm->ops->reachable(rt_tp_shm, p)) {
             rt_fatal("rank %d is on this node (%d) but the shared-memory transport cannot reach it",
                      p, node);
@@ -177,13 +227,17 @@ void rt_progress_finalize(void)
         rt_out_free = o->next;
         free(o);
     }
+    if (rt_tp_ofi != NULL)
+        rt_tp_ofi->ops->finalize(rt_tp_ofi);
     if (rt_tp_shm != NULL)
         rt_tp_shm->ops->finalize(rt_tp_shm);
     if (rt_tp_self != NULL)
         rt_tp_self->ops->finalize(rt_tp_self);
     rt_tp_shm = NULL;
     rt_tp_self = NULL;
+    rt_tp_ofi = NULL;
     rt_poll_shm = 0;
+    rt_poll_ofi = 0;
     rt_bsend_finalize();
     rt_proto_finalize();
     rt_request_pool_finalize();
@@ -313,6 +367,8 @@ int rt_progress(void)
     int n = rt_tp_self->ops->progress(rt_tp_self);
     if (rt_poll_shm)
         n += rt_tp_shm->ops->progress(rt_tp_shm);
+    if (rt_poll_ofi)
+        n += rt_tp_ofi->ops->progress(rt_tp_ofi);
     if (RT_UNLIKELY(rt_num_queued_peers > 0))
         for (int p = 0; p < rt_num_peers && rt_num_queued_peers > 0; p++)
             if (rt_peers[p].head != NULL)
@@ -368,6 +424,24 @@ int rt_progress_flush(void)
     return MPI_SUCCESS;
 }
 
+/* Transports that need our progress to move what they took (libfabric's
+ * manual progress) get it until they are done: the PMI fence that follows
+ * the finalize barrier would stall them, and a peer waiting for them. */
+static void rt_progress_drain(void)
+{
+    tp_t *tps[] = {rt_tp_self, rt_tp_shm, rt_tp_ofi};
+    unsigned idle = 0;
+    for (size_t i = 0; i < sizeof(tps) / sizeof(tps[0]); i++) {
+        tp_t *tp = tps[i];
+        while (tp != NULL && tp->ops->pending != NULL && tp->ops->pending(tp) > 0) {
+            if (rt_progress() != 0)
+                idle = 0;
+            else
+                rt_progress_idle(&idle);
+        }
+    }
+}
+
 int rt_progress_barrier(void)
 {
     rt_comm_t *world = rt_comm_get(MPI_COMM_WORLD);
@@ -387,5 +461,6 @@ int rt_progress_barrier(void)
         rt_request_release(send);
         rt_request_release(recv);
     }
+    rt_progress_drain();
     return MPI_SUCCESS;
 }

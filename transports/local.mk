@@ -2,3 +2,4 @@
 runtime_libminimpi_core_la_SOURCES += transports/transport.h
 include transports/self/local.mk
 include transports/shm/local.mk
+include transports/ofi/local.mk

@@ -12,7 +12,7 @@
  * The transport knows nothing of MPI: no tags, no communicators, no matching.
  * Those live in runtime/.  The runtime includes only this header, never a
  * transport's private one; each transport exports exactly one
- * `const tp_ops_t` (tp_shm_ops, tp_self_ops, later tp_ofi_ops).
+ * `const tp_ops_t` (tp_shm_ops, tp_self_ops, tp_ofi_ops).
  *
  * Model: libfabric's provider ops tables and UCX's UCT interface
  * (../shared/STYLE.md).  Every function returns a tp_status_t.
@@ -75,6 +75,11 @@ typedef struct tp_job {
     const tp_boot_ops_t *boot;
     tp_am_handler_fn am_handler;
     void *am_handler_arg;
+    /* Ends the job with `msg` (the runtime's fatal-error path: rank, host,
+     * launcher abort).  For errors a transport finds outside any call that
+     * returns a status: a failed completion, a peer silent for too long.
+     * May be NULL (unit tests); the transport then prints and aborts. */
+    void (*fatal)(const char *msg);
 } tp_job_t;
 
 /*
@@ -149,10 +154,20 @@ struct tp_ops {
 
     /* Release everything; no call on tp after this. */
     void (*finalize)(tp_t *tp);
+
+    /*
+     * Optional (NULL: always 0).  How many messages am_send took that the
+     * transport has not handed over yet.  A transport that needs the
+     * sender's progress to move them (libfabric with manual progress)
+     * returns nonzero until they left; MPI_Finalize progresses until every
+     * transport says 0 before it blocks in the bootstrap fence.
+     */
+    int (*pending)(tp_t *tp);
 };
 
 /* The transports that exist.  The runtime picks one per peer. */
 extern const tp_ops_t tp_self_ops;   /* a process sending to itself */
 extern const tp_ops_t tp_shm_ops;    /* peers on the same node */
+extern const tp_ops_t tp_ofi_ops;    /* libfabric: peers on other nodes (or all, when forced) */
 
 #endif /* MINIMPI_TRANSPORT_H */
