@@ -100,6 +100,8 @@ int lnch_remote_poll_fds(lnch_job_t *job, struct pollfd *fds)
     return k;
 }
 
+static void on_node(lnch_job_t *job, int n);
+
 static void drop_pending(lnch_pending_t *p, const char *why)
 {
     fprintf(stderr, "mini-mpirun: dropped a connection from %s: %s\n", p->peer, why);
@@ -171,6 +173,9 @@ static void on_pending(lnch_job_t *job, lnch_pending_t *p)
     nd->connect_by = 0;
     if (job->ending)              /* e.g. another node failed meanwhile */
         (void)lnch_wire_send(&nd->conn, LNCH_WIRE_SIGNAL, SIGKILL, NULL, 0);
+    /* Frames that came with the greeting wait in the buffer: no new POLLIN
+     * would announce them. */
+    on_node(job, n);
 }
 
 /* The rank a per-rank frame of node n names, or NULL (a protocol error). */
@@ -327,6 +332,15 @@ void lnch_remote_child_exited(lnch_job_t *job, pid_t pid, int status)
             continue;
         nd->agent_reaped = 1;
         nd->agent_status = status;
+        /* A daemon that greeted us and quit at once (say, its program is
+         * missing there) may be in the listen queue or unread still: take
+         * what it said before judging the agent's exit. */
+        if (!nd->connected && !nd->closed && rm->listen_fd >= 0) {
+            on_accept(job);
+            for (int i = 0; i < LNCH_REMOTE_PENDING_MAX; i++)
+                if (rm->pending[i].conn.fd >= 0)
+                    on_pending(job, &rm->pending[i]);
+        }
         if (nd->connected || nd->closed)
             return;               /* the connection tells the rest */
         char why[512];

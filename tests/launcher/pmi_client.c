@@ -3,8 +3,8 @@
  * common/pmi_wire, for the launcher tests (tests/launcher/test_pmi.sh).
  *
  * Usage: pmi_client MODE [ARG]
- *   full [MAP]  every command, checking every reply; exits 0 when all were right
- *               (MAP: the PMI_process_mapping expected, else all ranks on one node)
+ *   full        every command, checking every reply; exits 0 when all were right
+ *   mapped MAP  the same, expecting PMI_process_mapping MAP (a multi-node job)
  *   abort N     init, then abort with exit code N
  *   nofinalize  init, then exit 0 without finalize
  *   shm         init, create /dev/shm/minimpi-<kvsname>-test-<rank>, barrier,
@@ -32,7 +32,7 @@
 
 static int pmi_fd = -1, rank = -1, size = -1;
 static char kvsname[256];
-static const char *expected_mapping;   /* NULL: (vector,(0,1,size)) */
+static const char *expected_mapping;   /* NULL: (vector,(0,1,size)), one node */
 
 static void fail(const char *what, const char *detail)
 {
@@ -231,7 +231,9 @@ int main(int argc, char **argv)
         fail("PMI_FD is not an open fd", fd);
 
     if (strcmp(mode, "full") == 0) {
-        expected_mapping = argc > 2 ? argv[2] : NULL;
+        mode_full();
+    } else if (strcmp(mode, "mapped") == 0 && argc > 2) {
+        expected_mapping = argv[2];
         mode_full();
     } else if (strcmp(mode, "abort") == 0) {
         do_init();

@@ -41,14 +41,14 @@ done
 expect_no_leftovers "after the print job"
 
 run 0 "PMI across daemons: puts, barrier, gets, mapping" $MN -H localhost:1,nodeb:2,nodec:1 \
-    $P full '(vector,(0,1,1),(1,1,2),(2,1,1))'
+    $P mapped '(vector,(0,1,1),(1,1,2),(2,1,1))'
 expect_count "$OUT" "PMI ok" 4 "every rank passed the PMI checks"
 
 printf '# nodes\nlocalhost slots=2\n\nnodeb:1   # MPICH style\nnodec\n' >"$TMP/hosts"
 run 0 "--hostfile and -n below the slots" $MN --hostfile "$TMP/hosts" -n 3 \
-    $P full '(vector,(0,1,2),(1,1,1))'
-run 0 "-N 1: one rank per node" $MN --hostfile "$TMP/hosts" -N 1 $P full '(vector,(0,3,1))'
-run 0 "only remote nodes" $MN -H nodeb:2,nodec:2 $P full '(vector,(0,2,2))'
+    $P mapped '(vector,(0,1,2),(1,1,1))'
+run 0 "-N 1: one rank per node" $MN --hostfile "$TMP/hosts" -N 1 $P mapped '(vector,(0,3,1))'
+run 0 "only remote nodes" $MN -H nodeb:2,nodec:2 $P mapped '(vector,(0,2,2))'
 
 printf 'localhost\nnodeb slots=two\n' >"$TMP/badhosts"
 run 2 "a bad hostfile line" $MN --hostfile "$TMP/badhosts" hostname
