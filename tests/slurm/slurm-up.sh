@@ -4,6 +4,12 @@
 # wait until the node is idle.  Prints the environment a client needs
 # (SLURM_CONF=...) on stdout.  slurm-down.sh DIR stops it again.
 #
+# With SLURM_TEST_NETNS="CTL_NS:ADDR NODE_NS:ADDR..." the cluster spans
+# network namespaces: slurmctld runs in CTL_NS listening on ADDR, and each
+# NODE_NS is a node of that name with its own slurmd at ADDR.  Daemons are
+# entered with nsenter --net (ip netns exec would remount /sys, which slurmd
+# then misreads).  Clients must run in CTL_NS too.
+#
 # Needs root (slurmd runs jobs as the submitting user and manages cgroups or
 # proctrack) and the Debian packages slurmctld, slurmd, slurm-client, munge.
 set -eu
@@ -23,16 +29,35 @@ munged --key-file="$dir/munge/munge.key" --socket="$dir/munge/socket" \
        --seed-file="$dir/munge/seed" --force
 
 node=$(hostname -s)
+ctld_host=$node
+in_ctl=()
+node_lines="NodeName=$node CPUs=8 State=UNKNOWN"
+nodes=$node
+slurmd_cmds=("slurmd -f $dir/slurm.conf")
+if [ -n "${SLURM_TEST_NETNS:-}" ]; then
+    # shellcheck disable=SC2086 # a list of words on purpose
+    set -- $SLURM_TEST_NETNS
+    ctl_ns=${1%%:*}
+    ctld_host="$node(${1#*:})"
+    in_ctl=(nsenter "--net=/run/netns/$ctl_ns")
+    shift
+    node_lines="" nodes="" slurmd_cmds=()
+    for spec in "$@"; do
+        ns=${spec%%:*}
+        node_lines+="NodeName=$ns NodeAddr=${spec#*:} NodeHostname=$node CPUs=4 State=UNKNOWN"$'\n'
+        nodes+="${nodes:+,}$ns"
+        slurmd_cmds+=("nsenter --net=/run/netns/$ns slurmd -f $dir/slurm.conf -N $ns")
+    done
+fi
 # Tests oversubscribe (8 tasks on 2 cores), as they do under mini-mpirun:
 # the node declares 8 CPUs and slurmd is told to believe the configuration.
-cpus=8
 # Ports chosen away from Slurm's defaults (6817/6818) so a site's Slurm on
 # this machine is not disturbed; overridable for parallel runs.
 ctld_port=${SLURM_TEST_CTLD_PORT:-16817}
 slurmd_port=${SLURM_TEST_SLURMD_PORT:-16818}
 cat >"$dir/slurm.conf" <<CONF
 ClusterName=minimpitest
-SlurmctldHost=$node
+SlurmctldHost=$ctld_host
 SlurmctldPort=$ctld_port
 SlurmdPort=$slurmd_port
 SlurmUser=root
@@ -61,18 +86,21 @@ SlurmdTimeout=30
 InactiveLimit=0
 KillWait=5
 MinJobAge=30
-NodeName=$node CPUs=$cpus State=UNKNOWN
-PartitionName=test Nodes=$node Default=YES MaxTime=INFINITE State=UP OverSubscribe=FORCE:4
+$node_lines
+PartitionName=test Nodes=$nodes Default=YES MaxTime=INFINITE State=UP OverSubscribe=FORCE:4
 CONF
 export SLURM_CONF=$dir/slurm.conf
-slurmctld -f "$dir/slurm.conf" -i
-slurmd -f "$dir/slurm.conf"
+"${in_ctl[@]}" slurmctld -f "$dir/slurm.conf" -i
+for cmd in "${slurmd_cmds[@]}"; do
+    $cmd
+done
+want=$(echo "$nodes" | tr ',' '\n' | wc -l)
 for _ in $(seq 1 100); do
-    if sinfo -h -o %T 2>/dev/null | grep -qx idle; then
+    if [ "$("${in_ctl[@]}" sinfo -h -N -o %T 2>/dev/null | grep -cx idle)" -eq "$want" ]; then
         echo "SLURM_CONF=$dir/slurm.conf"
         exit 0
     fi
     sleep 0.2
 done
-echo "slurm-up.sh: the node did not become idle within 20 s; see $dir/log" >&2
+echo "slurm-up.sh: the nodes did not become idle within 20 s; see $dir/log" >&2
 exit 1
