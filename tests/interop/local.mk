@@ -11,4 +11,4 @@ tests_interop_t_launch_env_LDADD = runtime/libminimpi_core.la
 
 TESTS += tests/interop/test_hydra.sh tests/slurm/test_slurm.sh tests/slurm/test_slurm_nodes.sh
 EXTRA_DIST += tests/interop/test_hydra.sh tests/slurm/test_slurm.sh tests/slurm/test_slurm_nodes.sh \
-	tests/slurm/slurm-up.sh tests/slurm/slurm-down.sh
+	tests/slurm/slurm-up.sh tests/slurm/slurm-down.sh tests/slurm/lib.sh

@@ -26,46 +26,11 @@ done
 here=$(cd "$(dirname "$0")" && pwd)
 build=$PWD
 state=$(mktemp -d "${TMPDIR:-/tmp}/minimpi-slurm.XXXXXX")
-work=$state/work
+. "$here/lib.sh"
 shm_before=$(ls /dev/shm 2>/dev/null | grep '^minimpi-' | sort)
-teardown() {
-    scancel --quiet --full --user=root >/dev/null 2>&1
-    "$here/slurm-down.sh" "$state"
-}
-trap teardown EXIT
+trap '"$here/slurm-down.sh" "$state"' EXIT
 trap 'exit 1' INT TERM
-
-# Ports away from a site's Slurm and from a parallel run of this test.
-export SLURM_TEST_CTLD_PORT=$((20000 + $$ % 20000))
-export SLURM_TEST_SLURMD_PORT=$((SLURM_TEST_CTLD_PORT + 1))
-if ! conf=$("$here/slurm-up.sh" "$state"); then
-    echo "FAIL: the private Slurm did not start; logs:"
-    tail -n 20 "$state"/log/*.log
-    exit 1
-fi
-export "${conf?}"
-mkdir -p "$work"
-
-failures=0
-fail() {
-    echo "FAIL: $*"
-    failures=$((failures + 1))
-}
-
-# srun_ok NAME SRUN-ARGS... : the step exits 0 and prints no FAIL: line.
-srun_ok() {
-    local name=$1
-    shift
-    if ! timeout 120 srun "$@" >"$work/out" 2>&1; then
-        fail "$name: srun $* exited non-zero"
-        tail -n 20 "$work/out"
-    elif grep -q "FAIL:" "$work/out"; then
-        fail "$name: a rank reported a failure"
-        grep "FAIL:" "$work/out" | head -5
-    else
-        echo "ok: $name"
-    fi
-}
+slurm_start
 
 srun_ok "srun --mpi=pmi2 -n 2 t_pingpong" --mpi=pmi2 -n 2 "$build/tests/mpi/t_pingpong"
 srun_ok "srun --mpi=pmi2 -n 4 t_anysource" --mpi=pmi2 -n 4 "$build/tests/mpi/t_anysource"
@@ -89,14 +54,7 @@ cat >"$work/job.sh" <<JOB
 "$build/launcher/mini-mpirun" --timeout 100 "$build/tests/interop/t_launch_env" 4
 echo "mini-mpirun exit \$?"
 JOB
-job=$(sbatch --parsable -n 4 -o "$work/job.out" "$work/job.sh" 2>"$work/sbatch.err")
-if [ -z "$job" ]; then
-    fail "sbatch refused the job: $(cat "$work/sbatch.err")"
-else
-    for _ in $(seq 1 600); do
-        [ -z "$(squeue -h -j "$job" 2>/dev/null)" ] && break
-        sleep 0.2
-    done
+if sbatch_run "$work/job.sh" -n 4; then
     if grep -qx "mini-mpirun exit 0" "$work/job.out" 2>/dev/null &&
        ! grep -q "FAIL:" "$work/job.out"; then
         echo "ok: sbatch job running mini-mpirun"
@@ -110,8 +68,4 @@ shm_after=$(ls /dev/shm 2>/dev/null | grep '^minimpi-' | sort)
 left=$(comm -13 <(echo "$shm_before") <(echo "$shm_after"))
 [ -n "$left" ] && fail "left in /dev/shm: $left"
 
-if [ "$failures" -ne 0 ]; then
-    echo "$failures failure(s)"
-    exit 1
-fi
-exit 0
+finish

@@ -32,37 +32,9 @@ trap 'exit 1' INT TERM
 
 netns_up || netns_skip "cannot create network namespaces here"
 export SLURM_TEST_NETNS="$NS_A:10.77.0.1 $NS_B:10.77.0.2 $NS_C:10.77.0.3"
-export SLURM_TEST_CTLD_PORT=$((20000 + $$ % 20000))
-export SLURM_TEST_SLURMD_PORT=$((SLURM_TEST_CTLD_PORT + 1))
-if ! conf=$("$here/slurm-up.sh" "$state"); then
-    echo "FAIL: the two-node Slurm did not start; logs:"
-    tail -n 20 "$state"/log/*.log
-    exit 1
-fi
-export "${conf?}"
-in_a=(nsenter "--net=/run/netns/$NS_A")
-work=$state/work
-mkdir -p "$work"
-failures=0
-fail() {
-    echo "FAIL: $*"
-    failures=$((failures + 1))
-}
-
-# srun_ok NAME SRUN-ARGS... : the step (run from A) exits 0, no FAIL: line.
-srun_ok() {
-    local name=$1
-    shift
-    if ! timeout 120 "${in_a[@]}" srun "$@" >"$work/out" 2>&1; then
-        fail "$name: srun $* exited non-zero"
-        tail -n 20 "$work/out"
-    elif grep -q "FAIL:" "$work/out"; then
-        fail "$name: a rank reported a failure"
-        grep "FAIL:" "$work/out" | head -5
-    else
-        echo "ok: $name"
-    fi
-}
+client="nsenter --net=/run/netns/$NS_A"
+. "$here/lib.sh"
+slurm_start
 
 srun_ok "srun --mpi=pmi2 -N 2 --ntasks-per-node=2 t_multinode" --mpi=pmi2 -N 2 --ntasks-per-node=2 \
     "$build/tests/netns/t_multinode" 2
@@ -75,14 +47,7 @@ cat >"$work/job.sh" <<JOB
 "$build/launcher/mini-mpirun" --timeout 100 --iface eth0 "$build/tests/netns/t_multinode" 2
 echo "mini-mpirun exit \$?"
 JOB
-job=$("${in_a[@]}" sbatch --parsable -N 2 --ntasks-per-node=2 -o "$work/job.out" "$work/job.sh" 2>"$work/err")
-if [ -z "$job" ]; then
-    fail "sbatch refused the job: $(cat "$work/err")"
-else
-    for _ in $(seq 1 600); do
-        [ -z "$("${in_a[@]}" squeue -h -j "$job" 2>/dev/null)" ] && break
-        sleep 0.2
-    done
+if sbatch_run "$work/job.sh" -N 2 --ntasks-per-node=2; then
     if grep -qx "mini-mpirun exit 0" "$work/job.out" 2>/dev/null &&
        grep -q "t_multinode: 4 ranks, 2 per node: ok" "$work/job.out"; then
         echo "ok: sbatch -N 2 job running mini-mpirun across the allocation"
@@ -91,9 +56,4 @@ else
         tail -n 20 "$work/job.out" 2>/dev/null
     fi
 fi
-
-if [ "$failures" -ne 0 ]; then
-    echo "$failures failure(s)"
-    exit 1
-fi
-exit 0
+finish
