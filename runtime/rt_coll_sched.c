@@ -5,6 +5,7 @@
 #include "rt_coll_sched.h"
 
 #include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -244,20 +245,25 @@ void rt_coll_sched_round(rt_coll_sched_t *s)
 
 void *rt_coll_sched_tmp(rt_coll_sched_t *s, size_t count, const rt_datatype_t *dt)
 {
-    /* The data of `count` elements runs from the first element's true lower
-     * bound to the last one's true upper bound, which may lie outside
-     * [lb, lb + count * extent) for a resized type (an extent smaller than
-     * the data, or a lower bound above it); a negative extent puts the last
+    /* Every element needs both [lb, lb + |extent|) (kernels of pair types
+     * write whole structures, padding included) and its data's true bounds,
+     * which a resized type may put outside that (an extent smaller than the
+     * data, or a lower bound above it).  A negative extent puts the last
      * element first. */
     size_t stride = (size_t)(dt->extent < 0 ? -dt->extent : dt->extent);
     size_t steps = count > 0 ? count - 1 : 0;
     size_t spread = steps * stride;
-    if (stride > 0 && spread / stride != steps) {
+    if ((stride > 0 && spread / stride != steps) || spread > (size_t)PTRDIFF_MAX / 2) {
         rt_coll_sched_fail(s, MPI_ERR_NO_MEM);
         return NULL;
     }
-    MPI_Aint low = dt->true_lb - (dt->extent < 0 ? (MPI_Aint)spread : 0);
-    size_t bytes = count > 0 ? spread + (size_t)dt->true_extent : 0;
+    MPI_Aint elem_lb = dt->extent < 0 ? dt->lb + dt->extent : dt->lb;
+    MPI_Aint first_lb = elem_lb < dt->true_lb ? elem_lb : dt->true_lb;
+    MPI_Aint ub = elem_lb + (MPI_Aint)stride, true_ub = dt->true_lb + dt->true_extent;
+    MPI_Aint last_ub = ub > true_ub ? ub : true_ub;
+    MPI_Aint low = first_lb - (dt->extent < 0 ? (MPI_Aint)spread : 0);
+    MPI_Aint high = last_ub + (dt->extent < 0 ? 0 : (MPI_Aint)spread);
+    size_t bytes = count > 0 ? (size_t)(high - low) : 0;
     if (grow((void **)&s->tmps, &s->cap_tmps, s->num_tmps, sizeof(void *)) != 0) {
         rt_coll_sched_fail(s, MPI_ERR_NO_MEM);
         return NULL;
