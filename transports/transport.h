@@ -149,6 +149,15 @@ struct tp_ops {
 
     /* Release everything; no call on tp after this. */
     void (*finalize)(tp_t *tp);
+
+    /*
+     * Optional (NULL when the transport cannot): sleep until a message may
+     * have arrived for this process, or timeout_ms passed, without burning
+     * the core.  Returns at once when something is already waiting.  Only
+     * meant for oversubscribed nodes; senders ring the sleeper, and spurious
+     * wake-ups are allowed, so the caller always polls progress again.
+     */
+    void (*wait)(tp_t *tp, int timeout_ms);
 };
 
 /* The transports that exist.  The runtime picks one per peer. */

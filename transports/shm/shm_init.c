@@ -207,12 +207,17 @@ static tp_status_t map_peers(const tp_job_t *job, shm_tp_t *shm)
         shm->pid_of[peer] = (pid_t)slot->pid;
         shm_pair_t *pair = &shm->pair[peer];
         pair->pool = shm_segment_fbox_pool(shm->seg, i);
+        pair->slot = slot;
         pair->no_out_box = !fbox_on || peer == job->world_rank;
         pair->out_next = pair->in_next = SHM_FBOX_FIRST;
         pair->out_queued = pair->in_queued = SHM_FBOX_FIRST;
     }
     shm->own_queue = shm->queue_of[job->world_rank];
     shm->own_pool = shm->pair[job->world_rank].pool;
+    shm->own_slot = shm->pair[job->world_rank].slot;
+    /* The node's ranks share cores, so they sleep when idle (shm_wait) and
+     * senders must ring; otherwise nobody sleeps and sending costs nothing more. */
+    shm->ring_bells = job->oversubscribed != 0;
     return TP_OK;
 }
 
