@@ -307,10 +307,16 @@ tp_status_t shm_init(const tp_job_t *job, tp_t **tp_out)
     choose_cma(job, shm);
     if (job->verbose)
         fprintf(stderr,
-                "minimpi: rank %d: shm: %d local ranks, %u cells of %u B per queue, "
-                "am_max_hdr %zu B, am_max_payload %zu B, single-copy %s\n",
-                job->world_rank, job->local_size, hdr->depth, hdr->cell_size,
-                shm->base.am_max_hdr, shm->base.am_max_payload, shm->base.can_get ? "on" : "off");
+                "minimpi: rank %d: shm: %d local ranks, segment %.1f KiB (%.1f KiB per rank), "
+                "%u cells of %u B per queue, am_max_hdr %zu B, am_max_payload %zu B, "
+                "fast boxes %s (header + payload up to %zu B inline, %u per receiver), "
+                "single-copy %s, idle ranks %s\n",
+                job->world_rank, job->local_size, (double)shm->seg_bytes / 1024.0,
+                (double)shm->seg_bytes / 1024.0 / job->local_size, hdr->depth, hdr->cell_size,
+                shm->base.am_max_hdr, shm->base.am_max_payload,
+                cfg_get_bool("MINIMPI_SHM_FASTBOX") ? "on" : "off", SHM_FBOX_MAX_INLINE,
+                SHM_FBOX_PER_RANK, shm->base.can_get ? "on" : "off",
+                shm->ring_bells ? "sleep until rung (oversubscribed)" : "spin");
     *tp_out = &shm->base;
     return TP_OK;
 }
