@@ -286,7 +286,8 @@ int rt_progress_init(void);
 /* Deliver everything that can be delivered now; returns events handled. */
 int rt_progress(void);
 /* Called in every blocking loop after an idle rt_progress(): spins a little,
- * then yields the core when the node is oversubscribed. */
+ * then, when the node is oversubscribed, yields the core, then sleeps until
+ * a message arrives (at most a few milliseconds). */
 void rt_progress_idle(unsigned *idle_rounds);
 /* Push out every queued outgoing message (MPI_Finalize needs this). */
 int rt_progress_flush(void);

@@ -31,6 +31,14 @@ struct rt_out {
  * call starts yielding the core, when yielding is on. */
 #define RT_IDLE_SPIN_ROUNDS 64
 
+/* Then rounds spent yielding before it sleeps until a message arrives
+ * (when every transport with peers can sleep; see rt_progress_idle). */
+#define RT_IDLE_YIELD_ROUNDS 32
+
+/* Longest sleep: a safety net for a wake-up that never comes (a transport
+ * that cannot ring, a collective step that waits on no message). */
+#define RT_IDLE_SLEEP_MS 2
+
 /* Context id of the runtime's own messages (rt_progress_barrier): below
  * every communicator's, so no MPI receive can ever match them. */
 #define RT_CONTEXT_INTERNAL (-2)
@@ -49,6 +57,7 @@ static int rt_poll_ofi;            /* some peer uses ofi */
 static rt_out_t *rt_out_free;
 static int rt_num_queued_peers;    /* peers whose queue is not empty */
 static int rt_yield;               /* idle blocking calls yield the core */
+static int rt_sleep;               /* ... and then sleep in rt_tp_shm->ops->wait */
 
 /* ---- Bring-up ---------------------------------------------------------------- */
 
@@ -210,6 +219,13 @@ int rt_progress_init(void)
         }
     }
     report_peers();
+    /* Sleeping waits for shm's doorbell, so only when shm is the one
+     * transport with peers besides self (which never has anything pending
+     * while we are idle) and it can sleep. */
+    rt_sleep = rt_yield && rt_poll_shm && rt_tp_shm->ops->wait != NULL;
+    for (int p = 0; p < rt_num_peers && rt_sleep; p++)
+        if (rt_peers[p].tp != rt_tp_self && rt_peers[p].tp != rt_tp_shm)
+            rt_sleep = 0;
     return MPI_SUCCESS;
 }
 
@@ -238,6 +254,7 @@ void rt_progress_finalize(void)
     rt_tp_ofi = NULL;
     rt_poll_shm = 0;
     rt_poll_ofi = 0;
+    rt_sleep = 0;
     rt_bsend_finalize();
     rt_proto_finalize();
     rt_request_pool_finalize();
@@ -390,6 +407,14 @@ static inline void cpu_relax(void)
 #endif
 }
 
+/*
+ * Idle policy of blocking calls: spin (the answer is usually a few hundred
+ * nanoseconds away), then, when yielding is on (oversubscribed node, or
+ * MINIMPI_YIELD=always), yield the core to the rank we probably wait for,
+ * then sleep until a sender rings our doorbell.  Sleeping needs every
+ * outgoing packet handed over: nobody rings when our queued packets find
+ * room, so with packets queued we keep yielding.
+ */
 void rt_progress_idle(unsigned *idle_rounds)
 {
     if (*idle_rounds < RT_IDLE_SPIN_ROUNDS || !rt_yield) {
@@ -398,8 +423,15 @@ void rt_progress_idle(unsigned *idle_rounds)
         cpu_relax();
         return;
     }
-    /* Oversubscribed: the rank we wait for may need this core to run. */
-    sched_yield();
+    if (*idle_rounds < RT_IDLE_SPIN_ROUNDS + RT_IDLE_YIELD_ROUNDS || !rt_sleep ||
+        rt_num_queued_peers > 0) {
+        if (*idle_rounds < RT_IDLE_SPIN_ROUNDS + RT_IDLE_YIELD_ROUNDS)
+            (*idle_rounds)++;
+        /* Oversubscribed: the rank we wait for may need this core to run. */
+        sched_yield();
+        return;
+    }
+    rt_tp_shm->ops->wait(rt_tp_shm, RT_IDLE_SLEEP_MS);
 }
 
 int rt_progress_flush(void)

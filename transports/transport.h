@@ -181,6 +181,13 @@ struct tp_ops {
      * transport says 0 before it blocks in the bootstrap fence.
      */
     int (*pending)(tp_t *tp);
+     * Optional (NULL when the transport cannot): sleep until a message may
+     * have arrived for this process, or timeout_ms passed, without burning
+     * the core.  Returns at once when something is already waiting.  Only
+     * meant for oversubscribed nodes; senders ring the sleeper, and spurious
+     * wake-ups are allowed, so the caller always polls progress again.
+     */
+    void (*wait)(tp_t *tp, int timeout_ms);
 };
 
 /* The transports that exist.  The runtime picks one per peer. */

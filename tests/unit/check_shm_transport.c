@@ -9,6 +9,13 @@
  * exits non-zero; the test process waits with a deadline, kills what is
  * left on timeout, names the ranks that did not finish, and checks that no
  * /dev/shm file of the job remains.
+ *
+ * Message sizes alternate between 0 and 1 byte (fast-box messages) and
+ * larger ones (queue cells), and a sender sends far more than a box holds
+ * before the receiver drains, so a pair's messages take both paths, boxes
+ * fill up and fall back to the queue, and box numbers wrap around 2^32
+ * (they start 64 below it): the per-sender sequence check on arrival is
+ * the test of MPI's non-overtaking rule across the two paths.
  */
 #define _GNU_SOURCE
 #include <check.h>

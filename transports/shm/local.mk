@@ -12,6 +12,14 @@ runtime_libminimpi_core_la_SOURCES += \
 check_PROGRAMS += tests/unit/check_shm_queue tests/unit/check_shm_transport
 TESTS += tests/unit/check_shm_queue tests/unit/check_shm_transport
 
+# Fast boxes alone (their order against the queue: check_shm_transport).
+check_PROGRAMS += tests/unit/check_shm_fbox
+TESTS += tests/unit/check_shm_fbox
+tests_unit_check_shm_fbox_SOURCES = tests/unit/check_shm_fbox.c \
+	transports/shm/shm_fbox.c transports/shm/shm_fbox.h
+tests_unit_check_shm_fbox_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_check_shm_fbox_LDADD = $(CHECK_LIBS)
+
 tests_unit_check_shm_queue_SOURCES = tests/unit/check_shm_queue.c \
 	transports/shm/shm_queue.c transports/shm/shm_queue.h
 tests_unit_check_shm_queue_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)

@@ -11,6 +11,7 @@
 
 #include "shm_fbox.h"
 #include "shm_queue.h"
+#include "shm_segment.h"
 #include "transports/transport.h"
 
 /*
@@ -40,6 +41,7 @@
  */
 typedef struct shm_pair {
     shm_fbox_pool_t *pool;         /* the peer's pool, where we claim our box to it */
+    shm_slot_t *slot;              /* the peer's slot: its doorbell */
     shm_fbox_t *out_box;           /* our box towards the peer, NULL if none (yet) */
     int no_out_box;                /* its pool was full, or boxes are off: stop asking */
     uint32_t out_next;             /* number of our next box message to the peer */
@@ -66,6 +68,8 @@ typedef struct shm_tp {
     shm_fbox_pool_t *own_pool;     /* boxes others send us small messages through */
     int num_in_boxes;              /* boxes of own_pool we poll */
     int in_box_src[SHM_FBOX_PER_RANK];  /* their senders, in claim order */
+    int ring_bells;                /* oversubscribed node: ranks may sleep, wake them */
+    shm_slot_t *own_slot;
 } shm_tp_t;
 
 /* shm_init.c */

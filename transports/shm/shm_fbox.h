@@ -38,11 +38,11 @@
 
 /*
  * The number of the first message of every box, and the start of the
- * counters that order box and queue (shm_ops.c): 256 below 2^32, so that
- * every job crosses the 32-bit wrap within its first few hundred messages,
+ * counters that order box and queue (shm_ops.c): 64 below 2^32, so that
+ * every job crosses the 32-bit wrap within its first 64 messages per path,
  * where the tests see it, instead of after four billion.
  */
-#define SHM_FBOX_FIRST 0xffffff00u
+#define SHM_FBOX_FIRST 0xffffffc0u
 
 typedef struct shm_fbox_slot {
     /* Message number m is in slot m % SHM_FBOX_SLOTS: seq == m when the

@@ -207,12 +207,17 @@ static tp_status_t map_peers(const tp_job_t *job, shm_tp_t *shm)
         shm->pid_of[peer] = (pid_t)slot->pid;
         shm_pair_t *pair = &shm->pair[peer];
         pair->pool = shm_segment_fbox_pool(shm->seg, i);
+        pair->slot = slot;
         pair->no_out_box = !fbox_on || peer == job->world_rank;
         pair->out_next = pair->in_next = SHM_FBOX_FIRST;
         pair->out_queued = pair->in_queued = SHM_FBOX_FIRST;
     }
     shm->own_queue = shm->queue_of[job->world_rank];
     shm->own_pool = shm->pair[job->world_rank].pool;
+    shm->own_slot = shm->pair[job->world_rank].slot;
+    /* The node's ranks share cores, so they sleep when idle (shm_wait) and
+     * senders must ring; otherwise nobody sleeps and sending costs nothing more. */
+    shm->ring_bells = job->oversubscribed != 0;
     return TP_OK;
 }
 
@@ -302,10 +307,16 @@ tp_status_t shm_init(const tp_job_t *job, tp_t **tp_out)
     choose_cma(job, shm);
     if (job->verbose)
         fprintf(stderr,
-                "minimpi: rank %d: shm: %d local ranks, %u cells of %u B per queue, "
-                "am_max_hdr %zu B, am_max_payload %zu B, single-copy %s\n",
-                job->world_rank, job->local_size, hdr->depth, hdr->cell_size,
-                shm->base.am_max_hdr, shm->base.am_max_payload, shm->base.can_get ? "on" : "off");
+                "minimpi: rank %d: shm: %d local ranks, segment %.1f KiB (%.1f KiB per rank), "
+                "%u cells of %u B per queue, am_max_hdr %zu B, am_max_payload %zu B, "
+                "fast boxes %s (header + payload up to %zu B inline, %u per receiver), "
+                "single-copy %s, idle ranks %s\n",
+                job->world_rank, job->local_size, (double)shm->seg_bytes / 1024.0,
+                (double)shm->seg_bytes / 1024.0 / job->local_size, hdr->depth, hdr->cell_size,
+                shm->base.am_max_hdr, shm->base.am_max_payload,
+                cfg_get_bool("MINIMPI_SHM_FASTBOX") ? "on" : "off", SHM_FBOX_MAX_INLINE,
+                SHM_FBOX_PER_RANK, shm->base.can_get ? "on" : "off",
+                shm->ring_bells ? "sleep until rung (oversubscribed)" : "spin");
     *tp_out = &shm->base;
     return TP_OK;
 }

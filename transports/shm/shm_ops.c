@@ -21,8 +21,13 @@
  */
 #include "shm.h"
 
+#include <errno.h>
+#include <linux/futex.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "shm_cma.h"
 
@@ -30,6 +35,27 @@ static int shm_reachable(tp_t *tp, int peer)
 {
     shm_tp_t *shm = (shm_tp_t *)tp;
     return peer >= 0 && peer < shm->world_size && shm->queue_of[peer] != NULL;
+}
+
+/*
+ * Sleeping and waking (oversubscribed nodes only).  The receiver R and a
+ * sender S follow Dekker's pattern on R's slot:
+ *   R: bell = doorbell; asleep = 1; fence; if nothing arrived: futex_wait(doorbell, bell)
+ *   S: publish the message; fence; if asleep: doorbell++, futex_wake(doorbell)
+ * With both fences sequentially consistent, either S sees asleep (and
+ * rings, which makes a futex_wait that has not started yet return at once,
+ * since doorbell moved) or R sees the message before sleeping.  So no
+ * wake-up is lost; the wait's timeout is only a safety net.
+ */
+static void ring(shm_tp_t *shm, shm_pair_t *pair)
+{
+    if (!shm->ring_bells)
+        return;
+    atomic_thread_fence(memory_order_seq_cst);
+    if (atomic_load_explicit(&pair->slot->asleep, memory_order_relaxed)) {
+        atomic_fetch_add_explicit(&pair->slot->doorbell, 1, memory_order_relaxed);
+        syscall(SYS_futex, &pair->slot->doorbell, FUTEX_WAKE, 1, NULL, NULL, 0);
+    }
 }
 
 static tp_status_t shm_am_send(tp_t *tp, int peer, const void *hdr, size_t hdr_len,
@@ -53,13 +79,17 @@ static tp_status_t shm_am_send(tp_t *tp, int peer, const void *hdr, size_t hdr_l
         }
         if (pair->out_box != NULL &&
             shm_fbox_push(pair->out_box, &pair->out_next, pair->out_queued, hdr, hdr_len,
-                          payload, payload_len) == TP_OK)
+                          payload, payload_len) == TP_OK) {
+            ring(shm, pair);
             return TP_OK;
+        }
     }
     tp_status_t st = shm_queue_push(shm->queue_of[peer], shm->world_rank, pair->out_next, hdr,
                                     hdr_len, payload, payload_len);
-    if (st == TP_OK)
+    if (st == TP_OK) {
         pair->out_queued++;
+        ring(shm, pair);
+    }
     return st;
 }
 
@@ -148,6 +178,39 @@ static int shm_progress(tp_t *tp)
     return delivered;
 }
 
+/* Something to deliver: a queue cell, a box message, or a newly claimed box. */
+static int shm_pending(shm_tp_t *shm)
+{
+    if (shm_queue_peek(shm->own_queue) != NULL)
+        return 1;
+    if ((uint32_t)shm->num_in_boxes < shm_fbox_num_claimed(shm->own_pool))
+        return 1;
+    for (int i = 0; i < shm->num_in_boxes; i++) {
+        shm_pair_t *pair = &shm->pair[shm->in_box_src[i]];
+        if (shm_fbox_peek(pair->in_box, pair->in_next) != NULL)
+            return 1;
+    }
+    return 0;
+}
+
+static void shm_wait(tp_t *tp, int timeout_ms)
+{
+    shm_tp_t *shm = (shm_tp_t *)tp;
+    shm_slot_t *me = shm->own_slot;
+    if (!shm->ring_bells)
+        return;                    /* nobody would ring: never sleep */
+    uint32_t bell = atomic_load_explicit(&me->doorbell, memory_order_relaxed);
+    atomic_store_explicit(&me->asleep, 1, memory_order_relaxed);
+    atomic_thread_fence(memory_order_seq_cst);
+    if (!shm_pending(shm)) {
+        struct timespec ts = {.tv_sec = timeout_ms / 1000,
+                              .tv_nsec = (long)(timeout_ms % 1000) * 1000000L};
+        /* EAGAIN (rung already), EINTR and ETIMEDOUT all mean: poll again. */
+        syscall(SYS_futex, &me->doorbell, FUTEX_WAIT, bell, &ts, NULL, 0);
+    }
+    atomic_store_explicit(&me->asleep, 0, memory_order_relaxed);
+}
+
 static tp_status_t shm_mem_expose(tp_t *tp, const void *buf, size_t len, tp_mem_desc_t *desc)
 {
     shm_tp_t *shm = (shm_tp_t *)tp;
@@ -209,4 +272,5 @@ const tp_ops_t tp_shm_ops = {
     .getv = shm_getv,
     .progress = shm_progress,
     .finalize = shm_finalize,
+    .wait = shm_wait,
 };

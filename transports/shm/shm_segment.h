@@ -48,6 +48,12 @@ typedef struct shm_slot {
     int32_t world_rank;
     uint32_t reserved;
     uint64_t probe_addr;           /* address of a word peers read to probe CMA */
+    /* Sleeping on an oversubscribed node (shm_ops.c): the rank sets asleep
+     * before it waits on the futex word doorbell; a sender that sees asleep
+     * bumps doorbell and wakes it.  The slot is otherwise read-only after
+     * init, so these share its line with nothing busy. */
+    _Atomic uint32_t asleep;
+    _Atomic uint32_t doorbell;
 } shm_slot_t;
 
 static_assert(sizeof(shm_slot_t) == SHM_CACHE_LINE, "a slot fills one cache line");

@@ -1,0 +1,171 @@
+/*
+ * check_shm_fbox.c -- fast boxes on their own, in an anonymous mapping:
+ * message numbers that wrap around 2^32, a full box that refuses and then
+ * recovers, messages too big for a slot, the one-line layout of an 8-byte
+ * message, and claims from a receiver's pool running out.  (The order
+ * between a box and the queue is tested on the whole transport, in
+ * check_shm_transport.)
+ */
+#include <check.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "transports/shm/shm_fbox.h"
+
+static shm_fbox_pool_t *pool_new(uint32_t first)
+{
+    void *mem = mmap(NULL, sizeof(shm_fbox_pool_t), PROT_READ | PROT_WRITE,
+                     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    ck_assert_ptr_ne(mem, MAP_FAILED);
+    shm_fbox_pool_init(mem, first);
+    return mem;
+}
+
+static void pool_free(shm_fbox_pool_t *pool)
+{
+    munmap(pool, sizeof(*pool));
+}
+
+/* Sends `count` messages numbered from `first`, receiving in batches of
+ * `batch`, checking every header and payload on the way out. */
+static void stream(uint32_t first, unsigned count, unsigned batch)
+{
+    shm_fbox_pool_t *pool = pool_new(first);
+    shm_fbox_t *box = shm_fbox_claim(pool, 3);
+    ck_assert_ptr_nonnull(box);
+    uint32_t snext = first, rnext = first;
+    unsigned sent = 0, got = 0;
+    while (got < count) {
+        for (unsigned b = 0; b < batch && sent < count; b++, sent++) {
+            uint32_t hdr = sent, payload[4] = {sent, ~sent, sent * 7u, 1};
+            size_t len = (sent % 5) * 4;  /* 0..16 bytes */
+            ck_assert_int_eq(shm_fbox_push(box, &snext, sent * 3u, &hdr, sizeof(hdr), payload, len),
+                             TP_OK);
+        }
+        const shm_fbox_slot_t *slot;
+        while ((slot = shm_fbox_peek(box, rnext)) != NULL) {
+            uint32_t hdr;
+            ck_assert_uint_eq(slot->hdr_len, sizeof(hdr));
+            memcpy(&hdr, shm_fbox_slot_hdr(slot), sizeof(hdr));
+            ck_assert_uint_eq(hdr, got);
+            ck_assert_uint_eq(slot->queue_before, got * 3u);
+            ck_assert_uint_eq(slot->payload_len, (got % 5) * 4);
+            uint32_t payload[4] = {0};
+            memcpy(payload, shm_fbox_slot_payload(slot), slot->payload_len);
+            if (slot->payload_len >= 8) {
+                ck_assert_uint_eq(payload[0], got);
+                ck_assert_uint_eq(payload[1], ~got);
+            }
+            shm_fbox_pop(slot, &rnext);
+            got++;
+        }
+        ck_assert_uint_eq(got, sent);
+    }
+    ck_assert_uint_eq(snext, first + count);
+    ck_assert_uint_eq(rnext, first + count);
+    pool_free(pool);
+}
+
+START_TEST(test_numbers_wrap_around)
+{
+    /* Starting just below 2^32, every batch size crosses the wrap. */
+    stream(0xffffffffu - 5, 5 * SHM_FBOX_SLOTS, 1);
+    stream(0xffffffffu - 100, 5 * SHM_FBOX_SLOTS, 7);
+    stream(0xffffffffu - 100, 5 * SHM_FBOX_SLOTS, SHM_FBOX_SLOTS);
+    stream(SHM_FBOX_FIRST, 5 * SHM_FBOX_SLOTS, 13);
+    stream(0, 3 * SHM_FBOX_SLOTS, 5);
+}
+END_TEST
+
+START_TEST(test_full_box_refuses_then_recovers)
+{
+    shm_fbox_pool_t *pool = pool_new(0xfffffff0u);
+    shm_fbox_t *box = shm_fbox_claim(pool, 0);
+    uint32_t snext = 0xfffffff0u, rnext = snext;
+    for (uint32_t i = 0; i < SHM_FBOX_SLOTS; i++)
+        ck_assert_int_eq(shm_fbox_push(box, &snext, 0, &i, sizeof(i), NULL, 0), TP_OK);
+    uint32_t extra = 99;
+    uint32_t before = snext;
+    ck_assert_int_eq(shm_fbox_push(box, &snext, 0, &extra, sizeof(extra), NULL, 0), TP_AGAIN);
+    ck_assert_uint_eq(snext, before);           /* nothing taken */
+    /* One message out frees exactly one slot. */
+    const shm_fbox_slot_t *slot = shm_fbox_peek(box, rnext);
+    ck_assert_ptr_nonnull(slot);
+    shm_fbox_pop(slot, &rnext);
+    ck_assert_int_eq(shm_fbox_push(box, &snext, 0, &extra, sizeof(extra), NULL, 0), TP_OK);
+    ck_assert_int_eq(shm_fbox_push(box, &snext, 0, &extra, sizeof(extra), NULL, 0), TP_AGAIN);
+    /* The rest come out in order, the extra one last. */
+    for (uint32_t i = 1; i <= SHM_FBOX_SLOTS; i++) {
+        slot = shm_fbox_peek(box, rnext);
+        ck_assert_ptr_nonnull(slot);
+        uint32_t v;
+        memcpy(&v, shm_fbox_slot_hdr(slot), sizeof(v));
+        ck_assert_uint_eq(v, i < SHM_FBOX_SLOTS ? i : extra);
+        shm_fbox_pop(slot, &rnext);
+    }
+    ck_assert_ptr_null(shm_fbox_peek(box, rnext));
+    pool_free(pool);
+}
+END_TEST
+
+START_TEST(test_too_big_is_refused)
+{
+    shm_fbox_pool_t *pool = pool_new(0);
+    shm_fbox_t *box = shm_fbox_claim(pool, 0);
+    static char big[SHM_FBOX_MAX_INLINE + 1];
+    uint32_t snext = 0;
+    ck_assert_int_eq(shm_fbox_push(box, &snext, 0, big, 40, big, SHM_FBOX_MAX_INLINE - 40),
+                     TP_OK);
+    ck_assert_int_eq(shm_fbox_push(box, &snext, 0, big, 40, big, SHM_FBOX_MAX_INLINE - 39),
+                     TP_AGAIN);
+    ck_assert_uint_eq(snext, 1);
+    pool_free(pool);
+}
+END_TEST
+
+START_TEST(test_small_message_is_one_line)
+{
+    /* A 40-byte runtime header and 8 bytes of payload end within the
+     * slot's first cache line: one line written, one line read. */
+    ck_assert_uint_le(sizeof(shm_fbox_slot_t) + 40 + 8, SHM_CACHE_LINE);
+    ck_assert_uint_eq(SHM_FBOX_SLOT_SIZE % SHM_CACHE_LINE, 0);
+    ck_assert_uint_eq(offsetof(shm_fbox_t, slots) % SHM_CACHE_LINE, 0);
+}
+END_TEST
+
+START_TEST(test_pool_runs_out)
+{
+    shm_fbox_pool_t *pool = pool_new(0);
+    ck_assert_uint_eq(shm_fbox_num_claimed(pool), 0);
+    ck_assert_ptr_null(shm_fbox_claimed(pool, 0));
+    for (uint32_t i = 0; i < SHM_FBOX_PER_RANK; i++) {
+        shm_fbox_t *box = shm_fbox_claim(pool, (int)(10 + i));
+        ck_assert_ptr_nonnull(box);
+        ck_assert_ptr_eq(shm_fbox_claimed(pool, i), box);
+        ck_assert_int_eq(atomic_load(&box->owner), (int)(10 + i));
+    }
+    ck_assert_ptr_null(shm_fbox_claim(pool, 99));
+    ck_assert_ptr_null(shm_fbox_claim(pool, 100));
+    ck_assert_uint_eq(shm_fbox_num_claimed(pool), SHM_FBOX_PER_RANK);
+    ck_assert_ptr_null(shm_fbox_claimed(pool, SHM_FBOX_PER_RANK));
+    pool_free(pool);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("shm_fbox");
+    TCase *tc = tcase_create("fbox");
+    tcase_add_test(tc, test_numbers_wrap_around);
+    tcase_add_test(tc, test_full_box_refuses_then_recovers);
+    tcase_add_test(tc, test_too_big_is_refused);
+    tcase_add_test(tc, test_small_message_is_one_line);
+    tcase_add_test(tc, test_pool_runs_out);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? 0 : 1;
+}
