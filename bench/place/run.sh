@@ -34,19 +34,20 @@ stats() {
     sort -n "$1" | awk '{v[NR] = $1} END {if (NR) printf "%10s %10s", v[int((NR + 1) / 2)], v[1]; else printf "%10s %10s", "-", "-"}'
 }
 
-# pingpong LABEL OPTIONS...: latency of 0-byte and 8-byte messages.
+# pingpong LABEL OPTIONS...: latency of 8-byte and 64-byte messages (the
+# 0-byte size that pingpong measures first also absorbs the ranks' start).
 pingpong() {
     label=$1
     shift
-    for size in 0 8; do : >"$out/pp.$size"; done
+    for size in 8 64; do : >"$out/pp.$size"; done
     r=0
     while [ $r -lt "$runs" ]; do
-        timeout 300 $mpirun "$@" ./examples/pingpong -s 0 -S 8 -i "$iters" >"$out/pp" 2>&1 ||
+        timeout 300 $mpirun "$@" ./examples/pingpong -s 0 -S 64 -i "$iters" >"$out/pp" 2>&1 ||
             { echo "pingpong $label: failed: $(tail -1 "$out/pp")"; return; }
-        awk '$1 == 0 || $1 == 8 {print $3 > ("'"$out"'/pp." $1)}' "$out/pp"
+        awk '$1 == 8 || $1 == 64 {print $3 >> ("'"$out"'/pp." $1)}' "$out/pp"
         r=$((r + 1))
     done
-    for size in 0 8; do
+    for size in 8 64; do
         printf "%-10s %-34s %6s %s\n" pingpong "$label" "$size" "$(stats "$out/pp.$size")"
     done
 }
@@ -60,7 +61,7 @@ allreduce() {
     while [ $r -lt "$runs" ]; do
         timeout 600 $mpirun "$@" "$out/osu" 4096 "$((iters / 5))" 3 >"$out/ar" 2>&1 ||
             { echo "allreduce $label: failed: $(tail -1 "$out/ar")"; return; }
-        awk '$1 == "allreduce" && ($2 == 4 || $2 == 4096) {print $3 > ("'"$out"'/ar." $2)}' "$out/ar"
+        awk '$1 == "allreduce" && ($2 == 4 || $2 == 4096) {print $3 >> ("'"$out"'/ar." $2)}' "$out/ar"
         r=$((r + 1))
     done
     for size in 4 4096; do
