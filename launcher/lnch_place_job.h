@@ -1,26 +1,63 @@
 /*
- * lnch_place_job.h -- placement of a job's ranks on this node: load the
- * machine's topology, compute where each rank runs (lnch_place.h), tell the
- * ranks through PMI keys, bind each child before it execs, and print what
- * --display-map and --report-bindings ask for.
+ * lnch_place_job.h -- placement on this machine: load its topology, compute
+ * where each rank runs (lnch_place.h), bind each child before it execs, tell
+ * the ranks through PMI keys, and print what --display-map and
+ * --report-bindings ask for.
+ *
+ * Two layers.  lnch_node_place_* is one node's share, for whatever starts
+ * the ranks of a node (this launcher, or a per-node daemon of a multi-node
+ * launcher): it knows node-local ranks, and the caller says which job-wide
+ * rank each one is.  lnch_place_job_* applies it to the single-node job,
+ * where the two numberings are the same.
  */
 #ifndef MINIMPI_LNCH_PLACE_JOB_H
 #define MINIMPI_LNCH_PLACE_JOB_H
 
+#include <sys/types.h>
+
 #include "lnch_job.h"
 #include "lnch_place.h"
 
+/* One node's placement and the topology it refers to. */
+typedef struct lnch_job_place {
+    lnch_place_t place;
+    hwloc_topology_t topo;
+    int report;                   /* --report-bindings */
+} lnch_node_place_t;
+
 /*
- * Place the job's ranks (all on this node) and publish the placement keys
- * in its key-value store; print the map with --display-map.  The allowed
- * set is the launcher's own binding within the cgroup's cpus, within
- * --cpu-set.  Returns 0, or the exit code for the launcher after printing
- * why: 2 for a --cpu-set naming cpus not available here, 1 otherwise.
+ * Place `num_ranks` ranks on this node.  The allowed set is this process's
+ * binding within the cgroup's cpus, within --cpu-set.  Prints the map with
+ * --display-map (world_ranks[i]: the job-wide rank of local rank i; NULL:
+ * the same).  Returns 0 and sets *out, or the exit code for the launcher
+ * after printing why: 2 for a --cpu-set naming cpus not available here, 1
+ * otherwise.
+ */
+int lnch_node_place_init(lnch_node_place_t **out, const lnch_place_opts_t *opts, int num_ranks,
+                         const char *host, const int *world_ranks);
+
+/* In the child of local rank `local_rank`, after fork: bind it.  Returns 0,
+ * or -1 with errno set. */
+int lnch_node_place_bind(const lnch_node_place_t *np, int local_rank);
+
+/* The PMI key and value that tell local rank `local_rank`, job-wide rank
+ * `world_rank`, where it runs.  Returns 0, or -1 when they do not fit. */
+int lnch_node_place_key(const lnch_node_place_t *np, int local_rank, int world_rank, char *key,
+                        size_t key_len, char *value, size_t value_len);
+
+/* With --report-bindings, print local rank `local_rank`'s line on stderr. */
+void lnch_node_place_report(const lnch_node_place_t *np, int local_rank, int world_rank,
+                            const char *host, pid_t pid);
+
+void lnch_node_place_free(lnch_node_place_t *np);
+
+/*
+ * The single-node job: place all its ranks and publish their keys in its
+ * key-value store.  Returns 0, or the exit code (as lnch_node_place_init).
  */
 int lnch_place_job_setup(lnch_job_t *job, const lnch_place_opts_t *opts);
 
-/* In the child of rank `rank`, after fork: bind it.  Returns 0 (also when
- * the job is not placed), or -1 with errno set. */
+/* In the child of rank `rank`: bind it (nothing when the job is not placed). */
 int lnch_place_job_bind_child(const lnch_job_t *job, int rank);
 
 /* --report-bindings: one line per started rank on stderr (needs the pids). */

@@ -7,8 +7,10 @@
 # ranks with --cpu-set, so the same table means the same thing on any
 # machine with at least 2 cpus.
 # Run from the top of a built minimpi tree:  sh bench/place/run.sh [iters]
-# Prints one line per (benchmark, placement, size): the median over runs of
-# the microseconds per call that the program reports.
+# Prints one line per (benchmark, placement, size): the median and the
+# minimum over runs of the microseconds per call that the program reports
+# (on a busy machine the minimum is the better guess of what placement
+# alone does).
 set -u
 iters=${1:-1000}
 runs=${RUNS:-3}
@@ -27,25 +29,26 @@ if [ $# -lt 2 ]; then
 fi
 one=$1 two=$1,$2
 
-# median FILE: the median of the numbers in FILE, one per line.
-median() {
-    sort -n "$1" | awk '{v[NR] = $1} END {print (NR ? v[int((NR + 1) / 2)] : "-")}'
+# stats FILE: the median and the minimum of the numbers in FILE, one per line.
+stats() {
+    sort -n "$1" | awk '{v[NR] = $1} END {if (NR) printf "%10s %10s", v[int((NR + 1) / 2)], v[1]; else printf "%10s %10s", "-", "-"}'
 }
 
-# pingpong LABEL OPTIONS...: latency of 0-byte and 8-byte messages.
+# pingpong LABEL OPTIONS...: latency of 8-byte and 64-byte messages (the
+# 0-byte size that pingpong measures first also absorbs the ranks' start).
 pingpong() {
     label=$1
     shift
-    for size in 0 8; do : >"$out/pp.$size"; done
+    for size in 8 64; do : >"$out/pp.$size"; done
     r=0
     while [ $r -lt "$runs" ]; do
-        timeout 300 $mpirun "$@" ./examples/pingpong -s 0 -S 8 -i "$iters" >"$out/pp" 2>&1 ||
+        timeout 300 $mpirun "$@" ./examples/pingpong -s 0 -S 64 -i "$iters" >"$out/pp" 2>&1 ||
             { echo "pingpong $label: failed: $(tail -1 "$out/pp")"; return; }
-        awk '$1 == 0 || $1 == 8 {print $3 > ("'"$out"'/pp." $1)}' "$out/pp"
+        awk '$1 == 8 || $1 == 64 {print $3 >> ("'"$out"'/pp." $1)}' "$out/pp"
         r=$((r + 1))
     done
-    for size in 0 8; do
-        printf "%-10s %-34s %6s %10s\n" pingpong "$label" "$size" "$(median "$out/pp.$size")"
+    for size in 8 64; do
+        printf "%-10s %-34s %6s %s\n" pingpong "$label" "$size" "$(stats "$out/pp.$size")"
     done
 }
 
@@ -58,16 +61,16 @@ allreduce() {
     while [ $r -lt "$runs" ]; do
         timeout 600 $mpirun "$@" "$out/osu" 4096 "$((iters / 5))" 3 >"$out/ar" 2>&1 ||
             { echo "allreduce $label: failed: $(tail -1 "$out/ar")"; return; }
-        awk '$1 == "allreduce" && ($2 == 4 || $2 == 4096) {print $3 > ("'"$out"'/ar." $2)}' "$out/ar"
+        awk '$1 == "allreduce" && ($2 == 4 || $2 == 4096) {print $3 >> ("'"$out"'/ar." $2)}' "$out/ar"
         r=$((r + 1))
     done
     for size in 4 4096; do
-        printf "%-10s %-34s %6s %10s\n" allreduce "$label" "$size" "$(median "$out/ar.$size")"
+        printf "%-10s %-34s %6s %s\n" allreduce "$label" "$size" "$(stats "$out/ar.$size")"
     done
 }
 
-echo "# cpus $two; $runs runs of $iters iterations; median microseconds per call"
-printf "%-10s %-34s %6s %10s\n" "# bench" placement bytes us
+echo "# cpus $two; $runs runs of $iters iterations; microseconds per call"
+printf "%-10s %-34s %6s %10s %10s\n" "# bench" placement bytes median min
 pingpong "2 ranks, 2 cores, bound" -n 2 --cpu-set "$two"
 pingpong "2 ranks, 2 cores, unbound" -n 2 --cpu-set "$two" --bind-to none
 pingpong "2 ranks, 1 core (oversubscribed)" -n 2 --cpu-set "$one"

@@ -93,6 +93,10 @@ run 2 "taskset: cpus outside the launcher's binding are refused" taskset -c "$LA
     --cpu-set "$LAST,65000" $P place "$MARK"
 expect_grep "$ERR" "cpu 65000 is not available here \(available: $LAST\)\$" "taskset: the message names what is available"
 
+# Reading the topology leaves the ranks' environment as it was.
+run 0 "environment" $MPIRUN -n 1 $HELPERS/rank_actions env HWLOC_PLUGINS_PATH "$MARK"
+expect_grep "$OUT" "^rank 0: HWLOC_PLUGINS_PATH unset\$" "the ranks do not inherit the launcher's hwloc settings"
+
 # The options are documented in --help and in the man page.
 run 0 "--help" $MPIRUN --help
 for flag in "--map-by WHAT" "--bind-to WHAT" "--cpu-set LIST" "--report-bindings" "--display-map"; do
