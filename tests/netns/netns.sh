@@ -51,9 +51,17 @@ else
     echo "note: no libfabric transport in this build; MPI across nodes not run"
 fi
 
+# The ranks' pids (daemons and agents carry the same words in their
+# command lines, so the process name decides).
+rank_pids() {
+    for p in $(pgrep -f -- "rank_actions sleep $MARK"); do
+        [ "$(cat "/proc/$p/comm" 2>/dev/null)" = rank_actions ] && echo "$p"
+    done
+}
+
 # rank_pid RANK: the pid of the rank_actions process that is RANK.
 rank_pid() {
-    for p in $(pgrep -f -- "rank_actions sleep $MARK"); do
+    for p in $(rank_pids); do
         if tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null | grep -qx "PMI_RANK=$1"; then
             echo "$p"
             return
@@ -65,7 +73,7 @@ rank_pid() {
 after_start() {
     (
         for _ in $(seq 100); do
-            [ "$(pgrep -fc -- "rank_actions sleep $MARK")" -ge 6 ] && break
+            [ "$(rank_pids | wc -l)" -ge 6 ] && break
             sleep 0.1
         done
         sleep 0.3
@@ -85,7 +93,7 @@ run 137 "a remote rank is killed with SIGKILL" $MN -H "$HOSTS" $A sleep "$MARK"
 wait
 expect_grep "$ERR" "^mini-mpirun: rank 5 on $NS_C \(pid [0-9]+\) was killed by signal 9 \(Killed\); killing the job\$" \
     "the lost rank and its node are named"
-bounded "$start" 10 "the job ended"
+bounded "$start" 20 "the job ended"
 expect_no_leftovers "after the remote rank died"
 
 kill_daemon1() { kill -9 "$(pgrep -f -- "mini-mpid .*--node 1 .*$MARK")"; }
@@ -95,7 +103,7 @@ run 1 "a remote daemon is killed with SIGKILL" $MN -H "$HOSTS" $A sleep "$MARK"
 wait
 expect_grep "$ERR" "^mini-mpirun: node 1 \($NS_B\): the connection to its daemon closed \(daemon killed or host down\?\); lost rank\(s\) 2, 3; killing the job\$" \
     "the lost node and its ranks are named"
-bounded "$start" 10 "the job ended"
+bounded "$start" 20 "the job ended"
 expect_no_leftovers "after the daemon died"
 
 cut_link() { ip -n "$NS_A" link set "p${NS_C##"$NETNS_PREFIX"}" down; }
@@ -105,7 +113,7 @@ run 1 "the link to a node goes down mid-run" $MN -H "$HOSTS" $A sleep "$MARK"
 wait
 expect_grep "$ERR" "^mini-mpirun: node 2 \($NS_C\): no word from its daemon for 2 s \(network link down or host hung\?\); lost rank\(s\) 4, 5; killing the job\$" \
     "the unreachable node and its ranks are named"
-bounded "$start" 15 "the job ended"
+bounded "$start" 25 "the job ended"
 # The cut-off daemon notices the silence too and kills its ranks.
 for _ in $(seq 50); do [ -z "$(leftovers)" ] && break; sleep 0.1; done
 expect_no_leftovers "after the link went down"
