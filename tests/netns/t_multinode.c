@@ -1,8 +1,9 @@
 /*
  * t_multinode.c -- MPI across nodes (tests/netns/netns.sh runs it with the
- * ranks spread over network namespaces, PPN consecutive ranks per node).
+ * ranks spread over network namespaces, consecutive ranks per node).
  *
- * Usage: t_multinode PPN
+ * Usage: t_multinode N0,N1,...   (ranks on node 0, node 1, ...; a single N:
+ *                                 N ranks on every node)
  * Checks, in order: ping-pong between rank 0 and every rank (same node:
  * shared memory; other nodes: libfabric) at eager and rendezvous sizes with
  * the contents checked; an ANY_SOURCE fan-in at rank 0 mixing both kinds of
@@ -16,13 +17,16 @@
 
 #include "t_util.h"
 
-static const size_t sizes[] = {0, 8, 1000, 16384, 65536, 1 << 20, 4 << 20};
+static const size_t sizes[] = {0, 8, 1000, 16384, 65536, 1 << 20};
 #define NUM_SIZES (sizeof(sizes) / sizeof(sizes[0]))
-#define FANIN_MSGS 20
+#define FANIN_MSGS 10
+
+/* node_of[r]: the node of world rank r, from the command line. */
+static int *node_of;
 
 static void pingpong(void)
 {
-    char *buf = t_malloc(4 << 20);
+    char *buf = t_malloc(1 << 20);
     for (int peer = 1; peer < t_size; peer++) {
         if (t_rank != 0 && t_rank != peer)
             continue;
@@ -54,7 +58,7 @@ static void pingpong(void)
  * order, whatever transport carried them. */
 static void fanin(void)
 {
-    enum { BIG = 200000 };
+    enum { BIG = 50000 };
     int *buf = t_malloc(BIG * sizeof(int));
     if (t_rank != 0) {
         for (int k = 0; k < FANIN_MSGS; k++) {
@@ -88,7 +92,7 @@ static void collectives(void)
     int n = t_size;
     T_MPI(MPI_Barrier(MPI_COMM_WORLD));
 
-    enum { BCAST = 1 << 18 };
+    enum { BCAST = 1 << 16 };
     int *b = t_malloc(BCAST * sizeof(int));
     int root = n - 1;
     for (int i = 0; i < BCAST; i++)
@@ -130,14 +134,17 @@ static void collectives(void)
     free(all);
 }
 
-static void split_by_node(int ppn)
+static void split_by_node(void)
 {
     MPI_Comm node;
     int size, *members;
     T_MPI(MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node));
     T_MPI(MPI_Comm_size(node, &size));
-    int first = t_rank / ppn * ppn;
-    int expect = first + ppn <= t_size ? ppn : t_size - first;
+    int first = t_rank, expect = 0;
+    while (first > 0 && node_of[first - 1] == node_of[t_rank])
+        first--;
+    for (int r = first; r < t_size && node_of[r] == node_of[t_rank]; r++)
+        expect++;
     T_ASSERT(size == expect, "the node communicator has %d ranks, expected %d", size, expect);
     members = t_malloc((size_t)size * sizeof(int));
     T_MPI(MPI_Allgather(&t_rank, 1, MPI_INT, members, 1, MPI_INT, node));
@@ -151,14 +158,29 @@ static void split_by_node(int ppn)
 int main(int argc, char **argv)
 {
     t_init(&argc, &argv);
-    int ppn = argc > 1 ? atoi(argv[1]) : t_size;
-    T_ASSERT(ppn > 0, "usage: t_multinode PPN");
+    const char *layout = argc > 1 ? argv[1] : "";
+    node_of = t_malloc((size_t)t_size * sizeof(int));
+    const char *p = layout;
+    int single = strchr(layout, ',') == NULL;
+    for (int r = 0, node = 0; r < t_size; node++) {
+        int n = atoi(p);
+        T_ASSERT(n > 0, "usage: t_multinode N0,N1,... (got '%s')", layout);
+        for (int k = 0; k < n && r < t_size; k++)
+            node_of[r++] = node;
+        if (!single) {
+            p = strchr(p, ',');
+            T_ASSERT(p != NULL || r == t_size, "layout '%s' has fewer ranks than %d", layout,
+                     t_size);
+            p = p != NULL ? p + 1 : p;
+        }
+    }
     pingpong();
     fanin();
     collectives();
-    split_by_node(ppn);
+    split_by_node();
     t_finalize();
     if (t_rank == 0)
-        printf("t_multinode: %d ranks, %d per node: ok\n", t_size, ppn);
+        printf("t_multinode: %d ranks, layout %s: ok\n", t_size, layout);
+    free(node_of);
     return 0;
 }
