@@ -261,3 +261,13 @@ void lnch_job_check_barrier(lnch_job_t *job)
         }
     }
 }
+
+void lnch_job_reap_others(lnch_job_t *job, const lnch_rank_t *except)
+{
+    for (int i = 0; i < job->size; i++) {
+        lnch_rank_t *r = &job->ranks[i];
+        int status;
+        if (r != except && r->alive && r->pid > 0 && waitpid(r->pid, &status, WNOHANG) == r->pid)
+            lnch_job_rank_exited(job, r, status);
+    }
+}

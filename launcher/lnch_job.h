@@ -122,6 +122,10 @@ lnch_rank_t *lnch_job_find_pid(lnch_job_t *job, pid_t pid);
  */
 void lnch_job_rank_exited(lnch_job_t *job, lnch_rank_t *r, int status);
 
+/* Reap, without waiting, every rank but `except` that has exited
+ * (lnch_job_rank_exited for each). */
+void lnch_job_reap_others(lnch_job_t *job, const lnch_rank_t *except);
+
 /*
  * A PMI barrier can no longer complete when some rank waits in it and
  * another rank exited without entering it: report that and fail the job.

@@ -192,6 +192,10 @@ static int handle_abort(lnch_job_t *job, lnch_rank_t *r, const pmi_wire_msg_t *m
     const char *why = pmi_wire_get(msg, "msg");
     if (why == NULL)
         why = pmi_wire_get(msg, "message");
+    /* A rank often aborts because a peer died under it (a read from a killed
+     * rank fails): report the dead rank, which failed first, if it is dead
+     * already, rather than the rank that noticed. */
+    lnch_job_reap_others(job, r);
     if (!job->ending)
         fprintf(stderr,
                 "mini-mpirun: rank %d on %s (pid %ld) called MPI_Abort with exit code %ld%s%s; "

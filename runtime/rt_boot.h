@@ -65,4 +65,12 @@ const rt_boot_ops_t *rt_boot_singleton_start(rt_boot_info_t *info);
  */
 int rt_boot_parse_mapping(const char *mapping, int size, int *node_of_rank);
 
+/*
+ * Exit (status 1, after one line on stderr) if the launcher closed the PMI
+ * connection, i.e. died; nothing when started without one.  Looks at the
+ * clock and does the real check at most four times a second, so progress
+ * may call it often.
+ */
+void rt_boot_pmi_check_launcher(void);
+
 #endif /* MINIMPI_RT_BOOT_H */

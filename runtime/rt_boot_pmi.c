@@ -10,6 +10,8 @@
 #include "pmi_wire.h"
 
 #include <errno.h>
+#include <poll.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -168,6 +170,32 @@ static int pmi_finalize(void)
     close(pmi_fd);
     pmi_fd = -1;
     return rc == 0 ? 0 : -1;
+}
+
+void rt_boot_pmi_check_launcher(void)
+{
+    static double last;
+    if (pmi_fd < 0)
+        return;
+    /* A system call at most four times a second. */
+    double now = rt_wtime();
+    if (now - last < 0.25)
+        return;
+    last = now;
+    /* Between PMI calls the launcher sends nothing, so a readable or hung-up
+     * socket means it closed its end: it died (a rank started through a
+     * wrapper does not get its PR_SET_PDEATHSIG), and this rank would
+     * otherwise wait forever for peers that are gone. */
+    struct pollfd p = {.fd = pmi_fd, .events = POLLIN};
+    if (poll(&p, 1, 0) <= 0 || !(p.revents & (POLLIN | POLLHUP | POLLERR | POLLNVAL)))
+        return;
+    char c;
+    if ((p.revents & POLLIN) && !(p.revents & POLLHUP) &&
+        recv(pmi_fd, &c, 1, MSG_PEEK | MSG_DONTWAIT) != 0)
+        return;
+    fprintf(stderr, "minimpi: rank %d on %s (pid %ld): the launcher is gone (the PMI connection "
+                    "closed); exiting\n", pmi_rank, rt_proc.hostname, (long)getpid());
+    _exit(1);
 }
 
 static const rt_boot_ops_t pmi_ops = {

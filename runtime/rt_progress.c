@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "cfg.h"
+#include "rt_boot.h"
 #include "rt_bsend.h"
 #include "rt_coll_sched.h"
 #include "rt_proto.h"
@@ -381,6 +382,11 @@ static int push_peer(int world_rank, rt_peer_t *peer)
 
 int rt_progress(void)
 {
+    /* Now and then, make sure the launcher is still there, so that no rank
+     * outlives it (the check itself looks at the clock first). */
+    static unsigned calls;
+    if (RT_UNLIKELY((++calls & 0xfff) == 0))
+        rt_boot_pmi_check_launcher();
     int n = rt_tp_self->ops->progress(rt_tp_self);
     if (rt_poll_shm)
         n += rt_tp_shm->ops->progress(rt_tp_shm);

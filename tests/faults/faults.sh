@@ -64,13 +64,17 @@ bad() {
     failures=$((failures + 1))
 }
 
-# job_start: mini-mpirun with n ranks exchanging messages until stopped, in
-# the background ($job); returns once every rank printed "ready".
+# job_start [wrapped]: mini-mpirun with n ranks exchanging messages until
+# stopped, in the background ($job); returns once every rank printed "ready".
+# "wrapped": each rank is a child of a shell that mini-mpirun started.
 job_start() {
+    local cmd=("$prog" forever 0 0)
+    [ "${1:-}" = wrapped ] && cmd=(sh -c '"$0" "$@"; exit $?' "$prog" forever 0 0)
     shm_list >"$tmp/shm.before"
     # A background job of a script ignores SIGINT, and mini-mpirun keeps an
     # ignored signal ignored (as nohup expects): give it the default back.
-    env --default-signal=INT "$MPIRUN" --timeout 60 -n $n "$prog" forever 0 0 >"$tmp/out" 2>"$tmp/err" </dev/null &
+    env --default-signal=INT "$MPIRUN" --timeout 60 -n $n "${cmd[@]}" \
+        >"$tmp/out" 2>"$tmp/err" </dev/null &
     job=$!
     for _ in $(seq 200); do
         [ "$(grep -c '^ready' "$tmp/out")" -ge $n ] && return 0
@@ -131,13 +135,17 @@ for sig in INT:2 TERM:15; do
     fi
 done
 
-# mini-mpirun killed with SIGKILL: its ranks must not linger.
-if job_start; then
-    sleep "0.$((RANDOM % 8 + 1))"
-    kill -9 $job
-    wait $job 2>/dev/null
-    expect_gone "mini-mpirun killed with SIGKILL"
-fi
+# mini-mpirun killed with SIGKILL: its ranks must not linger, neither its
+# children (PR_SET_PDEATHSIG) nor ranks started through a wrapper, which
+# notice that the PMI connection closed (regression: they spun forever).
+for how in direct wrapped; do
+    if job_start $how; then
+        sleep "0.$((RANDOM % 8 + 1))"
+        kill -9 $job
+        wait $job 2>/dev/null
+        expect_gone "mini-mpirun killed with SIGKILL ($how ranks)"
+    fi
+done
 
 # Single copy denied after MPI_Init (it was probed fine) in every odd rank:
 # each message still intact, and each denied rank says so once, not once per
