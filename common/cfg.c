@@ -60,6 +60,9 @@ const cfg_var_t cfg_vars[] = {
     {"MINIMPI_OFI_TIMEOUT", "120",
      "Seconds a peer may leave libfabric sends or reads towards it unanswered before the "
      "job ends naming that rank and its host (libfabric reports no dead peer). 0: never."},
+    {"MINIMPI_OFI_RMA", "1",
+     "Large libfabric messages are read by the receiver (fi_read) when every rank's provider "
+     "offers FI_RMA: 1 or 0. With 0, a pipelined copy through messages is used."},
 };
 const size_t cfg_num_vars = sizeof(cfg_vars) / sizeof(cfg_vars[0]);
 

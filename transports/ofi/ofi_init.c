@@ -80,7 +80,9 @@ static struct fi_info *get_info(const char *prov_name, int with_rma, int *err_ou
 /* The first provider that gives us messages, with reads if one can. */
 static struct fi_info *choose_info(const char *prov_name, int *rma_out, int *err_out)
 {
-    struct fi_info *info = get_info(prov_name, 1, err_out);
+    struct fi_info *info = NULL;
+    if (cfg_get_bool("MINIMPI_OFI_RMA"))
+        info = get_info(prov_name, 1, err_out);
     *rma_out = info != NULL;
     if (info == NULL)
         info = get_info(prov_name, 0, err_out);
