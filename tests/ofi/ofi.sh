@@ -36,4 +36,10 @@ MPI_TEST_DIR=$here_ofi mpitest --exit nonzero \
     --stderr "every rank must use libfabric provider .*rank 1 \(" \
     $ofi -x FI_PROVIDER=tcp -x OFI_TEST_ENV_RANK=1 -x OFI_TEST_ENV=FI_PROVIDER=$other \
     2 rank-env.sh "$PWD/tests/mpi/t_procnull"
+
+# A rank that stops answering while rank 0 reads from it: the job ends
+# within the timeout, naming it.
+MPI_TEST_DIR=tests/ofi MPI_TEST_TIMEOUT=60 mpitest --exit nonzero \
+    --stderr "rank 1 on .* has not answered" \
+    $ofi -x MINIMPI_OFI_TIMEOUT=3 2 t_ofi_silent
 finish
