@@ -76,6 +76,9 @@ const cfg_var_t cfg_vars[] = {
      "mini-mpirun, multi-node jobs: seconds without a word from a daemon (or, in the daemon, "
      "from mini-mpirun) before the peer counts as lost and the job ends (heartbeats are sent "
      "every second)."},
+    {"MINIMPI_OFI_RMA", "1",
+     "Large libfabric messages are read by the receiver (fi_read) when every rank's provider "
+     "offers FI_RMA: 1 or 0. With 0, a pipelined copy through messages is used."},
 };
 const size_t cfg_num_vars = sizeof(cfg_vars) / sizeof(cfg_vars[0]);
 

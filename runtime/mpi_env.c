@@ -48,7 +48,7 @@ int MPI_Get_version(int *version, int *subversion)
 int MPI_Get_library_version(char *version, int *resultlen)
 {
     static const char text[] = "minimpi " MINIMPI_VERSION_STRING
-                               " (MPI " "3.1" " subset; transports: self, shm)";
+                               " (MPI " "3.1" " subset; transports: self, shm, ofi)";
     if (version == NULL || resultlen == NULL)
         return rt_err(NULL, "MPI_Get_library_version", MPI_ERR_ARG,
                       "version or resultlen is NULL");

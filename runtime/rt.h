@@ -279,7 +279,7 @@ double rt_wtime(void);
 
 /* ---- Progress (runtime/rt_progress.c) --------------------------------- */
 /*
- * Bring up the transports for every peer (self, shm; ofi later) once the
+ * Bring up the transports for every peer (self, shm, ofi) once the
  * bootstrap has filled rt_proc.job.  Collective over the job.
  */
 int rt_progress_init(void);

@@ -8,3 +8,12 @@ runtime_libminimpi_core_la_SOURCES += \
 	transports/ofi/ofi_rma.c
 runtime_libminimpi_core_la_CPPFLAGS = $(AM_CPPFLAGS) $(FABRIC_CFLAGS)
 runtime_libminimpi_core_la_LIBADD += $(FABRIC_LIBS)
+
+# One-node tests of the transport (MINIMPI_TRANSPORTS=ofi), run through
+# tests/mpi/run-test.sh with the programs of tests/mpi and tests/coll.
+TESTS += tests/ofi/ofi.sh
+EXTRA_DIST += tests/ofi/ofi.sh tests/ofi/rank-env.sh
+check_PROGRAMS += tests/ofi/t_ofi_silent
+tests_ofi_t_ofi_silent_SOURCES = tests/ofi/t_ofi_silent.c $(MPI_TEST_UTIL)
+tests_ofi_t_ofi_silent_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/mpi
+tests_ofi_t_ofi_silent_LDADD = $(MPI_TEST_LIBS)

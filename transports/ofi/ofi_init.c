@@ -4,11 +4,14 @@
  * init is collective over the whole job and always takes part in exactly
  * two bootstrap fences, whatever happens locally, so that one rank's
  * failure never leaves the others waiting in a fence:
- *   1. rank 0 asks libfabric for an RDM provider (FI_PROVIDER narrows the
- *      choice, as everywhere in libfabric) and publishes its name, or
- *      "none";                                                  -- fence 1 --
+ *   1. every rank asks libfabric for an RDM provider (FI_PROVIDER narrows
+ *      the choice, as everywhere in libfabric; the first fi_getinfo of a
+ *      process loads every provider library, a second or more under load,
+ *      so all ranks do it at once), and rank 0 publishes the name of the
+ *      one it got, or "none";                                   -- fence 1 --
  *   2. every rank opens that same provider (tcp;ofi_rxm and net both run
- *      over TCP but do not talk to each other, so all must agree) and
+ *      over TCP but do not talk to each other, so all must agree), asking
+ *      libfabric again only when its own first choice was another, and
  *      publishes "ok,<provider>,<rma>,<host>,<address in hex>", or
  *      "failed,<why>";                                          -- fence 2 --
  *   3. everyone reads every entry: a rank that failed or opened another
@@ -61,6 +64,11 @@ static struct fi_info *get_info(const char *prov_name, int with_rma, int *err_ou
     /* Per-sender order is what the runtime's non-overtaking rule rests on. */
     hints->tx_attr->msg_order = FI_ORDER_SAS;
     hints->rx_attr->msg_order = FI_ORDER_SAS;
+    /* Queue depths as deep as our own pools: tcp;ofi_rxm sizes (and
+     * touches) its buffer pools by these, several seconds of start-up on a
+     * loaded machine with its defaults. */
+    hints->tx_attr->size = OFI_NUM_SEND;
+    hints->rx_attr->size = OFI_NUM_RECV;
     if (prov_name != NULL)
         hints->fabric_attr->prov_name = strdup(prov_name);
     int rc = fi_getinfo(OFI_API_VERSION, NULL, NULL, 0, hints, &info);
@@ -72,7 +80,9 @@ static struct fi_info *get_info(const char *prov_name, int with_rma, int *err_ou
 /* The first provider that gives us messages, with reads if one can. */
 static struct fi_info *choose_info(const char *prov_name, int *rma_out, int *err_out)
 {
-    struct fi_info *info = get_info(prov_name, 1, err_out);
+    struct fi_info *info = NULL;
+    if (cfg_get_bool("MINIMPI_OFI_RMA"))
+        info = get_info(prov_name, 1, err_out);
     *rma_out = info != NULL;
     if (info == NULL)
         info = get_info(prov_name, 0, err_out);
@@ -394,12 +404,14 @@ static tp_status_t alloc_instance(const tp_job_t *job, ofi_tp_t **ofi_out)
     return TP_OK;
 }
 
-/* Rank 0, before fence 1: pick the provider everyone will open. */
+/* Before fence 1: every rank picks a provider; rank 0's is everyone's. */
 static void choose_provider(const tp_job_t *job, ofi_tp_t *ofi, int *rma, char *why,
                             size_t why_len)
 {
     int err = 0;
     ofi->info = choose_info(NULL, rma, &err);
+    if (job->world_rank != 0)
+        return;
     const char *value = "none";
     if (ofi->info != NULL) {
         value = ofi->info->fabric_attr->prov_name;
@@ -429,8 +441,7 @@ tp_status_t ofi_init(const tp_job_t *job, tp_t **tp_out)
 
     char why[256] = "";
     int rma = 0;
-    if (job->world_rank == 0)
-        choose_provider(job, ofi, &rma, why, sizeof(why));
+    choose_provider(job, ofi, &rma, why, sizeof(why));
     if (boot_fence(job, "choosing a provider") != TP_OK) {
         destroy_instance(ofi);
         return TP_ESYS;
@@ -443,8 +454,10 @@ tp_status_t ofi_init(const tp_job_t *job, tp_t **tp_out)
     } else if (strcmp(prov, "none") == 0) {
         /* Rank 0 said why; nobody publishes, but fence 2 is still ours. */
         st = TP_ENOTSUP;
-    } else if (job->world_rank != 0) {
+    } else if (ofi->info == NULL || strcmp(ofi->info->fabric_attr->prov_name, prov) != 0) {
         int err = 0;
+        if (ofi->info != NULL)
+            fi_freeinfo(ofi->info);
         ofi->info = choose_info(prov, &rma, &err);
         if (ofi->info == NULL) {
             const char *filter = getenv("FI_PROVIDER");
