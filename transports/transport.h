@@ -167,6 +167,7 @@ struct tp_ops {
     tp_status_t (*getv)(tp_t *tp, int peer, const tp_mem_desc_t *remote, const tp_iov_t *riov,
                         size_t riov_count, const tp_iov_t *liov, size_t liov_count,
                         tp_comp_t *comp);
+
     /* Deliver arrived messages and completions; returns how many. */
     int (*progress)(tp_t *tp);
 
@@ -181,6 +182,8 @@ struct tp_ops {
      * transport says 0 before it blocks in the bootstrap fence.
      */
     int (*pending)(tp_t *tp);
+
+    /*
      * Optional (NULL when the transport cannot): sleep until a message may
      * have arrived for this process, or timeout_ms passed, without burning
      * the core.  Returns at once when something is already waiting.  Only
