@@ -38,7 +38,7 @@ slurm_start
 
 srun_ok "srun --mpi=pmi2 -N 2 --ntasks-per-node=2 t_multinode" --mpi=pmi2 -N 2 --ntasks-per-node=2 \
     "$build/tests/netns/t_multinode" 2
-grep -q "t_multinode: 4 ranks, 2 per node: ok" "$work/out" ||
+grep -q "t_multinode: 4 ranks, layout 2: ok" "$work/out" ||
     fail "t_multinode under srun did not report 4 ranks, 2 per node"
 srun_ok "srun --mpi=pmi2 -N 2 -n 4 t_coll" --mpi=pmi2 -N 2 -n 4 "$build/tests/coll/t_coll"
 
@@ -49,7 +49,7 @@ echo "mini-mpirun exit \$?"
 JOB
 if sbatch_run "$work/job.sh" -N 2 --ntasks-per-node=2; then
     if grep -qx "mini-mpirun exit 0" "$work/job.out" 2>/dev/null &&
-       grep -q "t_multinode: 4 ranks, 2 per node: ok" "$work/job.out"; then
+       grep -q "t_multinode: 4 ranks, layout 2: ok" "$work/job.out"; then
         echo "ok: sbatch -N 2 job running mini-mpirun across the allocation"
     else
         fail "sbatch -N 2 job running mini-mpirun across the allocation"
