@@ -18,7 +18,7 @@ out=$(mktemp -d "${TMPDIR:-/tmp}/osu_coll.XXXXXX")
 trap 'rm -rf "$out"' EXIT
 src=bench/coll/osu_coll.c
 
-cc -O2 -Iinclude -o "$out/mini" "$src" runtime/.libs/libminimpi.a -lrt -pthread || exit 1
+cc -O2 -Iinclude -o "$out/mini" "$src" runtime/.libs/libminimpi.a $(pkg-config --libs libfabric) -lrt -pthread || exit 1
 have_ompi=0 have_mpich=0
 command -v mpicc.openmpi >/dev/null && mpicc.openmpi -O2 -o "$out/ompi" "$src" && have_ompi=1
 command -v mpicc.mpich >/dev/null && mpicc.mpich -O2 -o "$out/mpich" "$src" && have_mpich=1

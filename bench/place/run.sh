@@ -18,7 +18,7 @@ out=$(mktemp -d "${TMPDIR:-/tmp}/place_bench.XXXXXX")
 trap 'rm -rf "$out"' EXIT
 mpirun=./launcher/mini-mpirun
 
-cc -O2 -Iinclude -o "$out/osu" bench/coll/osu_coll.c runtime/.libs/libminimpi.a -lrt -pthread ||
+cc -O2 -Iinclude -o "$out/osu" bench/coll/osu_coll.c runtime/.libs/libminimpi.a $(pkg-config --libs libfabric) -lrt -pthread ||
     exit 1
 # The first two cpus we may use: the 2-core runs go there.
 set -- $(sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' /proc/self/status | tr ',' '\n' |
