@@ -262,12 +262,29 @@ void lnch_job_check_barrier(lnch_job_t *job)
     }
 }
 
+/* A rank killed with SIGKILL is not reapable at once: tearing down a large
+ * address space (a sanitizer's shadow memory) can take a few hundred
+ * milliseconds, and a peer may notice the death and abort before that.  So
+ * the abort path polls for that long, and stops as soon as one rank is
+ * reaped; a healthy job's MPI_Abort is reported that much later. */
+#define LNCH_REAP_GRACE_MS 500
+
 void lnch_job_reap_others(lnch_job_t *job, const lnch_rank_t *except)
 {
-    for (int i = 0; i < job->size; i++) {
-        lnch_rank_t *r = &job->ranks[i];
-        int status;
-        if (r != except && r->alive && r->pid > 0 && waitpid(r->pid, &status, WNOHANG) == r->pid)
-            lnch_job_rank_exited(job, r, status);
+    for (int waited_ms = 0;; waited_ms += 10) {
+        int reaped = 0;
+        for (int i = 0; i < job->size; i++) {
+            lnch_rank_t *r = &job->ranks[i];
+            int status;
+            if (r != except && r->alive && r->pid > 0 &&
+                waitpid(r->pid, &status, WNOHANG) == r->pid) {
+                lnch_job_rank_exited(job, r, status);
+                reaped = 1;
+            }
+        }
+        if (reaped || job->ending || waited_ms >= LNCH_REAP_GRACE_MS)
+            return;
+        struct timespec ts = {.tv_sec = 0, .tv_nsec = 10 * 1000 * 1000};
+        nanosleep(&ts, NULL);
     }
 }
