@@ -9,7 +9,9 @@
 #   2. ./autogen.sh when configure or Makefile.in is missing;
 #   3. ./configure --prefix=<this directory>/_install $CONFIGURE_FLAGS when
 #      the tree is not configured, or was configured with other flags;
-#   4. make -j<number of cores> install.
+#   4. make -j<number of cores> install, and the test programs (in parallel
+#      here, so that `make check`, which runs the tests one at a time, only
+#      has to run them).
 # Afterwards: _install/bin/mpicc, _install/bin/mini-mpirun, and `make check`.
 #
 # Environment: CONFIGURE_FLAGS (e.g. --enable-werror, --enable-sanitizers).
@@ -79,4 +81,6 @@ if [ ! -f config.status ] || [ "$(configured_with)" != "$want" ]; then
 fi
 
 make -j"$(nproc)" install
+# An empty TESTS builds check_PROGRAMS without running anything.
+make -j"$(nproc)" check TESTS= >/dev/null
 say "installed in $prefix"
