@@ -131,3 +131,6 @@ MPI_TEST_SHS = \
 TESTS += $(MPI_TEST_SHS)
 EXTRA_DIST += $(MPI_TEST_SHS) tests/mpi/lib.sh tests/mpi/run-test.sh \
 	tests/mpi/check-reference.sh
+
+# Shared by the Check unit tests in every fragment.
+EXTRA_DIST += tests/unit/check_run.h

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "rt_boot.h"
+#include "check_run.h"
 
 START_TEST(one_node)
 {
@@ -174,9 +175,5 @@ int main(void)
     tcase_add_test(tc_port, port_handshake_rejects_bad_replies);
     tcase_add_test(tc_port, port_that_is_not_host_port_is_rejected);
     suite_add_tcase(s, tc_port);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return check_run(s);
 }

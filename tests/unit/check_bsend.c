@@ -11,6 +11,7 @@
 
 #include "mpi.h"
 #include "rt_bsend.h"
+#include "check_run.h"
 
 static unsigned char arena[1 << 16];
 
@@ -162,9 +163,5 @@ int main(void)
     tcase_add_test(tc, test_largest_gap);
     tcase_add_test(tc, test_random_against_shadow);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return check_run(s);
 }

@@ -12,6 +12,7 @@
 
 #include "mpi.h"
 #include "rt.h"
+#include "check_run.h"
 
 static void setup(void)
 {
@@ -402,9 +403,5 @@ int main(void)
     tcase_add_test(tc, get_elements_counts_basic_elements);
     tcase_add_test(tc, bottom_with_absolute_addresses);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return check_run(s);
 }

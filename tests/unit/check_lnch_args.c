@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "launcher/lnch_args.h"
+#include "check_run.h"
 
 static lnch_args_t args;
 static char err[512];
@@ -224,9 +225,5 @@ static Suite *args_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(args_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return check_run(args_suite());
 }

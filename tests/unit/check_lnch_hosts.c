@@ -12,6 +12,7 @@
 #include "launcher/lnch_args.h"
 #include "launcher/lnch_hosts.h"
 #include "launcher/lnch_map.h"
+#include "check_run.h"
 
 static char err[1024];
 
@@ -222,9 +223,5 @@ static Suite *hosts_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(hosts_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return check_run(hosts_suite());
 }

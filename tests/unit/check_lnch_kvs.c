@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "launcher/lnch_kvs.h"
+#include "check_run.h"
 
 START_TEST(test_put_get)
 {
@@ -75,9 +76,5 @@ int main(void)
     tcase_add_test(tc, test_full);
     tcase_add_test(tc, test_many_keys_survive_growth);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return check_run(s);
 }

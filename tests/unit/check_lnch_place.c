@@ -17,6 +17,7 @@
 
 #include "launcher/lnch_args.h"
 #include "launcher/lnch_place.h"
+#include "check_run.h"
 
 #define TOPO_BIG "pack:2 numa:2 core:4 pu:2"
 
@@ -410,9 +411,5 @@ static Suite *place_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(place_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return check_run(place_suite());
 }

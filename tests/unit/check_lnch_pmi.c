@@ -15,6 +15,7 @@
 
 #include "launcher/lnch_job.h"
 #include "launcher/lnch_pmi.h"
+#include "check_run.h"
 
 #define NRANKS 3
 
@@ -290,9 +291,5 @@ int main(void)
     tcase_add_test(tc, test_exit_without_finalize_fails_job);
     tcase_add_test(tc, test_exit_without_pmi_is_fine);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return check_run(s);
 }

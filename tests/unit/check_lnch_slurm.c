@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "launcher/lnch_slurm.h"
+#include "check_run.h"
 
 /* Expand `list` and compare with the space-separated `expect`. */
 static void expect_hosts(const char *list, const char *expect)
@@ -129,9 +130,5 @@ int main(void)
     tcase_add_test(tc, bad_task_counts_are_rejected);
     tcase_add_test(tc, allocation_gives_hosts_and_slots);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return check_run(s);
 }

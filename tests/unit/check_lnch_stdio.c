@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "launcher/lnch_stdio.h"
+#include "check_run.h"
 
 static FILE *sink;
 static lnch_stream_t s;
@@ -147,9 +148,5 @@ int main(void)
     tcase_add_test(tc, test_long_line_untagged);
     tcase_add_test(tc, test_read_from_pipe);
     suite_add_tcase(su, tc);
-    SRunner *sr = srunner_create(su);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return check_run(su);
 }

@@ -11,6 +11,7 @@
 
 #include "mpi.h"
 #include "rt_match.h"
+#include "check_run.h"
 
 /* Test items: an entry plus the id the test gave it. */
 typedef struct item {
@@ -727,9 +728,5 @@ static Suite *match_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(match_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return check_run(match_suite());
 }

@@ -14,6 +14,7 @@
 #include "rt.h"
 #include "rt_dt.h"
 #include "rt_op.h"
+#include "check_run.h"
 
 /* The standard's table (MPI-3.1 5.9.2): 1 where the op is defined. */
 typedef struct {
@@ -214,9 +215,5 @@ int main(void)
     tcase_add_test(tc, test_user_op);
     tcase_add_test(tc, test_derived);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return check_run(s);
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "pmi_wire.h"
+#include "check_run.h"
 
 static pmi_wire_msg_t msg;
 static char err[256];
@@ -290,9 +291,5 @@ static Suite *pmi_wire_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(pmi_wire_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return check_run(pmi_wire_suite());
 }

@@ -8,6 +8,7 @@
 
 #include "mpi.h"
 #include "rt_request.h"
+#include "check_run.h"
 
 static void setup(void)
 {
@@ -167,9 +168,5 @@ int main(void)
     tcase_add_test(tc, test_detached_released_on_completion);
     tcase_add_test(tc, test_finish_nonpersistent_and_persistent);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return check_run(s);
 }

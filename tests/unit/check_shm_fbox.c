@@ -12,6 +12,7 @@
 #include <sys/mman.h>
 
 #include "transports/shm/shm_fbox.h"
+#include "check_run.h"
 
 static shm_fbox_pool_t *pool_new(uint32_t first)
 {
@@ -163,9 +164,5 @@ int main(void)
     tcase_add_test(tc, test_small_message_is_one_line);
     tcase_add_test(tc, test_pool_runs_out);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? 0 : 1;
+    return check_run(s);
 }

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "transports/shm/shm_queue.h"
+#include "check_run.h"
 
 /* Header every test message carries in the runtime-header part of a cell. */
 typedef struct msg_hdr {
@@ -345,9 +346,5 @@ static Suite *shm_queue_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(shm_queue_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return check_run(shm_queue_suite());
 }

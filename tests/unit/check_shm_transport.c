@@ -38,6 +38,7 @@
 #include <unistd.h>
 
 #include "transports/transport.h"
+#include "check_run.h"
 
 enum {
     MAX_RANKS = 8,
@@ -677,9 +678,5 @@ static Suite *shm_transport_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(shm_transport_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return check_run(shm_transport_suite());
 }
