@@ -143,10 +143,8 @@ void rt_coll_allreduce_node_aware(rt_coll_sched_t *s, const rt_coll_team_t *t,
 
 void rt_coll_gather_binomial(rt_coll_sched_t *s, const rt_coll_team_t *t, const rt_coll_args_t *a);
 void rt_coll_gather_linear(rt_coll_sched_t *s, const rt_coll_team_t *t, const rt_coll_args_t *a);
-void rt_coll_gatherv_linear(rt_coll_sched_t *s, const rt_coll_team_t *t, const rt_coll_args_t *a);
 void rt_coll_scatter_binomial(rt_coll_sched_t *s, const rt_coll_team_t *t, const rt_coll_args_t *a);
 void rt_coll_scatter_linear(rt_coll_sched_t *s, const rt_coll_team_t *t, const rt_coll_args_t *a);
-void rt_coll_scatterv_linear(rt_coll_sched_t *s, const rt_coll_team_t *t, const rt_coll_args_t *a);
 
 void rt_coll_allgather_ring(rt_coll_sched_t *s, const rt_coll_team_t *t, const rt_coll_args_t *a);
 void rt_coll_allgather_recursive_doubling(rt_coll_sched_t *s, const rt_coll_team_t *t,

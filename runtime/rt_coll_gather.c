@@ -60,6 +60,20 @@ void rt_coll_gather_binomial(rt_coll_sched_t *s, const rt_coll_team_t *t, const 
 #undef TMP
 }
 
+/* Block i of the root's buffer: evenly spaced (gather, scatter) or where
+ * the v variant's counts and displacements put it (counts != NULL). */
+static void *root_block(const void *buf, size_t count, const int *counts, const int *displs,
+                        const rt_datatype_t *dt, int i, size_t *block_count)
+{
+    if (counts != NULL) {
+        *block_count = (size_t)counts[i];
+        return rt_coll_disp(buf, displs[i], dt);
+    }
+    *block_count = count;
+    return rt_coll_at(buf, count * (size_t)i, dt);
+}
+
+/* Gather and Gatherv. */
 void rt_coll_gather_linear(rt_coll_sched_t *s, const rt_coll_team_t *t, const rt_coll_args_t *a)
 {
     int n = t->size, me = t->rank, root = a->root;
@@ -69,27 +83,10 @@ void rt_coll_gather_linear(rt_coll_sched_t *s, const rt_coll_team_t *t, const rt
         return;
     }
     for (int i = 0; i < n; i++) {
-        void *blk = rt_coll_at(a->rbuf, a->rcount * (size_t)i, a->rdt);
+        size_t count;
+        void *blk = root_block(a->rbuf, a->rcount, a->rcounts, a->rdispls, a->rdt, i, &count);
         if (i != me)
-            rt_coll_sched_recv(s, blk, a->rcount, a->rdt, rt_coll_team_peer(t, i));
-        else if (a->sbuf != MPI_IN_PLACE)
-            rt_coll_sched_copy(s, a->sbuf, a->scount, a->sdt, blk, a->rdt);
-    }
-    rt_coll_sched_round(s);
-}
-
-void rt_coll_gatherv_linear(rt_coll_sched_t *s, const rt_coll_team_t *t, const rt_coll_args_t *a)
-{
-    int n = t->size, me = t->rank, root = a->root;
-    if (me != root) {
-        rt_coll_sched_send(s, a->sbuf, a->scount, a->sdt, rt_coll_team_peer(t, root));
-        rt_coll_sched_round(s);
-        return;
-    }
-    for (int i = 0; i < n; i++) {
-        void *blk = rt_coll_disp(a->rbuf, a->rdispls[i], a->rdt);
-        if (i != me)
-            rt_coll_sched_recv(s, blk, (size_t)a->rcounts[i], a->rdt, rt_coll_team_peer(t, i));
+            rt_coll_sched_recv(s, blk, count, a->rdt, rt_coll_team_peer(t, i));
         else if (a->sbuf != MPI_IN_PLACE)
             rt_coll_sched_copy(s, a->sbuf, a->scount, a->sdt, blk, a->rdt);
     }
@@ -140,6 +137,7 @@ void rt_coll_scatter_binomial(rt_coll_sched_t *s, const rt_coll_team_t *t,
 #undef TMP
 }
 
+/* Scatter and Scatterv. */
 void rt_coll_scatter_linear(rt_coll_sched_t *s, const rt_coll_team_t *t, const rt_coll_args_t *a)
 {
     int n = t->size, me = t->rank, root = a->root;
@@ -149,30 +147,13 @@ void rt_coll_scatter_linear(rt_coll_sched_t *s, const rt_coll_team_t *t, const r
         return;
     }
     for (int i = 0; i < n; i++) {
-        const void *blk = rt_coll_at(a->sbuf, a->scount * (size_t)i, a->sdt);
+        size_t count;
+        const void *blk =
+            root_block(a->sbuf, a->scount, a->scounts, a->sdispls, a->sdt, i, &count);
         if (i != me)
-            rt_coll_sched_send(s, blk, a->scount, a->sdt, rt_coll_team_peer(t, i));
+            rt_coll_sched_send(s, blk, count, a->sdt, rt_coll_team_peer(t, i));
         else if (a->rbuf != MPI_IN_PLACE)
-            rt_coll_sched_copy(s, blk, a->scount, a->sdt, a->rbuf, a->rdt);
-    }
-    rt_coll_sched_round(s);
-}
-
-void rt_coll_scatterv_linear(rt_coll_sched_t *s, const rt_coll_team_t *t,
-                             const rt_coll_args_t *a)
-{
-    int n = t->size, me = t->rank, root = a->root;
-    if (me != root) {
-        rt_coll_sched_recv(s, a->rbuf, a->rcount, a->rdt, rt_coll_team_peer(t, root));
-        rt_coll_sched_round(s);
-        return;
-    }
-    for (int i = 0; i < n; i++) {
-        const void *blk = rt_coll_disp(a->sbuf, a->sdispls[i], a->sdt);
-        if (i != me)
-            rt_coll_sched_send(s, blk, (size_t)a->scounts[i], a->sdt, rt_coll_team_peer(t, i));
-        else if (a->rbuf != MPI_IN_PLACE)
-            rt_coll_sched_copy(s, blk, (size_t)a->scounts[i], a->sdt, a->rbuf, a->rdt);
+            rt_coll_sched_copy(s, blk, count, a->sdt, a->rbuf, a->rdt);
     }
     rt_coll_sched_round(s);
 }

@@ -49,7 +49,7 @@ void rt_coll_reduce_scatter_reduce_scatterv(rt_coll_sched_t *s, const rt_coll_te
     sc.sdt = a->dt;
     sc.rcount = (size_t)a->rcounts[t->rank];
     sc.rdt = a->dt;
-    rt_coll_scatterv_linear(s, t, &sc);
+    rt_coll_scatter_linear(s, t, &sc);
     free(displs);
 }
 

@@ -43,9 +43,9 @@ ALGOS(allreduce_algos, {"recursive_doubling", rt_coll_allreduce_recursive_doubli
       {"reduce_bcast", rt_coll_allreduce_reduce_bcast},
       {"node_aware", rt_coll_allreduce_node_aware});
 ALGOS(gather_algos, {"binomial", rt_coll_gather_binomial}, {"linear", rt_coll_gather_linear});
-ALGOS(gatherv_algos, {"linear", rt_coll_gatherv_linear});
+ALGOS(gatherv_algos, {"linear", rt_coll_gather_linear});
 ALGOS(scatter_algos, {"binomial", rt_coll_scatter_binomial}, {"linear", rt_coll_scatter_linear});
-ALGOS(scatterv_algos, {"linear", rt_coll_scatterv_linear});
+ALGOS(scatterv_algos, {"linear", rt_coll_scatter_linear});
 ALGOS(allgather_algos, {"ring", rt_coll_allgather_ring},
       {"recursive_doubling", rt_coll_allgather_recursive_doubling},
       {"bruck", rt_coll_allgather_bruck});
