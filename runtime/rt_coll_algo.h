@@ -109,6 +109,21 @@ static inline void *rt_coll_disp(const void *buf, int disp, const rt_datatype_t 
     return (char *)buf + (ptrdiff_t)disp * (ptrdiff_t)dt->extent;
 }
 
+/* Block i of a buffer of blocks: evenly spaced, `count` elements apart
+ * (gather, scatter, alltoall), or where a v variant's counts and
+ * displacements put it (when counts != NULL). */
+static inline void *rt_coll_block(const void *buf, size_t count, const int *counts,
+                                  const int *displs, const rt_datatype_t *dt, int i,
+                                  size_t *block_count)
+{
+    if (counts != NULL) {
+        *block_count = (size_t)counts[i];
+        return rt_coll_disp(buf, displs[i], dt);
+    }
+    *block_count = count;
+    return rt_coll_at(buf, count * (size_t)i, dt);
+}
+
 /* Largest power of two not above n (n >= 1). */
 static inline int rt_coll_pow2_floor(int n)
 {

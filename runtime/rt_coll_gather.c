@@ -60,19 +60,6 @@ void rt_coll_gather_binomial(rt_coll_sched_t *s, const rt_coll_team_t *t, const 
 #undef TMP
 }
 
-/* Block i of the root's buffer: evenly spaced (gather, scatter) or where
- * the v variant's counts and displacements put it (counts != NULL). */
-static void *root_block(const void *buf, size_t count, const int *counts, const int *displs,
-                        const rt_datatype_t *dt, int i, size_t *block_count)
-{
-    if (counts != NULL) {
-        *block_count = (size_t)counts[i];
-        return rt_coll_disp(buf, displs[i], dt);
-    }
-    *block_count = count;
-    return rt_coll_at(buf, count * (size_t)i, dt);
-}
-
 /* Gather and Gatherv. */
 void rt_coll_gather_linear(rt_coll_sched_t *s, const rt_coll_team_t *t, const rt_coll_args_t *a)
 {
@@ -84,7 +71,7 @@ void rt_coll_gather_linear(rt_coll_sched_t *s, const rt_coll_team_t *t, const rt
     }
     for (int i = 0; i < n; i++) {
         size_t count;
-        void *blk = root_block(a->rbuf, a->rcount, a->rcounts, a->rdispls, a->rdt, i, &count);
+        void *blk = rt_coll_block(a->rbuf, a->rcount, a->rcounts, a->rdispls, a->rdt, i, &count);
         if (i != me)
             rt_coll_sched_recv(s, blk, count, a->rdt, rt_coll_team_peer(t, i));
         else if (a->sbuf != MPI_IN_PLACE)
@@ -149,7 +136,7 @@ void rt_coll_scatter_linear(rt_coll_sched_t *s, const rt_coll_team_t *t, const r
     for (int i = 0; i < n; i++) {
         size_t count;
         const void *blk =
-            root_block(a->sbuf, a->scount, a->scounts, a->sdispls, a->sdt, i, &count);
+            rt_coll_block(a->sbuf, a->scount, a->scounts, a->sdispls, a->sdt, i, &count);
         if (i != me)
             rt_coll_sched_send(s, blk, count, a->sdt, rt_coll_team_peer(t, i));
         else if (a->rbuf != MPI_IN_PLACE)

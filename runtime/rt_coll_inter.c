@@ -123,8 +123,9 @@ static int allgather(rt_comm_t *c, rt_comm_t *local, int tag, const rt_coll_args
     return err;
 }
 
-/* Gather and scatter: the root talks to every rank of the other group. */
-static int rooted_all(rt_comm_t *c, int tag, const rt_coll_args_t *a, int gather)
+/* Gather, scatter and their v variants: the root talks to every rank of
+ * the other group. */
+static int rooted(rt_comm_t *c, int tag, const rt_coll_args_t *a, int gather)
 {
     if (a->root == MPI_PROC_NULL)
         return MPI_SUCCESS;
@@ -138,58 +139,16 @@ static int rooted_all(rt_comm_t *c, int tag, const rt_coll_args_t *a, int gather
     if (reqs == NULL)
         return MPI_ERR_NO_MEM;
     for (int r = 0; r < n; r++) {
-        if (gather)
-            reqs[r] = irecv(c, rt_coll_at(a->rbuf, (size_t)r * a->rcount, a->rdt),
-                            a->rcount, a->rdt, r, tag);
-        else
-            reqs[r] = isend(c,
-                            rt_coll_at(a->sbuf, (size_t)r * a->scount, a->sdt), a->scount,
-                            a->sdt, r, tag);
-    }
-    int err = wait_all(reqs, n);
-    free(reqs);
-    return err;
-}
-
-static int alltoall(rt_comm_t *c, int tag, const rt_coll_args_t *a)
-{
-    int n = c->peer_size;
-    rt_request_t **reqs = malloc(2 * (size_t)n * sizeof(*reqs));
-    if (reqs == NULL)
-        return MPI_ERR_NO_MEM;
-    for (int r = 0; r < n; r++)
-        reqs[r] = irecv(c, rt_coll_at(a->rbuf, (size_t)r * a->rcount, a->rdt),
-                        a->rcount, a->rdt, r, tag);
-    for (int r = 0; r < n; r++)
-        reqs[n + r] = isend(c, rt_coll_at(a->sbuf, (size_t)r * a->scount, a->sdt),
-                            a->scount, a->sdt, r, tag);
-    int err = wait_all(reqs, 2 * n);
-    free(reqs);
-    return err;
-}
-
-/* Gatherv and scatterv: as rooted_all, with per-rank counts and
- * displacements at the root. */
-static int rooted_v(rt_comm_t *c, int tag, const rt_coll_args_t *a, int gather)
-{
-    if (a->root == MPI_PROC_NULL)
-        return MPI_SUCCESS;
-    if (a->root != MPI_ROOT) {
-        if (gather)
-            return wait_msg(isend(c, a->sbuf, a->scount, a->sdt, a->root, tag));
-        return wait_msg(irecv(c, a->rbuf, a->rcount, a->rdt, a->root, tag));
-    }
-    int n = c->peer_size;
-    rt_request_t **reqs = malloc((size_t)n * sizeof(*reqs));
-    if (reqs == NULL)
-        return MPI_ERR_NO_MEM;
-    for (int r = 0; r < n; r++) {
-        if (gather)
-            reqs[r] = irecv(c, rt_coll_disp(a->rbuf, a->rdispls[r], a->rdt),
-                            (size_t)a->rcounts[r], a->rdt, r, tag);
-        else
-            reqs[r] = isend(c, rt_coll_disp(a->sbuf, a->sdispls[r], a->sdt),
-                            (size_t)a->scounts[r], a->sdt, r, tag);
+        size_t count;
+        if (gather) {
+            void *blk = rt_coll_block(a->rbuf, a->rcount, a->rcounts, a->rdispls, a->rdt, r,
+                                      &count);
+            reqs[r] = irecv(c, blk, count, a->rdt, r, tag);
+        } else {
+            const void *blk = rt_coll_block(a->sbuf, a->scount, a->scounts, a->sdispls, a->sdt,
+                                            r, &count);
+            reqs[r] = isend(c, blk, count, a->sdt, r, tag);
+        }
     }
     int err = wait_all(reqs, n);
     free(reqs);
@@ -197,34 +156,42 @@ static int rooted_v(rt_comm_t *c, int tag, const rt_coll_args_t *a, int gather)
 }
 
 /*
- * Every exchange with every remote rank: allgatherv (each sends the same
- * block to all), alltoallv and alltoallw (block r to remote rank r).  One
- * message per pair; intercommunicator collectives are for correctness
- * first, and the groups are small.
+ * Every exchange with every remote rank: alltoall(v) (block r to remote
+ * rank r), alltoallw (the same with a type and byte displacement per
+ * block), allgatherv (each sends the same block to all).  One message per
+ * pair; intercommunicator collectives are for correctness first, and the
+ * groups are small.
  */
 static int pairwise(rt_comm_t *c, int tag, const rt_coll_args_t *a)
 {
     int n = c->peer_size;
+    int typed = a->kind == RT_COLL_ALLTOALLW;
     rt_request_t **reqs = malloc(2 * (size_t)n * sizeof(*reqs));
     if (reqs == NULL)
         return MPI_ERR_NO_MEM;
     for (int r = 0; r < n; r++) {
-        if (a->kind == RT_COLL_ALLTOALLW)
+        if (typed) {
             reqs[r] = irecv(c, (char *)a->rbuf + a->rdispls[r], (size_t)a->rcounts[r],
                             a->rdts[r], r, tag);
-        else
-            reqs[r] = irecv(c, rt_coll_disp(a->rbuf, a->rdispls[r], a->rdt),
-                            (size_t)a->rcounts[r], a->rdt, r, tag);
+        } else {
+            size_t count;
+            void *blk = rt_coll_block(a->rbuf, a->rcount, a->rcounts, a->rdispls, a->rdt, r,
+                                      &count);
+            reqs[r] = irecv(c, blk, count, a->rdt, r, tag);
+        }
     }
     for (int r = 0; r < n; r++) {
-        if (a->kind == RT_COLL_ALLGATHERV)
+        if (a->kind == RT_COLL_ALLGATHERV) {
             reqs[n + r] = isend(c, a->sbuf, a->scount, a->sdt, r, tag);
-        else if (a->kind == RT_COLL_ALLTOALLW)
+        } else if (typed) {
             reqs[n + r] = isend(c, (const char *)a->sbuf + a->sdispls[r],
                                 (size_t)a->scounts[r], a->sdts[r], r, tag);
-        else
-            reqs[n + r] = isend(c, rt_coll_disp(a->sbuf, a->sdispls[r], a->sdt),
-                                (size_t)a->scounts[r], a->sdt, r, tag);
+        } else {
+            size_t count;
+            const void *blk = rt_coll_block(a->sbuf, a->scount, a->scounts, a->sdispls, a->sdt,
+                                            r, &count);
+            reqs[n + r] = isend(c, blk, count, a->sdt, r, tag);
+        }
     }
     int err = wait_all(reqs, 2 * n);
     free(reqs);
@@ -288,11 +255,11 @@ int rt_coll_inter_run(rt_comm_t *c, const rt_coll_args_t *a)
     case RT_COLL_REDUCE: return reduction(c, local, tag, a, 0);
     case RT_COLL_ALLREDUCE: return reduction(c, local, tag, a, 1);
     case RT_COLL_ALLGATHER: return allgather(c, local, tag, a);
-    case RT_COLL_GATHER: return rooted_all(c, tag, a, 1);
-    case RT_COLL_SCATTER: return rooted_all(c, tag, a, 0);
-    case RT_COLL_ALLTOALL: return alltoall(c, tag, a);
-    case RT_COLL_GATHERV: return rooted_v(c, tag, a, 1);
-    case RT_COLL_SCATTERV: return rooted_v(c, tag, a, 0);
+    case RT_COLL_GATHER:
+    case RT_COLL_GATHERV: return rooted(c, tag, a, 1);
+    case RT_COLL_SCATTER:
+    case RT_COLL_SCATTERV: return rooted(c, tag, a, 0);
+    case RT_COLL_ALLTOALL:
     case RT_COLL_ALLGATHERV:
     case RT_COLL_ALLTOALLV:
     case RT_COLL_ALLTOALLW: return pairwise(c, tag, a);
