@@ -2,7 +2,7 @@
 # library (linked statically into the in-tree tests, so they run without
 # libtool wrapper scripts) and installed as libminimpi.so / libminimpi.a.
 noinst_LTLIBRARIES += runtime/libminimpi_core.la
-runtime_libminimpi_core_la_SOURCES = runtime/rt.h
+runtime_libminimpi_core_la_SOURCES = runtime/rt.h runtime/rt_pmpi.h
 runtime_libminimpi_core_la_LIBADD = common/libcommon.la
 
 lib_LTLIBRARIES += runtime/libminimpi.la

@@ -115,3 +115,15 @@ int MPI_Attr_delete(MPI_Comm comm, int keyval)
 {
     return delete_attr("MPI_Attr_delete", comm, keyval);
 }
+
+/* Public names: weak aliases of the PMPI_ definitions above (rt_pmpi.h). */
+#pragma weak MPI_Attr_delete = PMPI_Attr_delete
+#pragma weak MPI_Attr_get = PMPI_Attr_get
+#pragma weak MPI_Attr_put = PMPI_Attr_put
+#pragma weak MPI_Comm_create_keyval = PMPI_Comm_create_keyval
+#pragma weak MPI_Comm_delete_attr = PMPI_Comm_delete_attr
+#pragma weak MPI_Comm_free_keyval = PMPI_Comm_free_keyval
+#pragma weak MPI_Comm_get_attr = PMPI_Comm_get_attr
+#pragma weak MPI_Comm_set_attr = PMPI_Comm_set_attr
+#pragma weak MPI_Keyval_create = PMPI_Keyval_create
+#pragma weak MPI_Keyval_free = PMPI_Keyval_free

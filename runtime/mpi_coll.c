@@ -597,3 +597,30 @@ free_sdts:
     free(sdts);
     return err;
 }
+
+/* Public names: weak aliases of the PMPI_ definitions above (rt_pmpi.h). */
+#pragma weak MPI_Allgather = PMPI_Allgather
+#pragma weak MPI_Allgatherv = PMPI_Allgatherv
+#pragma weak MPI_Allreduce = PMPI_Allreduce
+#pragma weak MPI_Alltoall = PMPI_Alltoall
+#pragma weak MPI_Alltoallv = PMPI_Alltoallv
+#pragma weak MPI_Alltoallw = PMPI_Alltoallw
+#pragma weak MPI_Barrier = PMPI_Barrier
+#pragma weak MPI_Bcast = PMPI_Bcast
+#pragma weak MPI_Exscan = PMPI_Exscan
+#pragma weak MPI_Gather = PMPI_Gather
+#pragma weak MPI_Gatherv = PMPI_Gatherv
+#pragma weak MPI_Iallgather = PMPI_Iallgather
+#pragma weak MPI_Iallreduce = PMPI_Iallreduce
+#pragma weak MPI_Ialltoall = PMPI_Ialltoall
+#pragma weak MPI_Ibarrier = PMPI_Ibarrier
+#pragma weak MPI_Ibcast = PMPI_Ibcast
+#pragma weak MPI_Igather = PMPI_Igather
+#pragma weak MPI_Ireduce = PMPI_Ireduce
+#pragma weak MPI_Iscatter = PMPI_Iscatter
+#pragma weak MPI_Reduce = PMPI_Reduce
+#pragma weak MPI_Reduce_scatter = PMPI_Reduce_scatter
+#pragma weak MPI_Reduce_scatter_block = PMPI_Reduce_scatter_block
+#pragma weak MPI_Scan = PMPI_Scan
+#pragma weak MPI_Scatter = PMPI_Scatter
+#pragma weak MPI_Scatterv = PMPI_Scatterv

@@ -56,3 +56,10 @@ int MPI_Get_library_version(char *version, int *resultlen)
     *resultlen = (int)sizeof(text) - 1;
     return MPI_SUCCESS;
 }
+
+/* Public names: weak aliases of the PMPI_ definitions above (rt_pmpi.h). */
+#pragma weak MPI_Get_library_version = PMPI_Get_library_version
+#pragma weak MPI_Get_processor_name = PMPI_Get_processor_name
+#pragma weak MPI_Get_version = PMPI_Get_version
+#pragma weak MPI_Is_thread_main = PMPI_Is_thread_main
+#pragma weak MPI_Query_thread = PMPI_Query_thread

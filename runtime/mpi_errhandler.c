@@ -117,3 +117,14 @@ int MPI_Request_get_status(MPI_Request request, int *flag, MPI_Status *status)
         *status = req->status;
     return MPI_SUCCESS;
 }
+
+/* Public names: weak aliases of the PMPI_ definitions above (rt_pmpi.h). */
+#pragma weak MPI_Add_error_class = PMPI_Add_error_class
+#pragma weak MPI_Add_error_code = PMPI_Add_error_code
+#pragma weak MPI_Add_error_string = PMPI_Add_error_string
+#pragma weak MPI_Comm_call_errhandler = PMPI_Comm_call_errhandler
+#pragma weak MPI_Comm_create_errhandler = PMPI_Comm_create_errhandler
+#pragma weak MPI_Errhandler_create = PMPI_Errhandler_create
+#pragma weak MPI_Errhandler_get = PMPI_Errhandler_get
+#pragma weak MPI_Errhandler_set = PMPI_Errhandler_set
+#pragma weak MPI_Request_get_status = PMPI_Request_get_status

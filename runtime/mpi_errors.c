@@ -78,3 +78,10 @@ int MPI_Error_class(int errorcode, int *errorclass)
     *errorclass = errorcode >= MPI_ERR_LASTCODE ? rt_errcode_class(errorcode) : errorcode;
     return MPI_SUCCESS;
 }
+
+/* Public names: weak aliases of the PMPI_ definitions above (rt_pmpi.h). */
+#pragma weak MPI_Comm_get_errhandler = PMPI_Comm_get_errhandler
+#pragma weak MPI_Comm_set_errhandler = PMPI_Comm_set_errhandler
+#pragma weak MPI_Errhandler_free = PMPI_Errhandler_free
+#pragma weak MPI_Error_class = PMPI_Error_class
+#pragma weak MPI_Error_string = PMPI_Error_string

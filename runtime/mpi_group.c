@@ -292,3 +292,17 @@ int MPI_Group_compare(MPI_Group group1, MPI_Group group2, int *result)
     *result = rt_group_compare(a, b);
     return MPI_SUCCESS;
 }
+
+/* Public names: weak aliases of the PMPI_ definitions above (rt_pmpi.h). */
+#pragma weak MPI_Group_compare = PMPI_Group_compare
+#pragma weak MPI_Group_difference = PMPI_Group_difference
+#pragma weak MPI_Group_excl = PMPI_Group_excl
+#pragma weak MPI_Group_free = PMPI_Group_free
+#pragma weak MPI_Group_incl = PMPI_Group_incl
+#pragma weak MPI_Group_intersection = PMPI_Group_intersection
+#pragma weak MPI_Group_range_excl = PMPI_Group_range_excl
+#pragma weak MPI_Group_range_incl = PMPI_Group_range_incl
+#pragma weak MPI_Group_rank = PMPI_Group_rank
+#pragma weak MPI_Group_size = PMPI_Group_size
+#pragma weak MPI_Group_translate_ranks = PMPI_Group_translate_ranks
+#pragma weak MPI_Group_union = PMPI_Group_union

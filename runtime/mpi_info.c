@@ -252,3 +252,14 @@ int MPI_Info_free(MPI_Info *info)
     *info = MPI_INFO_NULL;
     return MPI_SUCCESS;
 }
+
+/* Public names: weak aliases of the PMPI_ definitions above (rt_pmpi.h). */
+#pragma weak MPI_Info_create = PMPI_Info_create
+#pragma weak MPI_Info_delete = PMPI_Info_delete
+#pragma weak MPI_Info_dup = PMPI_Info_dup
+#pragma weak MPI_Info_free = PMPI_Info_free
+#pragma weak MPI_Info_get = PMPI_Info_get
+#pragma weak MPI_Info_get_nkeys = PMPI_Info_get_nkeys
+#pragma weak MPI_Info_get_nthkey = PMPI_Info_get_nthkey
+#pragma weak MPI_Info_get_valuelen = PMPI_Info_get_valuelen
+#pragma weak MPI_Info_set = PMPI_Info_set

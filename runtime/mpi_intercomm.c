@@ -306,3 +306,7 @@ int MPI_Intercomm_merge(MPI_Comm intercomm, int high, MPI_Comm *newintracomm)
     *newintracomm = m->handle;
     return MPI_SUCCESS;
 }
+
+/* Public names: weak aliases of the PMPI_ definitions above (rt_pmpi.h). */
+#pragma weak MPI_Intercomm_create = PMPI_Intercomm_create
+#pragma weak MPI_Intercomm_merge = PMPI_Intercomm_merge

@@ -212,3 +212,9 @@ int MPI_Neighbor_alltoallv(const void *sendbuf, const int sendcounts[], const in
     return neighbor_common("MPI_Neighbor_alltoallv", sendbuf, 0, sendcounts, sdispls, sendtype,
                            recvbuf, 0, recvcounts, rdispls, recvtype, comm, 0);
 }
+
+/* Public names: weak aliases of the PMPI_ definitions above (rt_pmpi.h). */
+#pragma weak MPI_Neighbor_allgather = PMPI_Neighbor_allgather
+#pragma weak MPI_Neighbor_allgatherv = PMPI_Neighbor_allgatherv
+#pragma weak MPI_Neighbor_alltoall = PMPI_Neighbor_alltoall
+#pragma weak MPI_Neighbor_alltoallv = PMPI_Neighbor_alltoallv

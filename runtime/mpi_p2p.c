@@ -419,3 +419,26 @@ int MPI_Startall(int count, MPI_Request array_of_requests[])
     }
     return MPI_SUCCESS;
 }
+
+/* Public names: weak aliases of the PMPI_ definitions above (rt_pmpi.h). */
+#pragma weak MPI_Bsend = PMPI_Bsend
+#pragma weak MPI_Bsend_init = PMPI_Bsend_init
+#pragma weak MPI_Buffer_attach = PMPI_Buffer_attach
+#pragma weak MPI_Buffer_detach = PMPI_Buffer_detach
+#pragma weak MPI_Ibsend = PMPI_Ibsend
+#pragma weak MPI_Irecv = PMPI_Irecv
+#pragma weak MPI_Irsend = PMPI_Irsend
+#pragma weak MPI_Isend = PMPI_Isend
+#pragma weak MPI_Issend = PMPI_Issend
+#pragma weak MPI_Recv = PMPI_Recv
+#pragma weak MPI_Recv_init = PMPI_Recv_init
+#pragma weak MPI_Rsend = PMPI_Rsend
+#pragma weak MPI_Rsend_init = PMPI_Rsend_init
+#pragma weak MPI_Send = PMPI_Send
+#pragma weak MPI_Send_init = PMPI_Send_init
+#pragma weak MPI_Sendrecv = PMPI_Sendrecv
+#pragma weak MPI_Sendrecv_replace = PMPI_Sendrecv_replace
+#pragma weak MPI_Ssend = PMPI_Ssend
+#pragma weak MPI_Ssend_init = PMPI_Ssend_init
+#pragma weak MPI_Start = PMPI_Start
+#pragma weak MPI_Startall = PMPI_Startall

@@ -39,3 +39,7 @@ int MPI_Probe(int source, int tag, MPI_Comm comm, MPI_Status *status)
     }
     return MPI_SUCCESS;
 }
+
+/* Public names: weak aliases of the PMPI_ definitions above (rt_pmpi.h). */
+#pragma weak MPI_Iprobe = PMPI_Iprobe
+#pragma weak MPI_Probe = PMPI_Probe

@@ -399,3 +399,17 @@ int MPI_Get_count(const MPI_Status *status, MPI_Datatype datatype, int *count)
         *count = (int)(bytes / (long long)dt->size);
     return MPI_SUCCESS;
 }
+
+/* Public names: weak aliases of the PMPI_ definitions above (rt_pmpi.h). */
+#pragma weak MPI_Cancel = PMPI_Cancel
+#pragma weak MPI_Get_count = PMPI_Get_count
+#pragma weak MPI_Request_free = PMPI_Request_free
+#pragma weak MPI_Test = PMPI_Test
+#pragma weak MPI_Test_cancelled = PMPI_Test_cancelled
+#pragma weak MPI_Testall = PMPI_Testall
+#pragma weak MPI_Testany = PMPI_Testany
+#pragma weak MPI_Testsome = PMPI_Testsome
+#pragma weak MPI_Wait = PMPI_Wait
+#pragma weak MPI_Waitall = PMPI_Waitall
+#pragma weak MPI_Waitany = PMPI_Waitany
+#pragma weak MPI_Waitsome = PMPI_Waitsome

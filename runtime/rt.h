@@ -293,4 +293,7 @@ void rt_progress_idle(unsigned *idle_rounds);
 int rt_progress_flush(void);
 void rt_progress_finalize(void);
 
+/* Last: the runtime defines and calls the MPI functions by their PMPI_ names. */
+#include "rt_pmpi.h"
+
 #endif /* MINIMPI_RT_H */

@@ -112,3 +112,11 @@ int MPI_Abort(MPI_Comm comm, int errorcode)
     snprintf(why, sizeof(why), "MPI_Abort(errorcode=%d)", errorcode);
     rt_abort_job(errorcode, why);
 }
+
+/* Public names: weak aliases of the PMPI_ definitions above (rt_pmpi.h). */
+#pragma weak MPI_Abort = PMPI_Abort
+#pragma weak MPI_Finalize = PMPI_Finalize
+#pragma weak MPI_Finalized = PMPI_Finalized
+#pragma weak MPI_Init = PMPI_Init
+#pragma weak MPI_Init_thread = PMPI_Init_thread
+#pragma weak MPI_Initialized = PMPI_Initialized

@@ -1,0 +1,17 @@
+# Issue 11, seeing inside a job.  The PMPI profiling interface: a tool that
+# wraps MPI calls (pmpi_counter.c), linked with the shared library and with
+# the static one, and a check of mpi.h against the libraries' symbols.
+INSIGHT_PMPI_SOURCES = tests/insight/t_pmpi.c tests/insight/pmpi_counter.c \
+	tests/insight/pmpi_counter.h
+check_PROGRAMS += tests/insight/t_pmpi_shared tests/insight/t_pmpi_static
+tests_insight_t_pmpi_shared_SOURCES = $(INSIGHT_PMPI_SOURCES)
+tests_insight_t_pmpi_shared_LDADD = runtime/libminimpi.la
+# -no-install: a real program with the build tree's library in its rpath,
+# not a libtool wrapper script, so mini-mpirun starts it directly.
+tests_insight_t_pmpi_shared_LDFLAGS = -no-install
+tests_insight_t_pmpi_static_SOURCES = $(INSIGHT_PMPI_SOURCES)
+tests_insight_t_pmpi_static_LDADD = runtime/libminimpi.la
+tests_insight_t_pmpi_static_LDFLAGS = -static
+
+TESTS += tests/insight/pmpi_symbols.sh tests/insight/test_pmpi.sh
+EXTRA_DIST += tests/insight/pmpi_symbols.sh tests/insight/test_pmpi.sh
