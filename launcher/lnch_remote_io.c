@@ -69,20 +69,23 @@ static int lose(lnch_job_t *job, int n, const char *why, int report)
 
 /* Node n is gone: report it (unless the job is ending anyway), count its
  * ranks as dead and end the job.  The nodes launched through it go with it
- * (their agents end with its daemon), so they are named too. */
+ * (their agents end with its daemon), so they are named too -- unless n had
+ * ended normally: a daemon stays until the agents it started have ended, so
+ * then its subtree has ended too, and what its daemons said last may only
+ * wait unread in their connections. */
 static void node_lost(lnch_job_t *job, int n, const char *why)
 {
     lnch_remote_t *rm = job->remote;
     int report = !job->ending;
-    int lost = lose(job, n, why, report);
+    if (!lose(job, n, why, report))
+        return;
     char sub_why[256];
     snprintf(sub_why, sizeof(sub_why), "started through node %d (%s), lost with it", n,
              rm->nodes[n].name);
     for (int m = 0; m < rm->num_nodes; m++)
         if (!rm->nodes[m].closed && launched_through(rm, m, n))
-            lost |= lose(job, m, sub_why, report);
-    if (lost)
-        lnch_job_fail(job, 1);
+            (void)lose(job, m, sub_why, report);
+    lnch_job_fail(job, 1);
 }
 
 int lnch_remote_send_pmi(lnch_job_t *job, lnch_rank_t *r, const char *buf, size_t len)
@@ -132,7 +135,6 @@ int lnch_remote_poll_fds(lnch_job_t *job, struct pollfd *fds)
 
 static void on_node(lnch_job_t *job, int n);
 static void agent_exited(lnch_job_t *job, int n, int status, int by);
-
 
 static void drop_pending(lnch_pending_t *p, const char *why)
 {
