@@ -76,6 +76,10 @@ const cfg_var_t cfg_vars[] = {
      "mini-mpirun, multi-node jobs: seconds without a word from a daemon (or, in the daemon, "
      "from mini-mpirun) before the peer counts as lost and the job ends (heartbeats are sent "
      "every second)."},
+    {"MINIMPI_FANOUT", "32",
+     "mini-mpirun, multi-node jobs: how many remote daemons mini-mpirun starts itself; each "
+     "daemon starts as many of the rest in turn (a tree of launches), so start-up work on "
+     "mini-mpirun does not grow with the number of nodes. At least 1."},
     {"MINIMPI_OFI_RMA", "1",
      "Large libfabric messages are read by the receiver (fi_read) when every rank's provider "
      "offers FI_RMA: 1 or 0. With 0, a pipelined copy through messages is used."},

@@ -195,6 +195,7 @@ int main(int argc, char **argv)
                 a.node, a.connect, strerror(errno));
         return 1;
     }
+    snprintf(d.secret, sizeof(d.secret), "%s", secret);
     lnch_conn_init(&d.conn, fd, a.heartbeat_timeout);
     if (lnch_wire_send(&d.conn, LNCH_WIRE_HELLO, a.node, secret, strlen(secret)) != 0) {
         fprintf(stderr, "mini-mpid (node %d): lost mini-mpirun at %s while greeting it\n",
@@ -228,6 +229,7 @@ int main(int argc, char **argv)
     if (d.job.ranks != NULL)
         lnch_job_fini(&d.job);
     lnch_conn_close(&d.conn);
+    free(d.agents);
     close(sig_fd);
     return code != 0 ? code : rc;
 }

@@ -8,7 +8,10 @@
  * with the job's secret as the first line of its stdin.  It connects back,
  * says HELLO, forks its node's ranks with the same code mini-mpirun uses on
  * its own node (lnch_spawn.c), and relays their PMI lines, output and exit
- * statuses (lnch_wire.h).  It judges nothing: mini-mpirun decides how the
+ * statuses (lnch_wire.h).  Told to (LAUNCH frames), it starts the daemons
+ * of other nodes through the launch agent, as mini-mpirun would (the launch
+ * tree of lnch_remote.h), and stays until those agents have ended, since
+ * they end with it.  It judges nothing: mini-mpirun decides how the
  * job ends and sends signals.  Losing mini-mpirun (connection closed or
  * silent) kills its ranks.
  */
@@ -18,12 +21,22 @@
 #include "lnch_job.h"
 #include "lnch_wire.h"
 
+/* An agent this daemon started for another node. */
+typedef struct lnch_daemon_agent {
+    pid_t pid;
+    int node;
+    int reaped;
+} lnch_daemon_agent_t;
+
 typedef struct lnch_daemon {
     lnch_job_t job;               /* this node's ranks only; world_size set */
     lnch_conn_t conn;             /* to mini-mpirun */
     int node;
     double heartbeat_timeout;
     int orphaned;                 /* lost mini-mpirun: ranks are being killed */
+    char secret[128];             /* the job's, for the agents it starts */
+    lnch_daemon_agent_t *agents;
+    int num_agents;
 } lnch_daemon_t;
 
 /* Serve the ranks until they are all reaped and their output is sent.

@@ -15,10 +15,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "lnch_agent.h"
 #include "lnch_pmi.h"
 
 /* After the last rank is reaped, how long its children may hold the pipes. */
 #define DAEMON_DRAIN_GRACE 1.0
+
+/* Once mini-mpirun is lost, how long the agents this daemon started get to
+ * end before they are killed (their daemons notice the loss themselves). */
+#define DAEMON_AGENT_GRACE 3.0
 
 static lnch_daemon_t *the_daemon;  /* for the PMI hook, which only gets the job */
 
@@ -29,6 +34,9 @@ static void lost_parent(lnch_daemon_t *d, const char *why)
     d->orphaned = 1;
     lnch_conn_close(&d->conn);
     lnch_job_signal_groups(&d->job, SIGKILL);
+    for (int i = 0; i < d->num_agents; i++)
+        if (!d->agents[i].reaped)
+            (void)kill(-d->agents[i].pid, SIGTERM);
 }
 
 static void send_frame(lnch_daemon_t *d, int type, int arg, const void *data, size_t len)
@@ -73,6 +81,36 @@ static lnch_rank_t *find_rank(lnch_daemon_t *d, int rank)
     return NULL;
 }
 
+/* A LAUNCH frame: start node `node`'s daemon through the agent command
+ * line mini-mpirun sent.  A failure is reported as the agent's exit. */
+static void launch(lnch_daemon_t *d, int node, const char *argv_buf, size_t len)
+{
+    char **argv = lnch_agent_unpack(argv_buf, len);
+    lnch_daemon_agent_t *grown = realloc(d->agents, (size_t)(d->num_agents + 1) * sizeof(*grown));
+    pid_t pid = -1;
+    if (grown != NULL) {
+        d->agents = grown;
+        if (argv != NULL)
+            pid = lnch_agent_spawn(argv, d->secret);
+    }
+    free(argv);
+    if (pid < 0) {
+        char text[32];
+        int n = snprintf(text, sizeof(text), "%d", 127 << 8);   /* as exit code 127 */
+        send_frame(d, LNCH_WIRE_AGENT_EXIT, node, text, (size_t)n);
+        return;
+    }
+    d->agents[d->num_agents++] = (lnch_daemon_agent_t){.pid = pid, .node = node};
+}
+
+static int agents_left(const lnch_daemon_t *d)
+{
+    int n = 0;
+    for (int i = 0; i < d->num_agents; i++)
+        n += !d->agents[i].reaped;
+    return n;
+}
+
 static void on_parent(lnch_daemon_t *d)
 {
     int eof = lnch_wire_read(&d->conn);
@@ -87,6 +125,9 @@ static void on_parent(lnch_daemon_t *d)
             lnch_rank_t *r = find_rank(d, f.arg);
             if (r != NULL && r->pmi_fd >= 0 && lnch_write_all(r->pmi_fd, f.data, f.len) != 0)
                 lnch_pmi_close(&d->job, r);   /* the rank is going: its exit says why */
+        } else if (f.type == LNCH_WIRE_LAUNCH) {
+            if (!d->orphaned)
+                launch(d, f.arg, f.data, f.len);
         } else if (f.type == LNCH_WIRE_SIGNAL) {
             lnch_job_signal_groups(&d->job, f.arg);
             if (f.arg != SIGKILL && f.arg != SIGCONT)
@@ -105,6 +146,14 @@ static void reap(lnch_daemon_t *d)
         pid_t pid = waitpid(-1, &status, WNOHANG);
         if (pid <= 0)
             return;
+        char text[64];
+        for (int i = 0; i < d->num_agents; i++) {
+            if (d->agents[i].pid != pid || d->agents[i].reaped)
+                continue;
+            d->agents[i].reaped = 1;
+            int n = snprintf(text, sizeof(text), "%d", status);
+            send_frame(d, LNCH_WIRE_AGENT_EXIT, d->agents[i].node, text, (size_t)n);
+        }
         lnch_rank_t *r = lnch_job_find_pid(&d->job, pid);
         if (r == NULL)
             continue;
@@ -117,7 +166,6 @@ static void reap(lnch_daemon_t *d)
             (void)relay_stream(d, r, &r->out, LNCH_WIRE_STDOUT);
         if (r->err.fd >= 0)
             (void)relay_stream(d, r, &r->err, LNCH_WIRE_STDERR);
-        char text[64];
         int n = snprintf(text, sizeof(text), "%d %ld", status, (long)pid);
         send_frame(d, LNCH_WIRE_EXIT, r->rank, text, (size_t)n);
     }
@@ -167,15 +215,29 @@ int lnch_daemon_loop(lnch_daemon_t *d, int sig_fd)
         return 1;
     }
     reap(d);
-    double drain_at = 0;
+    double drain_at = 0, agents_kill_at = 0;
     for (;;) {
         double now = lnch_now();
+        if (d->orphaned && agents_left(d) > 0) {
+            /* Ranks or not: the agents get a grace, then SIGKILL, then a
+             * last second to be reaped, and we go regardless. */
+            if (agents_kill_at == 0)
+                agents_kill_at = now + DAEMON_AGENT_GRACE;
+            else if (now >= agents_kill_at + 1.0)
+                d->num_agents = 0;
+            else if (now >= agents_kill_at)
+                for (int i = 0; i < d->num_agents; i++)
+                    if (!d->agents[i].reaped)
+                        (void)kill(-d->agents[i].pid, SIGKILL);
+        }
         if (lnch_job_alive(job) == 0) {
             if (drain_at == 0) {
                 lnch_job_signal_groups(job, SIGKILL);
                 drain_at = now + DAEMON_DRAIN_GRACE;
             }
-            if (!pipes_open(job) || now >= drain_at)
+            /* The agents this daemon started end with it: it stays (and
+             * keeps its heartbeat) while their subtrees run. */
+            if ((!pipes_open(job) || now >= drain_at) && agents_left(d) == 0)
                 break;
         }
         int nfds = 0;
@@ -196,7 +258,14 @@ int lnch_daemon_loop(lnch_daemon_t *d, int sig_fd)
                 kinds[nfds++] = 2 + k;
             }
         }
-        double next = drain_at;
+        /* A deadline already past would spin poll(): once drained, only
+         * the connection and the agents' timers count. */
+        double next = drain_at > now ? drain_at : 0;
+        if (agents_kill_at > 0 && agents_left(d) > 0) {
+            double t = now < agents_kill_at ? agents_kill_at : agents_kill_at + 1.0;
+            if (next == 0 || t < next)
+                next = t;
+        }
         if (d->conn.fd >= 0) {
             double ping = d->conn.last_tx + LNCH_WIRE_PING_INTERVAL;
             double silent = d->conn.last_rx + d->heartbeat_timeout;

@@ -3,19 +3,16 @@
  * tear them down (see lnch_remote.h; the connections' events are in
  * lnch_remote_io.c).
  */
-#define _GNU_SOURCE             /* pipe2 */
 #include "lnch_remote.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -23,9 +20,9 @@
 
 #include "cfg.h"
 #include "lnch_addr.h"
+#include "lnch_agent.h"
 #include "lnch_hosts.h"
 #include "lnch_map.h"
-#include "lnch_signals.h"
 #include "lnch_slurm.h"
 
 /* How long agents get to exit after their connection closed at the end. */
@@ -133,6 +130,12 @@ int lnch_remote_job_init(lnch_job_t *job, const lnch_args_t *args)
                                             : "ssh";
     rm->boot_timeout = cfg_seconds("MINIMPI_BOOT_TIMEOUT");
     rm->heartbeat_timeout = cfg_seconds("MINIMPI_HEARTBEAT_TIMEOUT");
+    long long fanout = cfg_get_num("MINIMPI_FANOUT");
+    /* Under Slurm every node's step is started by srun from here: a daemon
+     * inside a step starting further steps is untested there. */
+    rm->fanout = from_slurm && args->launch_agent == NULL ? INT_MAX
+                 : fanout >= 1 && fanout < INT_MAX      ? (int)fanout
+                                                        : 1;
     int local = -1;
     const char *first_remote = NULL;
     for (int n = 0; n < hosts.num; n++) {
@@ -141,6 +144,7 @@ int lnch_remote_job_init(lnch_job_t *job, const lnch_args_t *args)
             goto err_job;
         rm->nodes[n].name = job->node_names[n];
         rm->nodes[n].conn.fd = -1;
+        rm->nodes[n].tree = -1;
         if (local < 0 && is_local_name(hosts.nodes[n].name)) {
             local = n;
             continue;
@@ -304,44 +308,47 @@ static int start_agent(lnch_job_t *job, const lnch_args_t *args, int node)
     lnch_remote_t *rm = job->remote;
     lnch_remote_node_t *nd = &rm->nodes[node];
     argv_buf_t a = {0};
-    int secret_pipe[2];
-    if (build_argv(job, args, node, &a) != 0 || pipe2(secret_pipe, O_CLOEXEC) != 0) {
+    pid_t pid = -1;
+    if (build_argv(job, args, node, &a) == 0)
+        pid = lnch_agent_spawn(a.v, rm->secret);
+    if (pid < 0) {
         fprintf(stderr, "mini-mpirun: cannot start the daemon of node %d (%s): %s\n", node,
                 nd->name, a.failed ? "out of memory" : strerror(errno));
         free_argv(&a);
         return -1;
     }
-    pid_t parent = getpid();
-    pid_t pid = fork();
-    if (pid == 0) {
-        lnch_signals_child_reset();
-        (void)setpgid(0, 0);
-        /* The agent (and the daemon, where the agent execs it) ends with us. */
-        if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || getppid() != parent)
-            _exit(127);
-        if (dup2(secret_pipe[0], STDIN_FILENO) < 0)
-            _exit(127);
-        execv(a.v[0], a.v);
-        _exit(127);
-    }
-    close(secret_pipe[0]);
     free_argv(&a);
-    if (pid < 0) {
-        close(secret_pipe[1]);
-        fprintf(stderr, "mini-mpirun: cannot start the daemon of node %d (%s): fork: %s\n",
-                node, nd->name, strerror(errno));
-        return -1;
-    }
-    (void)setpgid(pid, pid);
     nd->agent_pid = pid;
     nd->connect_by = lnch_now() + rm->boot_timeout;
-    /* The secret goes through the agent's stdin, never on a command line
-     * that any user of either host could read in ps. */
-    char line[sizeof(rm->secret) + 1];
-    int len = snprintf(line, sizeof(line), "%s\n", rm->secret);
-    (void)lnch_write_all(secret_pipe[1], line, (size_t)len);
-    close(secret_pipe[1]);
     return 0;
+}
+
+/* Keep the agent's argv of a node that a daemon will launch (lnch_wire.h's
+ * LAUNCH), to send when that daemon says HELLO. */
+static int prepare_launch(lnch_job_t *job, const lnch_args_t *args, int node)
+{
+    lnch_remote_node_t *nd = &job->remote->nodes[node];
+    argv_buf_t a = {0};
+    if (build_argv(job, args, node, &a) == 0)
+        nd->launch = lnch_agent_pack(a.v, &nd->launch_len);
+    free_argv(&a);
+    if (nd->launch == NULL) {
+        fprintf(stderr, "mini-mpirun: cannot prepare the daemon of node %d (%s): out of memory\n",
+                node, nd->name);
+        return -1;
+    }
+    return 0;
+}
+
+int lnch_remote_tree_parent(int t, int k)
+{
+    return t < k ? -1 : t / k - 1;
+}
+
+int lnch_remote_tree_first_child(int t, int k)
+{
+    /* (t + 1) * k, without overflowing for a huge k. */
+    return k > (INT_MAX - k) / (t + 1) ? INT_MAX : (t + 1) * k;
 }
 
 int lnch_remote_launch(lnch_job_t *job, const lnch_args_t *args)
@@ -352,6 +359,11 @@ int lnch_remote_launch(lnch_job_t *job, const lnch_args_t *args)
     for (int i = 0; i < job->size; i++)
         if (job->ranks[i].remote)
             job->ranks[i].alive = 1;
+    rm->tree_node = calloc((size_t)rm->num_nodes + 1, sizeof(*rm->tree_node));
+    if (rm->tree_node == NULL) {
+        fprintf(stderr, "mini-mpirun: out of memory\n");
+        return 1;
+    }
     for (int n = 0; n < rm->num_nodes; n++) {
         if (!rm->nodes[n].remote)
             continue;
@@ -362,7 +374,15 @@ int lnch_remote_launch(lnch_job_t *job, const lnch_args_t *args)
             rm->nodes[n].closed = 1;   /* nothing to run there */
             continue;
         }
-        if (start_agent(job, args, n) != 0)
+        rm->nodes[n].tree = rm->tree_size;
+        rm->tree_node[rm->tree_size++] = n;
+    }
+    /* The first k nodes now; the others when their tree parent says HELLO. */
+    for (int t = 0; t < rm->tree_size; t++) {
+        int n = rm->tree_node[t];
+        int rc = lnch_remote_tree_parent(t, rm->fanout) < 0 ? start_agent(job, args, n)
+                                                            : prepare_launch(job, args, n);
+        if (rc != 0)
             return 1;
     }
     return 0;
@@ -413,12 +433,15 @@ void lnch_remote_fini(lnch_job_t *job)
 {
     lnch_remote_t *rm = job->remote;
     if (rm != NULL) {
-        for (int n = 0; n < rm->num_nodes; n++)
+        for (int n = 0; n < rm->num_nodes; n++) {
             lnch_conn_close(&rm->nodes[n].conn);
+            free(rm->nodes[n].launch);
+        }
         for (int i = 0; i < LNCH_REMOTE_PENDING_MAX; i++)
             lnch_conn_close(&rm->pending[i].conn);
         if (rm->listen_fd >= 0)
             close(rm->listen_fd);
+        free(rm->tree_node);
         free(rm->nodes);
         free(rm);
         job->remote = NULL;

@@ -12,6 +12,19 @@
  * closes or goes silent with ranks still running there, when the daemon does
  * not connect back in time, or when its launch agent exits first: the job
  * then ends naming the node and its ranks.
+ *
+ * Start-up fans out as a tree of launches: mini-mpirun starts the agents of
+ * the first k remote nodes only (k = MINIMPI_FANOUT); when a daemon says
+ * HELLO, mini-mpirun sends it LAUNCH frames for its k children in the k-ary
+ * tree over the remote nodes, and so on, so mini-mpirun forks k agents (k
+ * ssh clients) rather than one per node, and a level of the tree boots in
+ * parallel.  Every daemon still connects straight back to mini-mpirun:
+ * the key-value store is there anyway, so relaying PMI through the tree
+ * would not take work off mini-mpirun, while one connection per node keeps
+ * failure detection exact (a silent daemon is that node, not a subtree
+ * behind a relay).  What the tree does mean is that a daemon's death takes
+ * its subtree with it (the agents it started end with it): a lost node
+ * takes the nodes launched through it into the report.
  */
 #ifndef MINIMPI_LNCH_REMOTE_H
 #define MINIMPI_LNCH_REMOTE_H
@@ -37,6 +50,9 @@ typedef struct lnch_remote_node {
     int connected;                /* said HELLO */
     int closed;                   /* its connection ended (normally or not) */
     double connect_by;            /* deadline for HELLO (monotonic s), 0 once connected */
+    int tree;                     /* index in the launch tree, -1 when not launched */
+    char *launch;                 /* LAUNCH payload (agent argv) until sent, else NULL */
+    size_t launch_len;
 } lnch_remote_node_t;
 
 typedef struct lnch_pending {
@@ -56,6 +72,9 @@ typedef struct lnch_remote {
     const char *agent;            /* the launch agent command */
     double boot_timeout;          /* seconds for a daemon to connect back */
     double heartbeat_timeout;     /* seconds of silence that lose a node */
+    int fanout;                   /* children per node of the launch tree */
+    int *tree_node;               /* node index by tree index */
+    int tree_size;                /* remote nodes with ranks */
     lnch_pending_t pending[LNCH_REMOTE_PENDING_MAX];
 } lnch_remote_t;
 
@@ -97,6 +116,12 @@ int lnch_remote_busy(const lnch_job_t *job);
 /* At the end of the job: close the connections (daemons then end their
  * ranks and exit), give the agents a moment, then kill and reap them. */
 void lnch_remote_finish(lnch_job_t *job);
+
+/* The launch tree (k-ary over tree indices 0..size-1, mini-mpirun the
+ * root above the first k): parent of tree index t, or -1 when mini-mpirun
+ * launches it; first child of t (children are first..first+k-1 below size). */
+int lnch_remote_tree_parent(int t, int k);
+int lnch_remote_tree_first_child(int t, int k);
 
 /* Free everything (from lnch_job_fini). */
 void lnch_remote_fini(lnch_job_t *job);

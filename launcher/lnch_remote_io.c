@@ -30,9 +30,21 @@ static void node_ranks(const lnch_job_t *job, int n, char *buf, size_t len)
         snprintf(buf + used, len - used, ", ...");
 }
 
-/* Node n is gone: report it (unless the job is ending anyway), count its
- * ranks as dead and end the job. */
-static void node_lost(lnch_job_t *job, int n, const char *why)
+/* Whether node m was launched through node n (lnch_remote.h's tree). */
+static int launched_through(const lnch_remote_t *rm, int m, int n)
+{
+    int target = rm->nodes[n].tree;
+    if (target < 0)
+        return 0;
+    for (int t = rm->nodes[m].tree; t >= 0; t = lnch_remote_tree_parent(t, rm->fanout))
+        if (lnch_remote_tree_parent(t, rm->fanout) == target)
+            return 1;
+    return 0;
+}
+
+/* Close node n and count its ranks as dead; `report` says why on stderr.
+ * Returns whether it had ranks alive. */
+static int lose(lnch_job_t *job, int n, const char *why, int report)
 {
     lnch_remote_node_t *nd = &job->remote->nodes[n];
     char ranks[256];
@@ -41,8 +53,8 @@ static void node_lost(lnch_job_t *job, int n, const char *why)
     nd->connect_by = 0;
     lnch_conn_close(&nd->conn);
     if (ranks[0] == '\0')
-        return;                   /* all its ranks had ended: nothing lost */
-    if (!job->ending)
+        return 0;                 /* all its ranks had ended: nothing lost */
+    if (report)
         fprintf(stderr, "mini-mpirun: node %d (%s): %s; lost rank(s) %s; killing the job\n", n,
                 nd->name, why, ranks);
     for (int i = 0; i < job->size; i++) {
@@ -52,6 +64,27 @@ static void node_lost(lnch_job_t *job, int n, const char *why)
             r->reaped = 1;
         }
     }
+    return 1;
+}
+
+/* Node n is gone: report it (unless the job is ending anyway), count its
+ * ranks as dead and end the job.  The nodes launched through it go with it
+ * (their agents end with its daemon), so they are named too -- unless n had
+ * ended normally: a daemon stays until the agents it started have ended, so
+ * then its subtree has ended too, and what its daemons said last may only
+ * wait unread in their connections. */
+static void node_lost(lnch_job_t *job, int n, const char *why)
+{
+    lnch_remote_t *rm = job->remote;
+    int report = !job->ending;
+    if (!lose(job, n, why, report))
+        return;
+    char sub_why[256];
+    snprintf(sub_why, sizeof(sub_why), "started through node %d (%s), lost with it", n,
+             rm->nodes[n].name);
+    for (int m = 0; m < rm->num_nodes; m++)
+        if (!rm->nodes[m].closed && launched_through(rm, m, n))
+            (void)lose(job, m, sub_why, report);
     lnch_job_fail(job, 1);
 }
 
@@ -101,6 +134,7 @@ int lnch_remote_poll_fds(lnch_job_t *job, struct pollfd *fds)
 }
 
 static void on_node(lnch_job_t *job, int n);
+static void agent_exited(lnch_job_t *job, int n, int status, int by);
 
 static void drop_pending(lnch_pending_t *p, const char *why)
 {
@@ -134,6 +168,27 @@ static void on_accept(lnch_job_t *job)
         lnch_conn_init(&p->conn, fd, rm->heartbeat_timeout);
         snprintf(p->peer, sizeof(p->peer), "%s:%d", ip, ntohs(peer.sin_port));
         p->deadline = lnch_now() + rm->boot_timeout;
+    }
+}
+
+/* Node n's daemon is up: have it start its children in the launch tree. */
+static void launch_children(lnch_job_t *job, int n)
+{
+    lnch_remote_t *rm = job->remote;
+    int t = rm->nodes[n].tree;
+    if (t < 0)
+        return;
+    int first = lnch_remote_tree_first_child(t, rm->fanout);
+    for (int c = first; c < rm->tree_size && c - first < rm->fanout; c++) {
+        lnch_remote_node_t *child = &rm->nodes[rm->tree_node[c]];
+        if (child->launch == NULL || child->closed)
+            continue;
+        if (lnch_wire_send(&rm->nodes[n].conn, LNCH_WIRE_LAUNCH, rm->tree_node[c], child->launch,
+                           child->launch_len) != 0)
+            return;               /* the connection's end reports the node */
+        free(child->launch);
+        child->launch = NULL;
+        child->connect_by = lnch_now() + rm->boot_timeout;
     }
 }
 
@@ -173,6 +228,8 @@ static void on_pending(lnch_job_t *job, lnch_pending_t *p)
     nd->connect_by = 0;
     if (job->ending)              /* e.g. another node failed meanwhile */
         (void)lnch_wire_send(&nd->conn, LNCH_WIRE_SIGNAL, SIGKILL, NULL, 0);
+    else
+        launch_children(job, n);
     /* Frames that came with the greeting wait in the buffer: no new POLLIN
      * would announce them. */
     on_node(job, n);
@@ -193,7 +250,7 @@ static int on_frame(lnch_job_t *job, int n, const lnch_wire_frame_t *f)
     char text[256];
     lnch_rank_t *r = NULL;
     if (f->type != LNCH_WIRE_PING && f->type != LNCH_WIRE_ERROR &&
-        (r = frame_rank(job, n, f)) == NULL)
+        f->type != LNCH_WIRE_AGENT_EXIT && (r = frame_rank(job, n, f)) == NULL)
         return -1;
     switch (f->type) {
     case LNCH_WIRE_PING:
@@ -220,6 +277,17 @@ static int on_frame(lnch_job_t *job, int n, const lnch_wire_frame_t *f)
         r->remote_pid = pid;
         if (r->alive)
             lnch_job_rank_exited(job, r, status);
+        return 0;
+    }
+    case LNCH_WIRE_AGENT_EXIT: {
+        lnch_remote_t *rm = job->remote;
+        int c = f->arg;
+        /* Only for a node this daemon was told to launch. */
+        if (c < 0 || c >= rm->num_nodes || rm->nodes[c].tree < 0 || nd->tree < 0 ||
+            lnch_remote_tree_parent(rm->nodes[c].tree, rm->fanout) != nd->tree)
+            return -1;
+        snprintf(text, sizeof(text), "%.*s", (int)(f->len < 32 ? f->len : 32), f->data);
+        agent_exited(job, c, atoi(text), n);
         return 0;
     }
     case LNCH_WIRE_ERROR:
@@ -321,6 +389,40 @@ void lnch_remote_tick(lnch_job_t *job, double now)
     }
 }
 
+/* Node n's launch agent ended with wait status `status`; `by` is the node
+ * whose daemon started it, -1 for mini-mpirun. */
+static void agent_exited(lnch_job_t *job, int n, int status, int by)
+{
+    lnch_remote_t *rm = job->remote;
+    lnch_remote_node_t *nd = &rm->nodes[n];
+    nd->agent_reaped = 1;
+    nd->agent_status = status;
+    /* A daemon that greeted us and quit at once (say, its program is
+     * missing there) may be in the listen queue or unread still: take
+     * what it said before judging the agent's exit. */
+    if (!nd->connected && !nd->closed && rm->listen_fd >= 0) {
+        on_accept(job);
+        for (int i = 0; i < LNCH_REMOTE_PENDING_MAX; i++)
+            if (rm->pending[i].conn.fd >= 0)
+                on_pending(job, &rm->pending[i]);
+    }
+    if (nd->connected || nd->closed)
+        return;                   /* the connection tells the rest */
+    char why[512], started[128] = "";
+    if (by >= 0)
+        snprintf(started, sizeof(started), " (started by node %d's daemon)", by);
+    if (WIFEXITED(status))
+        snprintf(why, sizeof(why),
+                 "the launch agent%s exited with code %d before the daemon connected back; "
+                 "check that '%s %s mini-mpid --version' works",
+                 started, WEXITSTATUS(status), rm->agent, nd->name);
+    else
+        snprintf(why, sizeof(why),
+                 "the launch agent%s was killed by signal %d before the daemon connected back",
+                 started, WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+    node_lost(job, n, why);
+}
+
 void lnch_remote_child_exited(lnch_job_t *job, pid_t pid, int status)
 {
     lnch_remote_t *rm = job->remote;
@@ -328,33 +430,10 @@ void lnch_remote_child_exited(lnch_job_t *job, pid_t pid, int status)
         return;
     for (int n = 0; n < rm->num_nodes; n++) {
         lnch_remote_node_t *nd = &rm->nodes[n];
-        if (nd->agent_pid != pid || nd->agent_reaped)
-            continue;
-        nd->agent_reaped = 1;
-        nd->agent_status = status;
-        /* A daemon that greeted us and quit at once (say, its program is
-         * missing there) may be in the listen queue or unread still: take
-         * what it said before judging the agent's exit. */
-        if (!nd->connected && !nd->closed && rm->listen_fd >= 0) {
-            on_accept(job);
-            for (int i = 0; i < LNCH_REMOTE_PENDING_MAX; i++)
-                if (rm->pending[i].conn.fd >= 0)
-                    on_pending(job, &rm->pending[i]);
+        if (nd->agent_pid == pid && !nd->agent_reaped) {
+            agent_exited(job, n, status, -1);
+            return;
         }
-        if (nd->connected || nd->closed)
-            return;               /* the connection tells the rest */
-        char why[512];
-        if (WIFEXITED(status))
-            snprintf(why, sizeof(why),
-                     "the launch agent exited with code %d before the daemon connected back; "
-                     "check that '%s %s mini-mpid --version' works",
-                     WEXITSTATUS(status), rm->agent, nd->name);
-        else
-            snprintf(why, sizeof(why),
-                     "the launch agent was killed by signal %d before the daemon connected back",
-                     WIFSIGNALED(status) ? WTERMSIG(status) : 0);
-        node_lost(job, n, why);
-        return;
     }
 }
 

@@ -7,8 +7,9 @@
  * (PMI, STDOUT, STDERR, STARTED, EXIT), so a frame means the same thing
  * wherever it travels: a daemon in the middle of a k-ary tree of daemons
  * relays its children's frames upwards unchanged, and frames for a rank
- * downwards to the child whose subtree holds that rank's node (the tree is
- * designed for, not built yet: today every daemon connects to mini-mpirun).
+ * downwards to the child whose subtree holds that rank's node.  (The tree
+ * built today is a tree of launches only: every daemon connects straight
+ * back to mini-mpirun, see lnch_remote.h.)
  *
  *   HELLO    d->m  arg node id; payload: the job secret (hex), sent first
  *   STARTED  d->m  arg rank; payload: its pid (decimal)
@@ -20,6 +21,11 @@
  *   ERROR    d->m  arg exit code; payload: why the daemon gives up
  *   SIGNAL   m->d  arg signal number: send it to every rank's process group
  *   PING     both  heartbeat, once a second: a silent peer is a lost peer
+ *   LAUNCH   m->d  arg node id; payload: the argv (NUL-terminated strings)
+ *                  of the launch agent that starts that node's daemon; the
+ *                  daemon runs it with the job secret on its stdin
+ *   AGENT_EXIT d->m arg node id; payload: the wait status (decimal) of the
+ *                  agent the daemon started for that node
  *
  * The daemon ends when all its ranks are reaped and their output sent;
  * mini-mpirun sees its connection close after the last EXIT.  A
@@ -53,6 +59,8 @@ typedef enum lnch_wire_type {
     LNCH_WIRE_ERROR,
     LNCH_WIRE_SIGNAL,
     LNCH_WIRE_PING,
+    LNCH_WIRE_LAUNCH,
+    LNCH_WIRE_AGENT_EXIT,
 } lnch_wire_type_t;
 
 typedef struct lnch_wire_frame {

@@ -21,6 +21,7 @@ launcher_liblnch_la_SOURCES = \
 	launcher/lnch_map.c launcher/lnch_map.h \
 	launcher/lnch_addr.c launcher/lnch_addr.h \
 	launcher/lnch_wire.c launcher/lnch_wire.h \
+	launcher/lnch_agent.c launcher/lnch_agent.h \
 	launcher/lnch_remote.c launcher/lnch_remote_io.c launcher/lnch_remote.h
 launcher_liblnch_la_CFLAGS = $(AM_CFLAGS) $(HWLOC_CFLAGS)
 launcher_liblnch_la_LIBADD = common/libcommon.la $(HWLOC_LIBS)
@@ -88,6 +89,13 @@ tests_unit_check_lnch_pmi_LDADD = launcher/liblnch.la $(CHECK_LIBS) -lm
 tests_unit_check_lnch_hosts_SOURCES = tests/unit/check_lnch_hosts.c
 tests_unit_check_lnch_hosts_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_check_lnch_hosts_LDADD = launcher/liblnch.la $(CHECK_LIBS) -lm
+
+# The launch tree of multi-node jobs and the launch agent's helpers.
+check_PROGRAMS += tests/unit/check_lnch_tree
+TESTS += tests/unit/check_lnch_tree
+tests_unit_check_lnch_tree_SOURCES = tests/unit/check_lnch_tree.c
+tests_unit_check_lnch_tree_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_check_lnch_tree_LDADD = launcher/liblnch.la $(CHECK_LIBS) -lm
 
 # Placement (mapping, binding, report) against synthetic hwloc topologies.
 check_PROGRAMS += tests/unit/check_lnch_place

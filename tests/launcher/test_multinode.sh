@@ -87,6 +87,38 @@ elapsed=$(( $(date +%s) - start ))
 [ "$elapsed" -lt 8 ] && pass "bootstrap timeout is bounded" || fail "took ${elapsed}s"
 expect_no_leftovers "after the bootstrap timeout"
 
+# The launch tree, fan-out 2 over five remote nodes: mini-mpirun starts the
+# daemons of nodes 0 and 1, node 0's starts 2 and 3, node 1's starts 4.
+# Each rank names who started its daemon (the daemon's parent process).
+cat >"$TMP/starter" <<'EOS'
+#!/bin/sh
+gp=$(awk '{print $4}' "/proc/$PPID/stat")
+by=$(tr '\0' ' ' <"/proc/$gp/cmdline" | grep -o -- '--node [0-9]*')
+echo "rank $PMI_RANK by ${by:-mini-mpirun}"
+EOS
+chmod +x "$TMP/starter"
+TREE_HOSTS=nodeb,nodec,noded,nodee,nodef
+MINIMPI_FANOUT=2 run 0 "fan-out 2: a tree of launches" $MN -H $TREE_HOSTS "$TMP/starter" "$MARK"
+for want in "0 by mini-mpirun" "1 by mini-mpirun" "2 by --node 0" "3 by --node 0" \
+        "4 by --node 1"; do
+    expect_grep "$OUT" "^rank $want\$" "rank $want"
+done
+MINIMPI_FANOUT=2 run 0 "PMI across a tree of daemons" $MN -H $TREE_HOSTS \
+    $P mapped '(vector,(0,5,1))'
+expect_count "$OUT" "PMI ok" 5 "every rank passed the PMI checks"
+# An agent started by a daemon fails: mini-mpirun hears of it from that daemon.
+printf '#!/bin/sh
+[ "$1" = nodee ] && exit 255
+shift
+exec "$@"
+' >"$TMP/agent-fails-e"
+chmod +x "$TMP/agent-fails-e"
+MINIMPI_FANOUT=2 run 1 "a launch agent started by a daemon fails" \
+    $MPIRUN --launch-agent "$TMP/agent-fails-e" --iface lo -H $TREE_HOSTS $A sleep "$MARK"
+expect_grep "$ERR" "^mini-mpirun: node 3 \(nodee\): the launch agent \(started by node 0's daemon\) exited with code 255 before the daemon connected back; check that '.*agent-fails-e nodee mini-mpid --version' works; lost rank\(s\) 3; killing the job\$" \
+    "the failure names the node and who started its agent"
+expect_no_leftovers "after the agent in the tree failed"
+
 run 1 "--iface without an address" $MN -H nodeb --iface no-such-if0 hostname
 expect_grep "$ERR" "interface 'no-such-if0' has no IPv4 address" "a bad --iface is named"
 

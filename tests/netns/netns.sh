@@ -2,9 +2,11 @@
 # Multi-node jobs across three network namespaces (tests/netns/lib.sh):
 # mini-mpirun runs in A, which is also node 0 ("localhost"); B and C are
 # remote nodes reached through the launch agent.  Checks ranks land on the
-# right nodes, the PMI exchange and mapping, MPI across nodes when the
-# libfabric transport is built, and the faults: a remote rank killed, a
-# remote daemon killed, a link cut mid-run.  Each must end the job in
+# right nodes, the launch tree (fan-out 1: B's daemon starts C's), the PMI
+# exchange and mapping, MPI across nodes when the libfabric transport is
+# built, and the faults: a remote rank killed, an inner daemon of the
+# launch tree killed (its subtree is named lost with it), and a link cut
+# mid-run while the ranks only wait in receives.  Each must end the job in
 # bounded time naming what was lost, and leave no process, namespace or
 # /dev/shm file behind.  Skipped (77) when not root or without ip.
 srcdir=$(dirname "$0")
@@ -29,12 +31,24 @@ touch "$TMP/stamp"
 MN="ip netns exec $NS_A env MINIMPI_HEARTBEAT_TIMEOUT=2 $MPIRUN --launch-agent $AGENT --iface br0"
 HOSTS="localhost:2,$NS_B:2,$NS_C:2"
 
-run 0 "6 ranks on 3 namespaces" $MN -H "$HOSTS" --tag-output \
-    sh -c 'echo "addr $(ip -o -4 addr show | grep -o "10\.77\.0\.[0-9]*")"' "$MARK"
+# Each rank says its address, and who started its node's daemon: the
+# daemon's parent is mini-mpirun, or (launch tree) another node's daemon.
+cat >"$TMP/where" <<'WHERE'
+#!/bin/sh
+gp=$(awk '{print $4}' "/proc/$PPID/stat")
+by=$(tr '\0' ' ' <"/proc/$gp/cmdline" | grep -o -- '--node [0-9]*')
+echo "addr $(ip -o -4 addr show | grep -o "10\.77\.0\.[0-9]*") by ${by:-$(cat "/proc/$gp/comm")}"
+WHERE
+chmod +x "$TMP/where"
+# Fan-out 1: mini-mpirun starts B's daemon only, which starts C's.
+MINIMPI_FANOUT=1 run 0 "6 ranks on 3 namespaces, launched as a chain" \
+    $MN -H "$HOSTS" --tag-output "$TMP/where" "$MARK"
 for r in 0 1 2 3 4 5; do
-    expect_grep "$OUT" "^\[1,$r\]<stdout>:addr 10\.77\.0\.$((r / 2 + 1))\$" \
+    expect_grep "$OUT" "^\[1,$r\]<stdout>:addr 10\.77\.0\.$((r / 2 + 1)) " \
         "rank $r runs in node $((r / 2))'s namespace"
 done
+expect_grep "$OUT" "^\[1,2\]<stdout>:.* by mini-mpirun\$" "mini-mpirun started node 1's daemon"
+expect_grep "$OUT" "^\[1,4\]<stdout>:.* by --node 1\$" "node 1's daemon started node 2's"
 
 run 0 "PMI exchange and mapping across namespaces" $MN -H "$HOSTS" $P mapped '(vector,(0,3,2))'
 expect_count "$OUT" "PMI ok" 6 "every rank passed the PMI checks"
@@ -95,27 +109,46 @@ expect_grep "$ERR" "^mini-mpirun: rank 5 on $NS_C \(pid [0-9]+\) was killed by s
 bounded "$start" 20 "the job ended"
 expect_no_leftovers "after the remote rank died"
 
+# Node 1's daemon is the inner one of the chain: node 2 goes with it.
 kill_daemon1() { kill -9 "$(pgrep -f -- "mini-mpid .*--node 1 .*$MARK")"; }
 start=$(date +%s)
 after_start kill_daemon1
-run 1 "a remote daemon is killed with SIGKILL" $MN -H "$HOSTS" $A sleep "$MARK"
+MINIMPI_FANOUT=1 run 1 "an inner daemon of the launch tree is killed with SIGKILL" \
+    $MN -H "$HOSTS" $A sleep "$MARK"
 wait
 expect_grep "$ERR" "^mini-mpirun: node 1 \($NS_B\): the connection to its daemon closed \(daemon killed or host down\?\); lost rank\(s\) 2, 3; killing the job\$" \
     "the lost node and its ranks are named"
+expect_grep "$ERR" "^mini-mpirun: node 2 \($NS_C\): started through node 1 \($NS_B\), lost with it; lost rank\(s\) 4, 5; killing the job\$" \
+    "the node launched through it is named lost too"
 bounded "$start" 20 "the job ended"
 expect_no_leftovers "after the daemon died"
 
 cut_link() { ip -n "$NS_A" link set "p${NS_C##"$NETNS_PREFIX"}" down; }
+
+# The link to C goes down mid-run while the ranks have nothing but receives
+# pending (rank 0 in ANY_SOURCE, the rest from rank 0): no send is
+# outstanding for the runtime to time out, so the heartbeats between
+# mini-mpirun and the daemons must notice, end the job naming the node, and
+# the cut-off daemon kill its ranks.
+cut_when_waiting() {
+    for _ in $(seq 300); do
+        [ "$(grep -c waiting "$OUT" 2>/dev/null)" -ge 4 ] && break
+        sleep 0.1
+    done
+    cut_link
+}
 start=$(date +%s)
-after_start cut_link
-run 1 "the link to a node goes down mid-run" $MN -H "$HOSTS" $A sleep "$MARK"
+cut_when_waiting &
+RUN_LIMIT=60 run 1 "the link goes down while every rank only waits in a receive" \
+    $MN --timeout 50 -H "localhost:2,$NS_B:1,$NS_C:1" "$T" 2,1,1 wait
 wait
-expect_grep "$ERR" "^mini-mpirun: node 2 \($NS_C\): no word from its daemon for 2 s \(network link down or host hung\?\); lost rank\(s\) 4, 5; killing the job\$" \
-    "the unreachable node and its ranks are named"
-bounded "$start" 25 "the job ended"
-# The cut-off daemon notices the silence too and kills its ranks.
-for _ in $(seq 50); do [ -z "$(leftovers)" ] && break; sleep 0.1; done
-expect_no_leftovers "after the link went down"
+expect_count "$OUT" "waiting" 4 "every rank was waiting in its receive"
+expect_grep "$ERR" "^mini-mpirun: node 2 \($NS_C\): no word from its daemon for 2 s \(network link down or host hung\?\); lost rank\(s\) 3; killing the job\$" \
+    "the cut-off node and its rank are named"
+bounded "$start" 30 "the job ended"
+for _ in $(seq 50); do [ -z "$(pgrep -f -- "$T 2,1,1 wait")" ] && break; sleep 0.1; done
+[ -z "$(pgrep -f -- "$T 2,1,1 wait")" ] && pass "no rank, daemon or agent left after the cut" ||
+    fail "processes left after the cut: $(pgrep -af -- "$T 2,1,1 wait")"
 
 left=$(find /dev/shm -maxdepth 1 -name 'minimpi-*' -newer "$TMP/stamp" 2>/dev/null)
 [ -z "$left" ] && pass "no /dev/shm file left" || fail "left in /dev/shm: $left"

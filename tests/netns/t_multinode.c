@@ -10,6 +10,12 @@
  * senders, with per-sender order checked; the collectives; and
  * MPI_Comm_split_type(MPI_COMM_TYPE_SHARED) grouping exactly the ranks of
  * each node.
+ *
+ * t_multinode LAYOUT wait: the ranks only wait instead -- rank 0 in an
+ * ANY_SOURCE receive, every other rank in a receive from rank 0 -- after
+ * printing "rank R waiting", for the fault test that takes a node away
+ * from ranks that have nothing but receives pending (nothing is sent, so
+ * only the launcher's heartbeats can notice).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +29,17 @@ static const size_t sizes[] = {0, 8, 1000, 16384, 65536, 1 << 20};
 
 /* node_of[r]: the node of world rank r, from the command line. */
 static int *node_of;
+
+static void wait_forever(void)
+{
+    int x;
+    T_MPI(MPI_Barrier(MPI_COMM_WORLD));
+    printf("rank %d waiting\n", t_rank);
+    fflush(stdout);
+    T_MPI(MPI_Recv(&x, 1, MPI_INT, t_rank == 0 ? MPI_ANY_SOURCE : 0, 7, MPI_COMM_WORLD,
+                   MPI_STATUS_IGNORE));
+    T_ASSERT(0, "rank %d: a receive nobody sends to completed", t_rank);
+}
 
 static void pingpong(void)
 {
@@ -174,6 +191,8 @@ int main(int argc, char **argv)
             p = p != NULL ? p + 1 : p;
         }
     }
+    if (argc > 2 && strcmp(argv[2], "wait") == 0)
+        wait_forever();
     pingpong();
     fanin();
     collectives();
