@@ -10,3 +10,9 @@ tests_rma_t_rma_SOURCES = tests/rma/t_rma.c tests/objs/t_util.h
 tests_rma_t_rma_LDADD = runtime/libminimpi_core.la
 TESTS += tests/rma/test_rma.sh
 EXTRA_DIST += tests/rma/test_rma.sh
+
+# The longer variant (the ofi transport at 4 and 8 ranks too): not in
+# `make check`, whose time budget it would exceed.
+.PHONY: check-rma-long
+check-rma-long: tests/rma/t_rma launcher/mini-mpirun
+	RMA_LONG=1 $(SHELL) $(srcdir)/tests/rma/test_rma.sh

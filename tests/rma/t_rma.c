@@ -13,15 +13,28 @@
 
 static int rank, size;
 
-/* Fetch_and_op from every rank on rank 0's counter adds up exactly. */
-static void counter(void)
+/* A window of `bytes` on every rank, from MPI_Win_allocate or (shared != 0)
+ * MPI_Win_allocate_shared, whose operations then take the direct path. */
+static void *win_alloc(MPI_Aint bytes, int disp_unit, int shared, MPI_Win *win)
 {
-    long *mem;
+    void *mem;
+    if (shared)
+        T_OK(MPI_Win_allocate_shared(bytes, disp_unit, MPI_INFO_NULL, MPI_COMM_WORLD, &mem, win));
+    else
+        T_OK(MPI_Win_allocate(bytes, disp_unit, MPI_INFO_NULL, MPI_COMM_WORLD, &mem, win));
+    return mem;
+}
+
+/* Fetch_and_op from every rank on rank 0's counter adds up exactly. */
+static void counter(int shared)
+{
     MPI_Win win;
-    T_OK(MPI_Win_allocate(sizeof(long), sizeof(long), MPI_INFO_NULL, MPI_COMM_WORLD, &mem, &win));
+    long *mem = win_alloc(sizeof(long), sizeof(long), shared, &win);
     *mem = 0;
     MPI_Barrier(MPI_COMM_WORLD);
-    const int rounds = 100;
+    /* The direct path is cheap: many more rounds there make a lost update
+     * (a non-atomic increment) show. */
+    const int rounds = shared ? 40000 / size : 100;
     long one = 1, prev;
     T_OK(MPI_Win_lock_all(0, win));
     for (int i = 0; i < rounds; i++) {
@@ -44,12 +57,10 @@ static void counter(void)
 
 /* A spin lock built on Compare_and_swap excludes: the critical section's
  * read-modify-write of a plain counter on rank 0 never loses an update. */
-static void cas_lock(void)
+static void cas_lock(int shared)
 {
-    int *mem;
     MPI_Win win;
-    T_OK(MPI_Win_allocate(2 * sizeof(int), sizeof(int), MPI_INFO_NULL, MPI_COMM_WORLD, &mem,
-                          &win));
+    int *mem = win_alloc(2 * sizeof(int), sizeof(int), shared, &win);
     mem[0] = mem[1] = 0;
     MPI_Barrier(MPI_COMM_WORLD);
     const int rounds = 20;
@@ -123,16 +134,14 @@ static void vectors(void)
 
 /* Accumulate with each predefined operation from every rank into rank 0,
  * compared with the serial result; Get_accumulate returns the old values. */
-static void accumulates(void)
+static void accumulates(int shared)
 {
     enum { N = 8 };
     const MPI_Op ops[] = {MPI_SUM, MPI_PROD, MPI_MAX, MPI_MIN, MPI_BAND, MPI_BOR, MPI_BXOR,
                           MPI_LAND, MPI_LOR, MPI_LXOR, MPI_REPLACE};
     const int nops = (int)(sizeof(ops) / sizeof(ops[0]));
-    long *mem;
     MPI_Win win;
-    T_OK(MPI_Win_allocate(nops * N * sizeof(long), sizeof(long), MPI_INFO_NULL, MPI_COMM_WORLD,
-                          &mem, &win));
+    long *mem = win_alloc(nops * N * (MPI_Aint)sizeof(long), sizeof(long), shared, &win);
     for (int i = 0; i < nops * N; i++)
         mem[i] = 3 + i % N;
     long init[N];
@@ -197,6 +206,67 @@ static void accumulates(void)
         T_OK(MPI_Win_unlock(0, win));
         T_EQ(total, (long)size * (size + 1) / 2);
     }
+    T_OK(MPI_Win_free(&win));
+}
+
+/* Types the atomics cannot take (pair types, 16-byte elements) and
+ * derived target types: MINLOC over MPI_DOUBLE_INT from every rank, and a
+ * SUM of doubles through a strided target type. */
+static void pairs(int shared)
+{
+    struct di {
+        double v;
+        int i;
+    };
+    enum { N = 4 };
+    MPI_Win win;
+    MPI_Aint bytes = N * (MPI_Aint)sizeof(struct di) + 2 * N * (MPI_Aint)sizeof(double);
+    char *mem = win_alloc(bytes, 1, shared, &win);
+    struct di *cells = (struct di *)(void *)mem;
+    double *sums = (double *)(void *)(mem + N * sizeof(struct di));
+    for (int k = 0; k < N; k++) {
+        cells[k].v = 1e9;
+        cells[k].i = -1;
+        sums[2 * k] = 0.5;
+        sums[2 * k + 1] = -3;
+    }
+    MPI_Datatype stride2;
+    T_OK(MPI_Type_vector(N, 1, 2, MPI_DOUBLE, &stride2));
+    T_OK(MPI_Type_commit(&stride2));
+    MPI_Barrier(MPI_COMM_WORLD);
+    struct di mine[N];
+    double add[N];
+    for (int k = 0; k < N; k++) {
+        mine[k].v = (double)((rank * 7 + k * 3) % (size + 1));
+        mine[k].i = rank;
+        add[k] = rank + 0.25 * k;
+    }
+    T_OK(MPI_Win_lock_all(0, win));
+    for (int r = 0; r < size; r++) {
+        T_OK(MPI_Accumulate(mine, N, MPI_DOUBLE_INT, r, 0, N, MPI_DOUBLE_INT, MPI_MINLOC, win));
+        T_OK(MPI_Accumulate(add, N, MPI_DOUBLE, r, N * sizeof(struct di), 1, stride2, MPI_SUM,
+                            win));
+    }
+    T_OK(MPI_Win_unlock_all(win));
+    MPI_Barrier(MPI_COMM_WORLD);
+    for (int k = 0; k < N; k++) {
+        double best = 1e9, total = 0.5;
+        int who = -1;
+        for (int r = 0; r < size; r++) {
+            double v = (double)((r * 7 + k * 3) % (size + 1));
+            if (v < best || (v == best && r < who)) {
+                best = v;
+                who = r;
+            }
+            total += r + 0.25 * k;
+        }
+        T_CHECK(cells[k].v == best);
+        T_EQ(cells[k].i, who);
+        T_CHECK(sums[2 * k] == total);
+        T_CHECK(sums[2 * k + 1] == -3);
+    }
+    T_OK(MPI_Type_free(&stride2));
+    MPI_Barrier(MPI_COMM_WORLD);
     T_OK(MPI_Win_free(&win));
 }
 
@@ -382,10 +452,13 @@ int main(int argc, char **argv)
     if (argc > 1 && strcmp(argv[1], "fatal_range") == 0) {
         fatal_range();
     } else {
-        counter();
-        cas_lock();
+        for (int shared = 0; shared < 2; shared++) {
+            counter(shared);
+            cas_lock(shared);
+            accumulates(shared);
+            pairs(shared);
+        }
         vectors();
-        accumulates();
         pscw();
         shared(0);
         shared(1);
