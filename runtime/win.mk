@@ -16,3 +16,6 @@ EXTRA_DIST += tests/rma/test_rma.sh
 .PHONY: check-rma-long
 check-rma-long: tests/rma/t_rma launcher/mini-mpirun
 	RMA_LONG=1 $(SHELL) $(srcdir)/tests/rma/test_rma.sh
+
+# The put/get benchmark beside Open MPI and MPICH: sh bench/rma/run.sh.
+EXTRA_DIST += bench/rma/osu_rma.c bench/rma/run.sh
