@@ -177,9 +177,12 @@ void rt_rma_describe(const rt_rma_args_t *a, int64_t disp, rt_rma_desc_t *d);
  * out as `blocks` at `addr` from `packed` into place (SCATTER) or from
  * place into `packed` (GATHER).  Returns 0, or -1 when out of memory.
  */
-typedef enum rt_rma_move { RT_RMA_SCATTER, RT_RMA_GATHER } rt_rma_move_t;
+typedef enum rt_rma_move { RT_RMA_SCATTER, RT_RMA_GATHER, RT_RMA_COMBINE } rt_rma_move_t;
 int rt_rma_move(const rt_dt_block_t *blocks, int num_blocks, size_t count, MPI_Aint extent,
                 char *addr, size_t offset, size_t len, char *packed, rt_rma_move_t mode);
+/* The basic type accumulates combine piece by piece (a single basic type
+ * of one element), or NULL: then they combine whole target elements. */
+const rt_datatype_t *rt_rma_acc_basic(MPI_Datatype basic);
 /* Combine `len` packed bytes (whole elements from element offset/size on)
  * into the target memory at `addr` with d's operation (not atomic: the
  * caller excludes others).  Returns 0, or -1 when out of memory. */

@@ -28,9 +28,20 @@
 
 /* ---- Moving bytes between a packed stream and a typed layout ----------- */
 
-int rt_rma_move(const rt_dt_block_t *blocks, int num_blocks, size_t count,
-                       MPI_Aint extent, char *addr, size_t offset, size_t len, char *packed,
-                       rt_rma_move_t mode)
+/* The basic type an accumulate on `t` (a predefined type, or the one
+ * basic type of a derived one) combines piece by piece, or NULL when it
+ * must combine whole elements of `t` (pair types and mixed types). */
+const rt_datatype_t *rt_rma_acc_basic(MPI_Datatype basic)
+{
+    const rt_datatype_t *b = basic != 0 ? rt_datatype_get(basic) : NULL;
+    return b != NULL && b->contiguous && b->num_basic == 1 ? b : NULL;
+}
+
+/* rt_rma_move, and with `op` (RT_RMA_COMBINE) the accumulate of the packed
+ * bytes into place, pieces being whole elements of `basic`. */
+static int walk(const rt_dt_block_t *blocks, int num_blocks, size_t count, MPI_Aint extent,
+                char *addr, size_t offset, size_t len, char *packed, rt_rma_move_t mode,
+                const rt_op_t *op, const rt_datatype_t *basic)
 {
     if (len == 0)
         return 0;
@@ -53,12 +64,20 @@ int rt_rma_move(const rt_dt_block_t *blocks, int num_blocks, size_t count,
         char *q = packed + (pos + skip - offset);
         if (mode == RT_RMA_SCATTER)
             memcpy(p, q, take);
-        else
+        else if (mode == RT_RMA_GATHER)
             memcpy(q, p, take);
+        else
+            rt_op_apply(op, q, p, take / basic->size, basic);
         pos += plen;
     }
     free(iov);
     return 0;
+}
+
+int rt_rma_move(const rt_dt_block_t *blocks, int num_blocks, size_t count, MPI_Aint extent,
+                char *addr, size_t offset, size_t len, char *packed, rt_rma_move_t mode)
+{
+    return walk(blocks, num_blocks, count, extent, addr, offset, len, packed, mode, NULL, NULL);
 }
 
 /* ---- Target side --------------------------------------------------------- */
@@ -137,10 +156,16 @@ int rt_rma_combine(const rt_rma_desc_t *d, const rt_dt_block_t *blocks, char *ad
     if (oph == MPI_REPLACE)
         return rt_rma_move(blocks, (int)d->num_blocks, (size_t)d->count, (MPI_Aint)d->extent,
                            addr, offset, len, (char *)data, RT_RMA_SCATTER);
+    rt_op_t *op = rt_op_get(oph);
+    if (op == NULL)
+        return -1;
+    const rt_datatype_t *basic = rt_rma_acc_basic(d->basic);
+    if (basic != NULL)
+        return walk(blocks, (int)d->num_blocks, (size_t)d->count, (MPI_Aint)d->extent, addr,
+                    offset, len, (char *)data, RT_RMA_COMBINE, op, basic);
     rt_datatype_t fake;
     const rt_datatype_t *dt = target_type(d, blocks, &fake);
-    rt_op_t *op = rt_op_get(oph);
-    if (dt == NULL || op == NULL || dt->size == 0)
+    if (dt == NULL || dt->size == 0)
         return -1;
     size_t first = offset / dt->size, k = len / dt->size;
     /* The contribution in the target's layout, element `first` at `in`. */
@@ -381,8 +406,12 @@ rt_request_t *rt_rma_start(rt_win_t *w, const rt_rma_args_t *a, const char *call
     size_t per = head < max ? max - head : 0;
     if (a->kind == RT_RMA_CAS)
         per /= 2;
-    if (acc)
-        per -= per % t->size;
+    if (acc) {
+        /* Packets hold whole elements of what the target combines. */
+        const rt_datatype_t *b = rt_rma_acc_basic(t->basic);
+        size_t unit = b != NULL ? b->size : t->size;
+        per -= per % unit;
+    }
     if (per == 0) {
         rt_request_release(req);
         *err = rt_err(w->comm, call, MPI_ERR_TYPE,

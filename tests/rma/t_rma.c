@@ -270,6 +270,47 @@ static void pairs(int shared)
     T_OK(MPI_Win_free(&win));
 }
 
+/* Operations larger than one packet: a Put and a Get of 40000 doubles
+ * and an Accumulate whose target type is a single element of 3000
+ * doubles (cut between basic elements, not between target elements). */
+static void large(int shared)
+{
+    enum { N = 40000, M = 3000 };
+    MPI_Win win;
+    double *mem = win_alloc(N * (MPI_Aint)sizeof(double), sizeof(double), shared, &win);
+    double *src = malloc(N * sizeof(double)), *back = malloc(N * sizeof(double));
+    for (int i = 0; i < N; i++) {
+        mem[i] = 1;
+        src[i] = rank + i * 0.5;
+    }
+    MPI_Datatype big;
+    T_OK(MPI_Type_contiguous(M, MPI_DOUBLE, &big));
+    T_OK(MPI_Type_commit(&big));
+    int right = (rank + 1) % size, left = (rank + size - 1) % size;
+    T_OK(MPI_Win_fence(0, win));
+    T_OK(MPI_Put(src, N, MPI_DOUBLE, right, 0, N, MPI_DOUBLE, win));
+    T_OK(MPI_Win_fence(0, win));
+    for (int i = 0; i < N; i++)
+        T_CHECK(mem[i] == left + i * 0.5);
+    T_OK(MPI_Get(back, N, MPI_DOUBLE, left, 0, N, MPI_DOUBLE, win));
+    T_OK(MPI_Win_fence(0, win));
+    for (int i = 0; i < N; i++)
+        T_CHECK(back[i] == (left + size - 1) % size + i * 0.5);
+    for (int r = 0; r < size; r++)
+        T_OK(MPI_Accumulate(src, M, MPI_DOUBLE, r, 5, 1, big, MPI_SUM, win));
+    T_OK(MPI_Win_fence(0, win));
+    for (int i = 0; i < M; i++) {
+        double want = left + (i + 5) * 0.5;
+        for (int r = 0; r < size; r++)
+            want += r + i * 0.5;
+        T_CHECK(mem[i + 5] == want);
+    }
+    T_OK(MPI_Type_free(&big));
+    free(src);
+    free(back);
+    T_OK(MPI_Win_free(&win));
+}
+
 /* Post/start/complete/wait around a ring, with Rput and Rget requests. */
 static void pscw(void)
 {
@@ -457,6 +498,7 @@ int main(int argc, char **argv)
             cas_lock(shared);
             accumulates(shared);
             pairs(shared);
+            large(shared);
         }
         vectors();
         pscw();
