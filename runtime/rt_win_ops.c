@@ -169,7 +169,9 @@ int rt_rma_combine(const rt_rma_desc_t *d, const rt_dt_block_t *blocks, char *ad
         return -1;
     size_t first = offset / dt->size, k = len / dt->size;
     /* The contribution in the target's layout, element `first` at `in`. */
-    size_t span = (k - 1) * (size_t)dt->extent + (size_t)dt->true_extent;
+    /* Kernels of pair types read whole structs (padding included): room
+     * for k full extents plus the data itself. */
+    size_t span = k * (size_t)dt->extent + (size_t)dt->true_extent;
     char *buf = malloc(span > 0 ? span : 1);
     if (buf == NULL)
         return -1;
