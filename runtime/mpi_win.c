@@ -47,43 +47,50 @@ int MPI_Win_create(void *base, MPI_Aint size, int disp_unit, MPI_Info info, MPI_
     return MPI_SUCCESS;
 }
 
+/* The value of boolean info key `key`, or `dflt` when unset. */
+static int info_flag(MPI_Info info, const char *key, int dflt)
+{
+    char value[16];
+    int flag = 0;
+    if (info == MPI_INFO_NULL ||
+        MPI_Info_get(info, key, (int)sizeof(value) - 1, value, &flag) != MPI_SUCCESS || !flag)
+        return dflt;
+    return strcmp(value, "true") == 0;
+}
+
+/*
+ * When every rank is on this node, the memory comes from a shared segment
+ * (as MPICH does, and its info key alloc_shm=false turns that off), so that
+ * operations take the direct path; if the segment cannot be had, from the
+ * heap, on every rank alike (the segment's allocation agrees on failure).
+ */
 int MPI_Win_allocate(MPI_Aint size, int disp_unit, MPI_Info info, MPI_Comm comm, void *baseptr,
                      MPI_Win *win)
 {
     rt_comm_t *c;
     CHECK_CREATE("MPI_Win_allocate", comm, c, size, disp_unit, info, win);
     RT_WIN_CHECK_ARG("MPI_Win_allocate", c, baseptr, "baseptr");
-    /* Every rank allocates before the collective part, so a failure still
-     * lets the others finish creating (with an empty part here). */
-    void *mem = calloc(1, size > 0 ? (size_t)size : 1);
     rt_win_t *w;
-    int err = rt_win_new(c, MPI_WIN_FLAVOR_ALLOCATE, mem, mem != NULL ? size : 0, disp_unit, &w);
-    if (err != MPI_SUCCESS || mem == NULL) {
-        free(mem);
-        if (err == MPI_SUCCESS) {
+    int err = rt_win_new(c, MPI_WIN_FLAVOR_ALLOCATE, NULL, size, disp_unit, &w);
+    if (err != MPI_SUCCESS)
+        return rt_err(c, "MPI_Win_allocate", err, "cannot create the window");
+    void *mem = NULL;
+    if (c->size > 1 && rt_win_all_on_node(c) && info_flag(info, "alloc_shm", 1) &&
+        rt_win_shm_allocate(w, size, 0, &mem) == MPI_SUCCESS && w->segment != NULL) {
+        w->base = mem;
+    } else {
+        mem = calloc(1, size > 0 ? (size_t)size : 1);
+        if (mem == NULL) {
             rt_win_destroy(w);
-            err = MPI_ERR_NO_MEM;
+            return rt_err(c, "MPI_Win_allocate", MPI_ERR_NO_MEM,
+                          "cannot allocate a window of %lld bytes", (long long)size);
         }
-        return rt_err(c, "MPI_Win_allocate", err, "cannot allocate a window of %lld bytes",
-                      (long long)size);
+        w->owned = mem;
+        w->base = mem;
     }
-    w->owned = mem;
     *(void **)baseptr = mem;
     *win = w->handle;
     return MPI_SUCCESS;
-}
-
-/* alloc_shared_noncontig=true in `info`. */
-static int info_noncontig(MPI_Info info)
-{
-    char value[16];
-    int flag = 0;
-    if (info == MPI_INFO_NULL ||
-        MPI_Info_get(info, "alloc_shared_noncontig", (int)sizeof(value) - 1, value, &flag) !=
-            MPI_SUCCESS ||
-        !flag)
-        return 0;
-    return strcmp(value, "true") == 0;
 }
 
 int MPI_Win_allocate_shared(MPI_Aint size, int disp_unit, MPI_Info info, MPI_Comm comm,
@@ -97,7 +104,7 @@ int MPI_Win_allocate_shared(MPI_Aint size, int disp_unit, MPI_Info info, MPI_Com
     if (err != MPI_SUCCESS)
         return rt_err(c, "MPI_Win_allocate_shared", err, "cannot create the window");
     void *base = NULL;
-    err = rt_win_shm_allocate(w, size, info_noncontig(info), &base);
+    err = rt_win_shm_allocate(w, size, info_flag(info, "alloc_shared_noncontig", 0), &base);
     if (err != MPI_SUCCESS) {
         rt_win_destroy(w);
         return rt_err(c, "MPI_Win_allocate_shared", err,

@@ -148,6 +148,8 @@ void rt_win_finalize(void);
  * *base.  Returns an MPI error class. */
 int rt_win_shm_allocate(rt_win_t *w, MPI_Aint size, int noncontig, void **base);
 void rt_win_shm_free(rt_win_t *w);
+/* Every rank of c is on this node. */
+int rt_win_all_on_node(const rt_comm_t *c);
 
 /* ---- Operations (runtime/rt_win_ops.c) --------------------------------- */
 typedef struct rt_rma_args {

@@ -26,7 +26,7 @@
 
 #define RT_WIN_SHM_HEADER 64
 
-static int all_on_my_node(const rt_comm_t *c)
+int rt_win_all_on_node(const rt_comm_t *c)
 {
     for (int r = 0; r < c->size; r++)
         if (rt_proc.job.node_of_rank[c->world_rank_of[r]] != rt_proc.job.node_id)
@@ -38,7 +38,7 @@ int rt_win_shm_allocate(rt_win_t *w, MPI_Aint size, int noncontig, void **base)
 {
     rt_comm_t *c = w->comm;
     (void)size;
-    if (!all_on_my_node(c))
+    if (!rt_win_all_on_node(c))
         return MPI_ERR_RMA_SHARED;
     size_t page = (size_t)sysconf(_SC_PAGESIZE);
     /* With alloc_shared_noncontig, parts start on pages: the header takes one. */

@@ -13,15 +13,21 @@
 
 static int rank, size;
 
-/* A window of `bytes` on every rank, from MPI_Win_allocate or (shared != 0)
- * MPI_Win_allocate_shared, whose operations then take the direct path. */
+/* A window of `bytes` on every rank: from the heap (alloc_shm=false), so
+ * that operations travel as messages, or (shared != 0) from a shared
+ * segment, whose operations take the direct path: MPI_Win_allocate on one
+ * node (shared == 1) or MPI_Win_allocate_shared (2). */
 static void *win_alloc(MPI_Aint bytes, int disp_unit, int shared, MPI_Win *win)
 {
     void *mem;
-    if (shared)
-        T_OK(MPI_Win_allocate_shared(bytes, disp_unit, MPI_INFO_NULL, MPI_COMM_WORLD, &mem, win));
+    MPI_Info info;
+    MPI_Info_create(&info);
+    MPI_Info_set(info, "alloc_shm", shared ? "true" : "false");
+    if (shared == 2)
+        T_OK(MPI_Win_allocate_shared(bytes, disp_unit, info, MPI_COMM_WORLD, &mem, win));
     else
-        T_OK(MPI_Win_allocate(bytes, disp_unit, MPI_INFO_NULL, MPI_COMM_WORLD, &mem, win));
+        T_OK(MPI_Win_allocate(bytes, disp_unit, info, MPI_COMM_WORLD, &mem, win));
+    MPI_Info_free(&info);
     return mem;
 }
 
@@ -493,7 +499,7 @@ int main(int argc, char **argv)
     if (argc > 1 && strcmp(argv[1], "fatal_range") == 0) {
         fatal_range();
     } else {
-        for (int shared = 0; shared < 2; shared++) {
+        for (int shared = 0; shared < 3; shared++) {
             counter(shared);
             cas_lock(shared);
             accumulates(shared);
