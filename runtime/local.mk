@@ -19,3 +19,4 @@ include runtime/env.mk
 include runtime/p2p.mk
 include runtime/objs.mk
 include runtime/coll.mk
+include runtime/win.mk

@@ -6,6 +6,7 @@
 #include "rt_boot.h"
 #include "rt_coll.h"
 #include "rt_progress.h"
+#include "rt_win.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -78,6 +79,7 @@ int MPI_Finalize(void)
     rt_progress_barrier();
     if (rt_boot_fence() != 0)
         rt_fatal("MPI_Finalize: the final fence failed");
+    rt_win_finalize();             /* windows the program did not free */
     rt_coll_finalize();
     rt_progress_finalize();
     rt_proc.phase = RT_PHASE_FINALIZED;

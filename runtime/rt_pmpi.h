@@ -210,4 +210,45 @@
 #define MPI_Iallgather PMPI_Iallgather
 #define MPI_Ialltoall PMPI_Ialltoall
 
+#define MPI_Win_create PMPI_Win_create
+#define MPI_Win_allocate PMPI_Win_allocate
+#define MPI_Win_allocate_shared PMPI_Win_allocate_shared
+#define MPI_Win_shared_query PMPI_Win_shared_query
+#define MPI_Win_create_dynamic PMPI_Win_create_dynamic
+#define MPI_Win_attach PMPI_Win_attach
+#define MPI_Win_detach PMPI_Win_detach
+#define MPI_Win_free PMPI_Win_free
+#define MPI_Win_get_group PMPI_Win_get_group
+#define MPI_Win_get_attr PMPI_Win_get_attr
+#define MPI_Win_set_errhandler PMPI_Win_set_errhandler
+#define MPI_Win_get_errhandler PMPI_Win_get_errhandler
+#define MPI_Win_call_errhandler PMPI_Win_call_errhandler
+#define MPI_Win_set_name PMPI_Win_set_name
+#define MPI_Win_get_name PMPI_Win_get_name
+#define MPI_Put PMPI_Put
+#define MPI_Get PMPI_Get
+#define MPI_Accumulate PMPI_Accumulate
+#define MPI_Get_accumulate PMPI_Get_accumulate
+#define MPI_Fetch_and_op PMPI_Fetch_and_op
+#define MPI_Compare_and_swap PMPI_Compare_and_swap
+#define MPI_Rput PMPI_Rput
+#define MPI_Rget PMPI_Rget
+#define MPI_Raccumulate PMPI_Raccumulate
+#define MPI_Rget_accumulate PMPI_Rget_accumulate
+#define MPI_Win_fence PMPI_Win_fence
+#define MPI_Win_post PMPI_Win_post
+#define MPI_Win_start PMPI_Win_start
+#define MPI_Win_complete PMPI_Win_complete
+#define MPI_Win_wait PMPI_Win_wait
+#define MPI_Win_test PMPI_Win_test
+#define MPI_Win_lock PMPI_Win_lock
+#define MPI_Win_unlock PMPI_Win_unlock
+#define MPI_Win_lock_all PMPI_Win_lock_all
+#define MPI_Win_unlock_all PMPI_Win_unlock_all
+#define MPI_Win_flush PMPI_Win_flush
+#define MPI_Win_flush_all PMPI_Win_flush_all
+#define MPI_Win_flush_local PMPI_Win_flush_local
+#define MPI_Win_flush_local_all PMPI_Win_flush_local_all
+#define MPI_Win_sync PMPI_Win_sync
+
 #endif /* MINIMPI_RT_PMPI_H */

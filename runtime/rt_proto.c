@@ -20,6 +20,7 @@
 #include "rt_dt.h"
 #include "rt_match.h"
 #include "rt_progress.h"
+#include "rt_win.h"
 
 /* Unexpected eager payloads up to this size are kept inside their
  * descriptor, so short unexpected messages cost no malloc once the
@@ -643,6 +644,9 @@ void rt_proto_am_handler(void *arg, int src_world_rank, const void *hdr, size_t 
         break;
     case RT_PKT_SYNC_ACK:
         handle_sync_ack(src_world_rank, &h);
+        break;
+    case RT_PKT_RMA:
+        rt_win_am_handler(src_world_rank, &h, payload, payload_len);
         break;
     default:
         rt_fatal("protocol error: unknown packet type %u from rank %d", h.type, src_world_rank);

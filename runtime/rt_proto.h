@@ -35,6 +35,7 @@ typedef enum rt_pkt_type {
     RT_PKT_DATA,
     RT_PKT_FIN,
     RT_PKT_SYNC_ACK,
+    RT_PKT_RMA,                    /* one-sided communication (runtime/rt_win.h) */
 } rt_pkt_type_t;
 
 #define RT_PKT_SYNC 0x01           /* EAGER: answer SYNC_ACK when matched */

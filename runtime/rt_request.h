@@ -31,6 +31,7 @@ typedef enum rt_req_kind {
     RT_REQ_SEND,
     RT_REQ_RECV,
     RT_REQ_COLL,                   /* a nonblocking collective: advanced by its schedule */
+    RT_REQ_RMA,                    /* a one-sided operation: completes when the target answered */
 } rt_req_kind_t;
 
 typedef enum rt_send_mode {

@@ -1,0 +1,61 @@
+#!/bin/sh
+# run.sh -- build osu_rma.c against minimpi, Open MPI and MPICH and run the
+# three side by side on 2 ranks of this node: put/get latency (microseconds)
+# and bandwidth (MB/s) per size, median over `rounds` alternating runs.
+# Run from the top of a built minimpi tree:
+#     sh bench/rma/run.sh [max_bytes] [iters] [rounds] [flavor]
+# flavor: allocate (default), create or shared (MPI_Win_allocate_shared:
+# minimpi's direct path).  A library whose compiler wrapper is missing is
+# skipped.
+set -u
+max=${1:-65536}
+iters=${2:-1000}
+rounds=${3:-3}
+flavor=${4:-allocate}
+out=$(mktemp -d "${TMPDIR:-/tmp}/osu_rma.XXXXXX")
+trap 'rm -rf "$out"' EXIT
+src=bench/rma/osu_rma.c
+
+cc -O2 -Iinclude -o "$out/mini" "$src" runtime/.libs/libminimpi.a $(pkg-config --libs libfabric) -lrt -pthread || exit 1
+have_ompi=0 have_mpich=0
+command -v mpicc.openmpi >/dev/null && mpicc.openmpi -O2 -o "$out/ompi" "$src" && have_ompi=1
+command -v mpicc.mpich >/dev/null && mpicc.mpich -O2 -o "$out/mpich" "$src" && have_mpich=1
+
+# median FILES...: per "test bytes" key, the median of the values.
+median() {
+    cat "$@" 2>/dev/null | awk 'NF == 3 && $3 ~ /^[0-9.]+$/ { print $1, $2, $3 }' |
+        sort -k1,1 -k2,2n -k3,3g |
+        awk '{ k = $1 " " $2; v[k, ++n[k]] = $3; if (!(k in seen)) { seen[k] = 1; keys[++nk] = k } }
+             END { for (i = 1; i <= nk; i++) { k = keys[i]; c = n[k]
+                       m = c % 2 ? v[k, (c + 1) / 2] : (v[k, c / 2] + v[k, c / 2 + 1]) / 2
+                       print k, m } }'
+}
+
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+r=1
+while [ "$r" -le "$rounds" ]; do
+    timeout 600 ./launcher/mini-mpirun -n 2 "$out/mini" "$max" "$iters" "$flavor" \
+        >"$out/mini.$r" 2>&1
+    [ $have_ompi = 1 ] && timeout 600 mpirun.openmpi --allow-run-as-root --oversubscribe -n 2 \
+        "$out/ompi" "$max" "$iters" "$flavor" >"$out/ompi.$r" 2>/dev/null
+    [ $have_mpich = 1 ] && timeout 600 mpirun.mpich -n 2 "$out/mpich" "$max" "$iters" "$flavor" \
+        >"$out/mpich.$r" 2>/dev/null
+    r=$((r + 1))
+done
+median "$out"/mini.* >"$out/mini"
+median "$out"/ompi.* >"$out/ompi"
+median "$out"/mpich.* >"$out/mpich"
+echo "== 2 ranks, window flavor $flavor (median over $rounds runs; latency in" \
+     "microseconds, bandwidth in MB/s)"
+printf "%-12s %8s %10s %10s %10s\n" test bytes minimpi openmpi mpich
+awk -v ompi="$out/ompi" -v mpich="$out/mpich" '
+    BEGIN {
+        while ((getline l < ompi) > 0) { split(l, f, " "); o[f[1] " " f[2]] = f[3] }
+        while ((getline l < mpich) > 0) { split(l, f, " "); m[f[1] " " f[2]] = f[3] }
+    }
+    NF == 3 && $3 ~ /^[0-9.]+$/ {
+        k = $1 " " $2
+        printf "%-12s %8s %10.2f %10s %10s\n", $1, $2, $3,
+            ((k in o) ? sprintf("%.2f", o[k]) : "-"), ((k in m) ? sprintf("%.2f", m[k]) : "-")
+    }' "$out/mini"
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
