@@ -741,6 +741,8 @@ static void topologies(void)
         EACH(o, ops, MPI_ERR_OP, F(sbuf, rbuf, 1, MPI_INT, o __VA_ARGS__, MPI_COMM_WORLD)); \
         EXPECT(MPI_ERR_BUFFER, "recvbuf NULL",                                \
                F(sbuf, NULL, 1, MPI_INT, MPI_SUM __VA_ARGS__, MPI_COMM_WORLD)); \
+        EXPECT(MPI_ERR_BUFFER, "sendbuf NULL",                                \
+               F(NULL, rbuf, 1, MPI_INT, MPI_SUM __VA_ARGS__, MPI_COMM_WORLD)); \
     } while (0)
 #define REDUCE_REQ_CASES(F, ...)                                              \
     do {                                                                      \
@@ -762,6 +764,10 @@ static void topologies(void)
                F(sbuf, 1, MPI_INT, rbuf, -1, MPI_INT __VA_ARGS__, MPI_COMM_WORLD)); \
         EACH(d, dtypes, MPI_ERR_TYPE, F(sbuf, 1, d, rbuf, 1, MPI_INT __VA_ARGS__, MPI_COMM_WORLD)); \
         EACH(d, dtypes, MPI_ERR_TYPE, F(sbuf, 1, MPI_INT, rbuf, 1, d __VA_ARGS__, MPI_COMM_WORLD)); \
+        EXPECT(MPI_ERR_BUFFER, "sendbuf NULL",                                \
+               F(NULL, 1, MPI_INT, rbuf, 1, MPI_INT __VA_ARGS__, MPI_COMM_WORLD)); \
+        EXPECT(MPI_ERR_BUFFER, "recvbuf NULL",                                \
+               F(sbuf, 1, MPI_INT, NULL, 1, MPI_INT __VA_ARGS__, MPI_COMM_WORLD)); \
     } while (0)
 
 /* Every rank is the root of its own rooted call: some arguments count only
