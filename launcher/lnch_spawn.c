@@ -13,6 +13,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "lnch_place_job.h"
@@ -205,6 +206,19 @@ static int spawn_rank(lnch_job_t *job, lnch_rank_t *r, int stdin_fd, char **argv
     return 0;
 }
 
+/* Why execvp could not run prog, in the words shells use: a name without a
+ * slash that PATH does not hold is "command not found", and a directory
+ * (which execvp reports as EACCES) "Is a directory". */
+static const char *exec_error_text(const char *prog, int err)
+{
+    struct stat st;
+    if (err == ENOENT && strchr(prog, '/') == NULL)
+        return "command not found";
+    if (err == EACCES && stat(prog, &st) == 0 && S_ISDIR(st.st_mode))
+        return strerror(EISDIR);
+    return strerror(err);
+}
+
 /* Wait until rank r exec'd (the pipe closes) or reports why it could not.
  * Returns 0, or the exit code for the launcher after printing why. */
 static int wait_exec(lnch_rank_t *r, int exec_fd, const char *prog, int quiet)
@@ -219,7 +233,8 @@ static int wait_exec(lnch_rank_t *r, int exec_fd, const char *prog, int quiet)
         return 0;                 /* closed by exec: the program runs */
     if (!quiet) {
         if (rep.step == STEP_EXEC)
-            fprintf(stderr, "mini-mpirun: cannot run '%s': %s\n", prog, strerror(rep.err));
+            fprintf(stderr, "mini-mpirun: cannot run '%s': %s\n", prog,
+                    exec_error_text(prog, rep.err));
         else if (rep.step == STEP_BIND)
             fprintf(stderr, "mini-mpirun: cannot bind rank %d to its cpus: %s\n", r->rank,
                     strerror(rep.err));

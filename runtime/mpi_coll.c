@@ -559,6 +559,11 @@ static int type_array(const char *call, rt_comm_t *c, const MPI_Datatype *types,
             free(dts);
             return rt_err(c, call, MPI_ERR_TYPE, "invalid datatype in %s[%d]", name, i);
         }
+        if (!dts[i]->committed) {
+            free(dts);
+            return rt_err(c, call, MPI_ERR_TYPE, "datatype in %s[%d] is not committed", name,
+                          i);
+        }
     }
     *out = dts;
     return MPI_SUCCESS;

@@ -96,6 +96,8 @@ int MPI_Type_get_extent(MPI_Datatype datatype, MPI_Aint *lb, MPI_Aint *extent)
 int MPI_Type_get_extent_x(MPI_Datatype datatype, MPI_Count *lb, MPI_Count *extent)
 {
     MPI_Aint l, e;
+    CHECK_ARG("MPI_Type_get_extent_x", lb, "lb");
+    CHECK_ARG("MPI_Type_get_extent_x", extent, "extent");
     int err = MPI_Type_get_extent(datatype, &l, &e);
     if (err == MPI_SUCCESS) {
         *lb = l;
@@ -119,6 +121,8 @@ int MPI_Type_get_true_extent(MPI_Datatype datatype, MPI_Aint *true_lb, MPI_Aint 
 int MPI_Type_get_true_extent_x(MPI_Datatype datatype, MPI_Count *true_lb, MPI_Count *true_extent)
 {
     MPI_Aint l, e;
+    CHECK_ARG("MPI_Type_get_true_extent_x", true_lb, "true_lb");
+    CHECK_ARG("MPI_Type_get_true_extent_x", true_extent, "true_extent");
     int err = MPI_Type_get_true_extent(datatype, &l, &e);
     if (err == MPI_SUCCESS) {
         *true_lb = l;

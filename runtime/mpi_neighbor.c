@@ -197,10 +197,29 @@ int MPI_Neighbor_alltoall(const void *sendbuf, int sendcount, MPI_Datatype sendt
                            recvbuf, recvcount, NULL, NULL, recvtype, comm, 0);
 }
 
+/* The v variants: neighbor_common takes NULL counts to mean "one count for
+ * all", so a NULL array the program passed is caught here. */
+static int check_vector_args(const char *call, MPI_Comm comm, const int *counts1,
+                             const char *name1, const int *counts2, const char *name2)
+{
+    rt_comm_t *c;
+    RT_CHECK_INIT(call);
+    RT_CHECK_COMM(call, comm, c);
+    if (counts1 == NULL)
+        return rt_err(c, call, MPI_ERR_ARG, "%s is NULL", name1);
+    if (counts2 == NULL)
+        return rt_err(c, call, MPI_ERR_ARG, "%s is NULL", name2);
+    return MPI_SUCCESS;
+}
+
 int MPI_Neighbor_allgatherv(const void *sendbuf, int sendcount, MPI_Datatype sendtype,
                             void *recvbuf, const int recvcounts[], const int displs[],
                             MPI_Datatype recvtype, MPI_Comm comm)
 {
+    int err = check_vector_args("MPI_Neighbor_allgatherv", comm, recvcounts, "recvcounts",
+                                displs, "displs");
+    if (err != MPI_SUCCESS)
+        return err;
     return neighbor_common("MPI_Neighbor_allgatherv", sendbuf, sendcount, NULL, NULL, sendtype,
                            recvbuf, 0, recvcounts, displs, recvtype, comm, 1);
 }
@@ -209,6 +228,10 @@ int MPI_Neighbor_alltoallv(const void *sendbuf, const int sendcounts[], const in
                            MPI_Datatype sendtype, void *recvbuf, const int recvcounts[],
                            const int rdispls[], MPI_Datatype recvtype, MPI_Comm comm)
 {
+    int err = check_vector_args("MPI_Neighbor_alltoallv", comm, sendcounts, "sendcounts",
+                                recvcounts, "recvcounts");
+    if (err != MPI_SUCCESS)
+        return err;
     return neighbor_common("MPI_Neighbor_alltoallv", sendbuf, 0, sendcounts, sdispls, sendtype,
                            recvbuf, 0, recvcounts, rdispls, recvtype, comm, 0);
 }

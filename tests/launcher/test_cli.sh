@@ -58,4 +58,42 @@ else
     fail "man page $MAN was not built"
 fi
 
+# Launcher input (issue 9): each bad input is one line naming it, and exit
+# status 2, or 127 for a program that is not there and 126 for one that
+# cannot be executed, as shells do.  (tests/unit/check_lnch_hosts.c tries
+# many more hostfile lines against the parser itself.)
+bad1() {    # bad1 STATUS MESSAGE ARGS...
+    status=$1 msg=$2
+    shift 2
+    run "$status" "bad input: $*" $MPIRUN "$@" || return
+    expect_grep "$ERR" "^mini-mpirun: $msg\$" "message for: $*"
+    expect_count "$ERR" "." 1 "one line for: $*"
+}
+bad "invalid value '-1' for -n: must be a positive integer" -n -1 $A exit 0
+bad1 2 "empty host list" -H "" $A exit 0
+bad1 2 "bad host '' in ',': .*" -H , $A exit 0
+bad1 2 "cannot open hostfile '$TMP/none': No such file or directory" --hostfile "$TMP/none" $A exit 0
+n=0
+while IFS='|' read -r line msg; do
+    n=$((n + 1))
+    printf 'localhost\n%s\n' "$line" >"$TMP/hosts$n"
+    bad1 2 "$TMP/hosts$n:2: $msg" --hostfile "$TMP/hosts$n" $A exit 0
+done <<'LINES'
+nodeb slots=0|bad 'slots=0': slots=N needs N from 1 to 65536
+nodeb:0|bad slot count in 'nodeb:0': HOST:N needs N from 1 to 65536
+nodeb:x|bad slot count in 'nodeb:x': .*
+node b|unexpected 'b' after host 'node' \(expected slots=N\)
+b@d!|bad host name 'b@d!'
+LINES
+printf '# nothing but comments\n\n' >"$TMP/nohosts"
+bad1 2 "$TMP/nohosts: no hosts in the file" --hostfile "$TMP/nohosts" $A exit 0
+bad1 127 "cannot run 'minimpi-no-such-command': command not found" -n 2 minimpi-no-such-command
+bad1 127 "cannot run '\./no-such-program': No such file or directory" -n 2 ./no-such-program
+mkdir "$TMP/dir"
+bad1 126 "cannot run '$TMP/dir': Is a directory" -n 2 "$TMP/dir"
+printf 'echo hi\n' >"$TMP/noexec"
+chmod 644 "$TMP/noexec"
+bad1 126 "cannot run '$TMP/noexec': Permission denied" -n 1 "$TMP/noexec"
+expect_no_leftovers "after the bad inputs"
+
 finish

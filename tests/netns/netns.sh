@@ -150,6 +150,22 @@ for _ in $(seq 50); do [ -z "$(pgrep -f -- "$T 2,1,1 wait")" ] && break; sleep 0
 [ -z "$(pgrep -f -- "$T 2,1,1 wait")" ] && pass "no rank, daemon or agent left after the cut" ||
     fail "processes left after the cut: $(pgrep -af -- "$T 2,1,1 wait")"
 
+# Message integrity on the libfabric path across nodes (issue 9): the
+# stress program with ranks 0 and 1 in A and rank 2 in B, every pair through
+# libfabric (MINIMPI_TRANSPORTS=ofi forces it between 0 and 1 as well).  Node
+# C's link is down by now, so only A and B take part.  The seed is printed;
+# STRESS_SEED=S repeats a run.
+netns_stress() {
+    seed=${STRESS_SEED:-$(( ($(date +%s%N) / 1000) % 4294967296 ))}
+    RUN_LIMIT=100 run 0 "stress over libfabric across namespaces (seed $seed)" \
+        $MN --timeout 90 -H "localhost:2,$NS_B:1" -x MINIMPI_TRANSPORTS=ofi \
+        "$(pwd)/tests/stress/t_stress" --seed "$seed" --messages 200 --max-size 1048576
+    expect_grep "$OUT" "messages \([0-9]+ bytes\) in 1 round\(s\) checked in .*, 0 failure\(s\)" \
+        "every message arrived intact and in order"
+    expect_no_leftovers "after the stress run"
+}
+netns_stress
+
 left=$(find /dev/shm -maxdepth 1 -name 'minimpi-*' -newer "$TMP/stamp" 2>/dev/null)
 [ -z "$left" ] && pass "no /dev/shm file left" || fail "left in /dev/shm: $left"
 netns_down
