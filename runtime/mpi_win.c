@@ -183,6 +183,9 @@ int MPI_Win_detach(MPI_Win win, const void *base)
     rt_win_t *w;
     RT_CHECK_INIT("MPI_Win_detach");
     RT_CHECK_WIN("MPI_Win_detach", win, w);
+    if (w->flavor != MPI_WIN_FLAVOR_DYNAMIC)
+        return rt_err(w->comm, "MPI_Win_detach", MPI_ERR_RMA_FLAVOR,
+                      "not a window made by MPI_Win_create_dynamic");
     for (rt_win_region_t **p = &w->regions; *p != NULL; p = &(*p)->next) {
         if ((*p)->base == (uintptr_t)base) {
             rt_win_region_t *r = *p;

@@ -85,6 +85,11 @@ static const char *class_name(int cls)
         [MPI_ERR_INFO] = "MPI_ERR_INFO",     [MPI_ERR_INFO_KEY] = "MPI_ERR_INFO_KEY",
         [MPI_ERR_INFO_VALUE] = "MPI_ERR_INFO_VALUE",
         [MPI_ERR_INFO_NOKEY] = "MPI_ERR_INFO_NOKEY", [MPI_ERR_KEYVAL] = "MPI_ERR_KEYVAL",
+        [MPI_ERR_WIN] = "MPI_ERR_WIN",       [MPI_ERR_BASE] = "MPI_ERR_BASE",
+        [MPI_ERR_SIZE] = "MPI_ERR_SIZE",     [MPI_ERR_DISP] = "MPI_ERR_DISP",
+        [MPI_ERR_LOCKTYPE] = "MPI_ERR_LOCKTYPE", [MPI_ERR_RMA_SYNC] = "MPI_ERR_RMA_SYNC",
+        [MPI_ERR_RMA_RANGE] = "MPI_ERR_RMA_RANGE", [MPI_ERR_RMA_ATTACH] = "MPI_ERR_RMA_ATTACH",
+        [MPI_ERR_RMA_SHARED] = "MPI_ERR_RMA_SHARED", [MPI_ERR_RMA_FLAVOR] = "MPI_ERR_RMA_FLAVOR",
     };
     if (cls >= 0 && cls < (int)(sizeof(names) / sizeof(names[0])) && names[cls] != NULL)
         return names[cls];
@@ -126,7 +131,9 @@ typedef struct {
 
 /* ---- the bad handles --------------------------------------------------- */
 
-static bad_t comms[4], types[3], dtypes[4], ops[3], groups[3], infos[3], ehs[2];
+static bad_t comms[4], types[3], dtypes[4], ops[3], groups[3], infos[3], ehs[2], wins[3];
+static int wbuf[64];
+static MPI_Win vw;    /* a valid window (its memory: wbuf) */
 static MPI_Comm cart, graph;  /* valid topology communicators */
 static MPI_Datatype uncommitted;
 static MPI_Group wg;  /* MPI_COMM_WORLD's group */
@@ -168,6 +175,10 @@ static void make_bad_handles(void)
     MPI_Info_create(&fi);
     MPI_Errhandler fe;
     MPI_Comm_create_errhandler(eh_fn, &fe);
+    /* A window holds a communicator of its own: made here too. */
+    MPI_Win_create(wbuf, sizeof(wbuf), sizeof(int), MPI_INFO_NULL, MPI_COMM_WORLD, &vw);
+    MPI_Win fw;
+    MPI_Win_create(wbuf, sizeof(wbuf), sizeof(int), MPI_INFO_NULL, MPI_COMM_WORLD, &fw);
 
     comms[0] = (bad_t){MPI_COMM_NULL, "MPI_COMM_NULL"};
     comms[1] = (bad_t){MPI_COMM_WORLD + 0xfff0, "a garbage communicator"};
@@ -189,6 +200,9 @@ static void make_bad_handles(void)
     infos[2] = (bad_t){fi, "a freed info"};
     ehs[0] = (bad_t){MPI_ERRORS_RETURN + 0xfff0, "a garbage errhandler"};
     ehs[1] = (bad_t){fe, "a freed errhandler"};
+    wins[0] = (bad_t){MPI_WIN_NULL, "MPI_WIN_NULL"};
+    wins[1] = (bad_t){(int)vw + 0xfff0, "a garbage window"};
+    wins[2] = (bad_t){fw, "a freed window"};
 
     MPI_Comm_free(&fc);
     MPI_Type_free(&ft);
@@ -196,6 +210,7 @@ static void make_bad_handles(void)
     MPI_Group_free(&fg);
     MPI_Info_free(&fi);
     MPI_Errhandler_free(&fe);
+    MPI_Win_free(&fw);
 
     int *ub, flag = 0;
     MPI_Comm_get_attr(MPI_COMM_WORLD, MPI_TAG_UB, &ub, &flag);
@@ -871,6 +886,125 @@ static void collectives(void)
 
 /* ---- after the errors: the job still works ------------------------------ */
 
+/* ---- one-sided communication ------------------------------------------- */
+
+/* Every window call; a window of flavor create on MPI_COMM_WORLD serves as
+ * the valid one, and a freed one as a bad handle. */
+static void windows(void)
+{
+    MPI_Win w;
+    MPI_Win_set_errhandler(vw, MPI_ERRORS_RETURN);
+    void *base;
+    MPI_Aint size;
+    int du, val;
+    char name[MPI_MAX_OBJECT_NAME];
+
+    EACH(c, comms, MPI_ERR_COMM,
+         MPI_Win_create(wbuf, 4, 1, MPI_INFO_NULL, c, &w));
+    EXPECT(MPI_ERR_SIZE, "size -1", MPI_Win_create(wbuf, -1, 1, MPI_INFO_NULL, MPI_COMM_WORLD, &w));
+    EXPECT(MPI_ERR_DISP, "disp_unit 0", MPI_Win_create(wbuf, 4, 0, MPI_INFO_NULL, MPI_COMM_WORLD, &w));
+    EXPECT(MPI_ERR_INFO, "a garbage info", MPI_Win_create(wbuf, 4, 1, infos[1].h, MPI_COMM_WORLD, &w));
+    EXPECT(MPI_ERR_ARG, "win NULL", MPI_Win_create(wbuf, 4, 1, MPI_INFO_NULL, MPI_COMM_WORLD, NULL));
+    EXPECT(MPI_ERR_BASE, "base NULL, size 4", MPI_Win_create(NULL, 4, 1, MPI_INFO_NULL, MPI_COMM_WORLD, &w));
+    EACH(c, comms, MPI_ERR_COMM, MPI_Win_allocate(4, 1, MPI_INFO_NULL, c, &base, &w));
+    EXPECT(MPI_ERR_SIZE, "size -1", MPI_Win_allocate(-1, 1, MPI_INFO_NULL, MPI_COMM_WORLD, &base, &w));
+    EXPECT(MPI_ERR_ARG, "baseptr NULL", MPI_Win_allocate(4, 1, MPI_INFO_NULL, MPI_COMM_WORLD, NULL, &w));
+    EACH(c, comms, MPI_ERR_COMM, MPI_Win_allocate_shared(4, 1, MPI_INFO_NULL, c, &base, &w));
+    EXPECT(MPI_ERR_DISP, "disp_unit -1", MPI_Win_allocate_shared(4, -1, MPI_INFO_NULL, MPI_COMM_WORLD, &base, &w));
+    EACH(c, comms, MPI_ERR_COMM, MPI_Win_create_dynamic(MPI_INFO_NULL, c, &w));
+    EXPECT(MPI_ERR_ARG, "win NULL", MPI_Win_create_dynamic(MPI_INFO_NULL, MPI_COMM_WORLD, NULL));
+
+    EACH(w, wins, MPI_ERR_WIN, MPI_Win_shared_query(w, 0, &size, &du, &base));
+    EXPECT(MPI_ERR_RMA_FLAVOR, "a window of flavor create", MPI_Win_shared_query(vw, 0, &size, &du, &base));
+    EACH(w, wins, MPI_ERR_WIN, MPI_Win_attach(w, wbuf, 4));
+    EXPECT(MPI_ERR_RMA_FLAVOR, "a window of flavor create", MPI_Win_attach(vw, wbuf, 4));
+    EACH(w, wins, MPI_ERR_WIN, MPI_Win_detach(w, wbuf));
+    EXPECT(MPI_ERR_RMA_FLAVOR, "a window of flavor create", MPI_Win_detach(vw, wbuf));
+    EACH(w, wins, MPI_ERR_WIN, MPI_Win_free(&w));
+    EXPECT(MPI_ERR_ARG, "win NULL", MPI_Win_free(NULL));
+    EACH(w, wins, MPI_ERR_WIN, MPI_Win_get_group(w, &g));
+    EXPECT(MPI_ERR_ARG, "group NULL", MPI_Win_get_group(vw, NULL));
+    EACH(w, wins, MPI_ERR_WIN, MPI_Win_get_attr(w, MPI_WIN_BASE, &base, &flag));
+    EXPECT(MPI_ERR_KEYVAL, "MPI_KEYVAL_INVALID", MPI_Win_get_attr(vw, MPI_KEYVAL_INVALID, &base, &flag));
+    EXPECT(MPI_ERR_ARG, "flag NULL", MPI_Win_get_attr(vw, MPI_WIN_BASE, &base, NULL));
+    EACH(w, wins, MPI_ERR_WIN, MPI_Win_set_errhandler(w, MPI_ERRORS_RETURN));
+    EACH(eh, ehs, MPI_ERR_ARG, MPI_Win_set_errhandler(vw, eh));
+    EACH(w, wins, MPI_ERR_WIN, MPI_Win_get_errhandler(w, &eh));
+    EXPECT(MPI_ERR_ARG, "errhandler NULL", MPI_Win_get_errhandler(vw, NULL));
+    EACH(w, wins, MPI_ERR_WIN, MPI_Win_call_errhandler(w, MPI_ERR_OTHER));
+    EACH(w, wins, MPI_ERR_WIN, MPI_Win_set_name(w, "x"));
+    EXPECT(MPI_ERR_ARG, "name NULL", MPI_Win_set_name(vw, NULL));
+    EACH(w, wins, MPI_ERR_WIN, MPI_Win_get_name(w, name, &cnt));
+    EXPECT(MPI_ERR_ARG, "name NULL", MPI_Win_get_name(vw, NULL, &cnt));
+
+    /* Operations: bad window, count, type, target rank, op, NULL buffer. */
+    EACH(w, wins, MPI_ERR_WIN, MPI_Put(sbuf, 1, MPI_INT, 0, 0, 1, MPI_INT, w));
+    EXPECT(MPI_ERR_COUNT, "origin_count -1", MPI_Put(sbuf, -1, MPI_INT, 0, 0, 1, MPI_INT, vw));
+    EACH(d, dtypes, MPI_ERR_TYPE, MPI_Put(sbuf, 1, d, 0, 0, 1, MPI_INT, vw));
+    EACH(d, dtypes, MPI_ERR_TYPE, MPI_Put(sbuf, 1, MPI_INT, 0, 0, 1, d, vw));
+    EXPECT(MPI_ERR_RANK, "target_rank = size", MPI_Put(sbuf, 1, MPI_INT, np, 0, 1, MPI_INT, vw));
+    EXPECT(MPI_ERR_BUFFER, "origin_addr NULL", MPI_Put(NULL, 1, MPI_INT, 0, 0, 1, MPI_INT, vw));
+    EACH(w, wins, MPI_ERR_WIN, MPI_Get(rbuf, 1, MPI_INT, 0, 0, 1, MPI_INT, w));
+    EXPECT(MPI_ERR_COUNT, "target_count -1", MPI_Get(rbuf, 1, MPI_INT, 0, 0, -1, MPI_INT, vw));
+    EACH(d, dtypes, MPI_ERR_TYPE, MPI_Get(rbuf, 1, d, 0, 0, 1, MPI_INT, vw));
+    EXPECT(MPI_ERR_RANK, "target_rank -7", MPI_Get(rbuf, 1, MPI_INT, -7, 0, 1, MPI_INT, vw));
+    EXPECT(MPI_ERR_BUFFER, "origin_addr NULL", MPI_Get(NULL, 1, MPI_INT, 0, 0, 1, MPI_INT, vw));
+    EACH(w, wins, MPI_ERR_WIN, MPI_Accumulate(sbuf, 1, MPI_INT, 0, 0, 1, MPI_INT, MPI_SUM, w));
+    EACH(o, ops, MPI_ERR_OP, MPI_Accumulate(sbuf, 1, MPI_INT, 0, 0, 1, MPI_INT, o, vw));
+    EACH(d, dtypes, MPI_ERR_TYPE, MPI_Accumulate(sbuf, 1, d, 0, 0, 1, MPI_INT, MPI_SUM, vw));
+    EXPECT(MPI_ERR_RANK, "target_rank = size", MPI_Accumulate(sbuf, 1, MPI_INT, np, 0, 1, MPI_INT, MPI_SUM, vw));
+    EACH(w, wins, MPI_ERR_WIN, MPI_Get_accumulate(sbuf, 1, MPI_INT, rbuf, 1, MPI_INT, 0, 0, 1, MPI_INT, MPI_SUM, w));
+    EACH(o, ops, MPI_ERR_OP, MPI_Get_accumulate(sbuf, 1, MPI_INT, rbuf, 1, MPI_INT, 0, 0, 1, MPI_INT, o, vw));
+    EXPECT(MPI_ERR_COUNT, "result_count -1", MPI_Get_accumulate(sbuf, 1, MPI_INT, rbuf, -1, MPI_INT, 0, 0, 1, MPI_INT, MPI_SUM, vw));
+    EACH(w, wins, MPI_ERR_WIN, MPI_Fetch_and_op(sbuf, rbuf, MPI_INT, 0, 0, MPI_SUM, w));
+    EACH(o, ops, MPI_ERR_OP, MPI_Fetch_and_op(sbuf, rbuf, MPI_INT, 0, 0, o, vw));
+    EACH(d, dtypes, MPI_ERR_TYPE, MPI_Fetch_and_op(sbuf, rbuf, d, 0, 0, MPI_SUM, vw));
+    EXPECT(MPI_ERR_RANK, "target_rank = size", MPI_Fetch_and_op(sbuf, rbuf, MPI_INT, np, 0, MPI_SUM, vw));
+    EACH(w, wins, MPI_ERR_WIN, MPI_Compare_and_swap(sbuf, sbuf, rbuf, MPI_INT, 0, 0, w));
+    EACH(d, dtypes, MPI_ERR_TYPE, MPI_Compare_and_swap(sbuf, sbuf, rbuf, d, 0, 0, vw));
+    EXPECT(MPI_ERR_RANK, "target_rank = size", MPI_Compare_and_swap(sbuf, sbuf, rbuf, MPI_INT, np, 0, vw));
+    EACH(w, wins, MPI_ERR_WIN, MPI_Rput(sbuf, 1, MPI_INT, 0, 0, 1, MPI_INT, w, &req));
+    EXPECT(MPI_ERR_COUNT, "origin_count -1", MPI_Rput(sbuf, -1, MPI_INT, 0, 0, 1, MPI_INT, vw, &req));
+    EACH(w, wins, MPI_ERR_WIN, MPI_Rget(rbuf, 1, MPI_INT, 0, 0, 1, MPI_INT, w, &req));
+    EXPECT(MPI_ERR_RANK, "target_rank = size", MPI_Rget(rbuf, 1, MPI_INT, np, 0, 1, MPI_INT, vw, &req));
+    EACH(w, wins, MPI_ERR_WIN, MPI_Raccumulate(sbuf, 1, MPI_INT, 0, 0, 1, MPI_INT, MPI_SUM, w, &req));
+    EACH(o, ops, MPI_ERR_OP, MPI_Raccumulate(sbuf, 1, MPI_INT, 0, 0, 1, MPI_INT, o, vw, &req));
+    EACH(w, wins, MPI_ERR_WIN, MPI_Rget_accumulate(sbuf, 1, MPI_INT, rbuf, 1, MPI_INT, 0, 0, 1, MPI_INT, MPI_SUM, w, &req));
+    EACH(d, dtypes, MPI_ERR_TYPE, MPI_Rget_accumulate(sbuf, 1, MPI_INT, rbuf, 1, d, 0, 0, 1, MPI_INT, MPI_SUM, vw, &req));
+
+    /* Synchronization: bad window, group, rank, lock type; calls outside
+     * the epoch they close. */
+    EACH(w, wins, MPI_ERR_WIN, MPI_Win_fence(0, w));
+    EACH(w, wins, MPI_ERR_WIN, MPI_Win_post(wg, 0, w));
+    EACH(g, groups, MPI_ERR_GROUP, MPI_Win_post(g, 0, vw));
+    EACH(w, wins, MPI_ERR_WIN, MPI_Win_start(wg, 0, w));
+    EACH(g, groups, MPI_ERR_GROUP, MPI_Win_start(g, 0, vw));
+    EACH(w, wins, MPI_ERR_WIN, MPI_Win_complete(w));
+    EXPECT(MPI_ERR_RMA_SYNC, "no access epoch", MPI_Win_complete(vw));
+    EACH(w, wins, MPI_ERR_WIN, MPI_Win_wait(w));
+    EXPECT(MPI_ERR_RMA_SYNC, "no exposure epoch", MPI_Win_wait(vw));
+    EACH(w, wins, MPI_ERR_WIN, MPI_Win_test(w, &flag));
+    EXPECT(MPI_ERR_ARG, "flag NULL", MPI_Win_test(vw, NULL));
+    EACH(w, wins, MPI_ERR_WIN, MPI_Win_lock(MPI_LOCK_SHARED, 0, 0, w));
+    EXPECT(MPI_ERR_LOCKTYPE, "lock_type 99", MPI_Win_lock(99, 0, 0, vw));
+    EXPECT(MPI_ERR_RANK, "rank = size", MPI_Win_lock(MPI_LOCK_SHARED, np, 0, vw));
+    EACH(w, wins, MPI_ERR_WIN, MPI_Win_unlock(0, w));
+    EXPECT(MPI_ERR_RANK, "rank = size", MPI_Win_unlock(np, vw));
+    EXPECT(MPI_ERR_RMA_SYNC, "not locked", MPI_Win_unlock(0, vw));
+    EACH(w, wins, MPI_ERR_WIN, MPI_Win_lock_all(0, w));
+    EACH(w, wins, MPI_ERR_WIN, MPI_Win_unlock_all(w));
+    EXPECT(MPI_ERR_RMA_SYNC, "not locked", MPI_Win_unlock_all(vw));
+    EACH(w, wins, MPI_ERR_WIN, MPI_Win_flush(0, w));
+    EXPECT(MPI_ERR_RANK, "rank = size", MPI_Win_flush(np, vw));
+    EACH(w, wins, MPI_ERR_WIN, MPI_Win_flush_all(w));
+    EACH(w, wins, MPI_ERR_WIN, MPI_Win_flush_local(0, w));
+    EXPECT(MPI_ERR_RANK, "rank -1", MPI_Win_flush_local(-1, vw));
+    EACH(w, wins, MPI_ERR_WIN, MPI_Win_flush_local_all(w));
+    EACH(w, wins, MPI_ERR_WIN, MPI_Win_sync(w));
+    (void)val;
+    MPI_Win_free(&vw);
+}
+
 static int still_works(void)
 {
     int v = me + 1, sum = 0, bad = 0;
@@ -993,6 +1127,7 @@ int main(int argc, char **argv)
     groups_and_info();
     topologies();
     collectives();
+    windows();
 
     int bad = still_works() || n_failed != 0;
     if (me == 0 && header != NULL)
