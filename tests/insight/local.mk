@@ -15,3 +15,7 @@ tests_insight_t_pmpi_static_LDFLAGS = -static
 
 TESTS += tests/insight/pmpi_symbols.sh tests/insight/test_pmpi.sh
 EXTRA_DIST += tests/insight/pmpi_symbols.sh tests/insight/test_pmpi.sh
+
+# mini-mpirun --report-transports on one node (shm, ofi) and three loopback nodes.
+TESTS += tests/insight/test_report_transports.sh
+EXTRA_DIST += tests/insight/test_report_transports.sh
