@@ -83,6 +83,11 @@ const cfg_var_t cfg_vars[] = {
     {"MINIMPI_OFI_RMA", "1",
      "Large libfabric messages are read by the receiver (fi_read) when every rank's provider "
      "offers FI_RMA: 1 or 0. With 0, a pipelined copy through messages is used."},
+    {"MINIMPI_REPORT_TRANSPORTS", "0",
+     "1: at MPI_Init every rank reports through PMI the transport it uses for same-node "
+     "peers and for other nodes, the libfabric provider and interface, single copy on or "
+     "off and why, and the protocol thresholds; mini-mpirun prints the job's summary once "
+     "before the program's output. Set by mini-mpirun --report-transports."},
 };
 const size_t cfg_num_vars = sizeof(cfg_vars) / sizeof(cfg_vars[0]);
 

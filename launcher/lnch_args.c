@@ -171,6 +171,12 @@ int lnch_args_parse(int argc, char **argv, lnch_args_t *args, char *err, size_t 
             i++;
             continue;
         }
+        if (strcmp(arg, "--report-transports") == 0) {
+            /* Like -x: the ranks report at MPI_Init (see lnch_insight.h). */
+            args->env[args->num_env++] = "MINIMPI_REPORT_TRANSPORTS=1";
+            i++;
+            continue;
+        }
         if (strcmp(arg, "--report-bindings") == 0) {
             args->place.report_bindings = 1;
             i++;
@@ -310,6 +316,10 @@ void lnch_args_usage(FILE *out)
           "  --cpu-set LIST       use only these cpus (as taskset -c: 0,2-3)\n"
           "  --report-bindings    print each rank's binding on stderr at start\n"
           "  --display-map        print where the ranks go before starting them\n"
+          "  --report-transports  print, before the program's output, the transport of\n"
+          "                       same-node peers and of each pair of nodes, libfabric\n"
+          "                       provider and interface, single copy on or off and why,\n"
+          "                       and the eager/rendezvous thresholds\n"
           "\n"
           "Multi-node options (see MULTI-NODE JOBS in mini-mpirun(1)):\n"
           "  -H, --host LIST      run on the hosts of LIST: HOST[:SLOTS],... (default 1 slot)\n"

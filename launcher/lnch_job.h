@@ -77,6 +77,7 @@ typedef struct lnch_job {
     /* When set, PMI lines are handed here instead of being answered (the
      * daemon relays them to mini-mpirun). */
     int (*pmi_line_hook)(struct lnch_job *job, lnch_rank_t *r, const char *line, size_t len);
+    int transports_reported;       /* --report-transports: ranks whose report is in */
 } lnch_job_t;
 
 /*

@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "lnch_insight.h"
 #include "lnch_remote.h"
 
 void lnch_pmi_close(lnch_job_t *job, lnch_rank_t *r)
@@ -121,6 +122,7 @@ static int handle_put(lnch_job_t *job, lnch_rank_t *r, const pmi_wire_msg_t *msg
     } else {
         switch (lnch_kvs_put(&job->kvs, key, value)) {
         case LNCH_KVS_OK:
+            lnch_insight_put(job, key, stderr);
             return send_reply(job, r, buf,
                               pmi_wire_format(buf, sizeof(buf), "put_result", "rc", "0", NULL));
         case LNCH_KVS_DUPLICATE:

@@ -7,6 +7,9 @@ runtime_libminimpi_core_la_SOURCES += \
 	runtime/rt_bsend.c runtime/rt_bsend.h \
 	runtime/mpi_p2p.c runtime/mpi_request.c runtime/mpi_probe.c
 
+# Issue 11: what a rank reports to mini-mpirun (transports, hangs, profile).
+runtime_libminimpi_core_la_SOURCES += runtime/rt_insight.h runtime/rt_insight_transports.c
+
 # The matching engine is tested on its own: no transport, no MPI_Init.
 check_PROGRAMS += tests/unit/check_match
 TESTS += tests/unit/check_match

@@ -14,6 +14,7 @@
 #include "rt_boot.h"
 #include "rt_bsend.h"
 #include "rt_coll_sched.h"
+#include "rt_insight.h"
 #include "rt_proto.h"
 #include "rt_request.h"
 
@@ -220,6 +221,7 @@ int rt_progress_init(void)
         }
     }
     report_peers();
+    rt_insight_report_transports();
     /* Sleeping waits for shm's doorbell, so only when shm is the one
      * transport with peers besides self (which never has anything pending
      * while we are idle) and it can sleep. */

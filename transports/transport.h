@@ -113,6 +113,11 @@ typedef struct tp {
     size_t am_max_hdr;             /* largest header am_send accepts */
     size_t am_max_payload;         /* largest payload am_send accepts */
     int can_get;                   /* get() works for every reachable peer */
+    /* For mini-mpirun --report-transports, filled by init: what was chosen
+     * (libfabric provider and interface; empty when nothing to say), and how
+     * get() copies or, when can_get is 0, why single copy is off. */
+    char detail[160];
+    char single_copy[160];
 } tp_t;
 
 struct tp_ops {

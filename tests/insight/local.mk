@@ -15,3 +15,14 @@ tests_insight_t_pmpi_static_LDFLAGS = -static
 
 TESTS += tests/insight/pmpi_symbols.sh tests/insight/test_pmpi.sh
 EXTRA_DIST += tests/insight/pmpi_symbols.sh tests/insight/test_pmpi.sh
+
+# mini-mpirun --report-transports on one node (shm, ofi) and three loopback nodes.
+TESTS += tests/insight/test_report_transports.sh
+EXTRA_DIST += tests/insight/test_report_transports.sh
+
+# The --report-transports summary from reports in a store, without a job.
+check_PROGRAMS += tests/unit/check_lnch_insight
+TESTS += tests/unit/check_lnch_insight
+tests_unit_check_lnch_insight_SOURCES = tests/unit/check_lnch_insight.c
+tests_unit_check_lnch_insight_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_check_lnch_insight_LDADD = launcher/liblnch.la $(CHECK_LIBS) -lm

@@ -497,6 +497,12 @@ tp_status_t ofi_init(const tp_job_t *job, tp_t **tp_out)
     ofi->base.am_max_payload = OFI_MAX_PAYLOAD;
     ofi->base.can_get = rma_all;
     ofi->next_check = ofi_now() + 1.0;
+    snprintf(ofi->base.detail, sizeof(ofi->base.detail), "provider %s, interface %s, fabric %s",
+             prov, ofi->info->domain_attr->name, ofi->info->fabric_attr->name);
+    snprintf(ofi->base.single_copy, sizeof(ofi->base.single_copy), "%s",
+             rma_all                            ? "fi_read"
+             : !cfg_get_bool("MINIMPI_OFI_RMA") ? "MINIMPI_OFI_RMA=0"
+                                                : "a rank's provider lacks FI_RMA");
     if (job->verbose)
         fprintf(stderr,
                 "minimpi: rank %d: ofi: provider %s, domain %s, fabric %s, %u B bounce buffers "

@@ -233,6 +233,8 @@ static void choose_cma(const tp_job_t *job, shm_tp_t *shm)
         on = shm_cma_probe((pid_t)next->pid, next->probe_addr, why, sizeof(why));
     }
     shm->base.can_get = on;
+    snprintf(shm->base.single_copy, sizeof(shm->base.single_copy), "%s",
+             on ? "CMA (process_vm_readv)" : why);
     if (!on && job->verbose)
         fprintf(stderr, "minimpi: rank %d: shm: single-copy off: %s\n", job->world_rank, why);
 }

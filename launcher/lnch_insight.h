@@ -1,0 +1,30 @@
+/*
+ * lnch_insight.h -- mini-mpirun's half of seeing inside a job (issue 11).
+ *
+ * --report-transports: every rank puts, at MPI_Init, the PMI key
+ * "minimpi-transports-<rank>" = "<node>|<host>|<same>|<other>", where <same>
+ * describes how it reaches the ranks of its own node and <other> those of
+ * the other nodes ("-" when there are none), spaces written as '+'
+ * (runtime/rt_insight_transports.c).  When the last rank's key arrives the
+ * launcher prints the job's summary on stderr, once: since every rank puts
+ * before the fence that ends its MPI_Init, that is before any rank's output
+ * after MPI_Init.
+ */
+#ifndef MINIMPI_LNCH_INSIGHT_H
+#define MINIMPI_LNCH_INSIGHT_H
+
+#include <stdio.h>
+
+#include "lnch_job.h"
+
+#define LNCH_INSIGHT_TRANSPORTS_KEY "minimpi-transports-"
+
+/* A PMI put of `key` was stored: count transport reports, and print the
+ * summary to `out` once every rank's is in. */
+void lnch_insight_put(lnch_job_t *job, const char *key, FILE *out);
+
+/* Print the transport summary of the `size` ranks whose reports are in the
+ * job's key-value store (exposed for the unit test). */
+void lnch_insight_print_transports(const lnch_job_t *job, FILE *out);
+
+#endif /* MINIMPI_LNCH_INSIGHT_H */
