@@ -75,9 +75,14 @@ ompi() {
         pp_figures
 }
 
+# Debian's MPICH is ch4:ucx (not libfabric), and UCX sees that both
+# namespaces are one machine and would use shared memory (about 5 x the
+# floor here): UCX_TLS=tcp,self and MPIR_CVAR_NOLOCAL keep it on the
+# network, as Open MPI's "btl tcp,self" does.
 mpich() {
     ip netns exec $N1 env FI_PROVIDER="$PROV" timeout 120 mpiexec.mpich -launcher ssh \
         -launcher-exec "$TMP/sshlike" -iface eth0 -hosts 10.77.1.1,$N2 -n 2 \
+        -genv MPIR_CVAR_NOLOCAL 1 -genv UCX_TLS tcp,self \
         "$TMP/pp-mpich" "$1" "$(iters "$1")" 2>"$TMP/err.mpich" | pp_figures
 }
 
