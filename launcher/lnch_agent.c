@@ -30,11 +30,11 @@ pid_t lnch_agent_spawn(char *const argv[], const char *secret)
     int wrote = slen < PIPE_BUF - 1 ? lnch_write_all(secret_pipe[1], secret, slen) : -1;
     if (wrote == 0)
         wrote = lnch_write_all(secret_pipe[1], "\n", 1);
-    int e = wrote == 0 ? 0 : slen < PIPE_BUF - 1 ? errno : EINVAL;
+    int werr = wrote == 0 ? 0 : slen < PIPE_BUF - 1 ? errno : EINVAL;
     close(secret_pipe[1]);
     if (wrote != 0) {
         close(secret_pipe[0]);
-        errno = e;
+        errno = werr;
         return -1;
     }
     pid_t parent = getpid();
