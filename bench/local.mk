@@ -16,3 +16,6 @@ EXTRA_DIST += bench/compare bench/p2p/smoke.sh bench/p2p/pin.sh bench/coll/osu_c
 .PHONY: bench
 bench: $(BENCH_P2P_PROGS) launcher/mini-mpirun
 	$(srcdir)/bench/compare --build-dir . $(BENCH_FLAGS)
+
+# Across two network namespaces (root): fi_pingpong, minimpi, Open MPI, MPICH.
+EXTRA_DIST += bench/netns/run.sh bench/netns/pp.c bench/ofi/run.sh

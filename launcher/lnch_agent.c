@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -22,6 +23,20 @@ pid_t lnch_agent_spawn(char *const argv[], const char *secret)
     int secret_pipe[2];
     if (pipe2(secret_pipe, O_CLOEXEC) != 0)
         return -1;
+    /* Written before the fork, into the pipe's buffer (a secret is far
+     * shorter than PIPE_BUF): an agent that exits at once then cannot make
+     * the write raise SIGPIPE. */
+    size_t slen = strlen(secret);
+    int wrote = slen < PIPE_BUF - 1 ? lnch_write_all(secret_pipe[1], secret, slen) : -1;
+    if (wrote == 0)
+        wrote = lnch_write_all(secret_pipe[1], "\n", 1);
+    int werr = wrote == 0 ? 0 : slen < PIPE_BUF - 1 ? errno : EINVAL;
+    close(secret_pipe[1]);
+    if (wrote != 0) {
+        close(secret_pipe[0]);
+        errno = werr;
+        return -1;
+    }
     pid_t parent = getpid();
     pid_t pid = fork();
     if (pid == 0) {
@@ -38,20 +53,10 @@ pid_t lnch_agent_spawn(char *const argv[], const char *secret)
     int e = errno;
     close(secret_pipe[0]);
     if (pid < 0) {
-        close(secret_pipe[1]);
         errno = e;
         return -1;
     }
     (void)setpgid(pid, pid);
-    size_t slen = strlen(secret);
-    char *line = malloc(slen + 2);
-    if (line != NULL) {
-        memcpy(line, secret, slen);
-        line[slen] = '\n';
-        (void)lnch_write_all(secret_pipe[1], line, slen + 1);
-        free(line);
-    }
-    close(secret_pipe[1]);
     return pid;
 }
 
