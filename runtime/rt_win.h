@@ -179,6 +179,11 @@ void rt_rma_describe(const rt_rma_args_t *a, int64_t disp, rt_rma_desc_t *d);
  * out as `blocks` at `addr` from `packed` into place (SCATTER) or from
  * place into `packed` (GATHER).  Returns 0, or -1 when out of memory.
  */
+/* The pieces of the first `limit` bytes of `count` elements laid out as
+ * `blocks` at `addr`: *iov is `one` (no allocation) for a layout without
+ * gaps, else malloc'd.  Returns how many, or -1 when out of memory. */
+long rt_rma_pieces(const rt_dt_block_t *blocks, int num_blocks, size_t count, MPI_Aint extent,
+                   char *addr, size_t limit, tp_iov_t *one, tp_iov_t **iov);
 typedef enum rt_rma_move { RT_RMA_SCATTER, RT_RMA_GATHER, RT_RMA_COMBINE } rt_rma_move_t;
 int rt_rma_move(const rt_dt_block_t *blocks, int num_blocks, size_t count, MPI_Aint extent,
                 char *addr, size_t offset, size_t len, char *packed, rt_rma_move_t mode);

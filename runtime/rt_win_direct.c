@@ -143,14 +143,15 @@ static int atomic_walk(const rt_rma_args_t *a, char *taddr, size_t bytes, MPI_Da
 {
     const rt_datatype_t *t = a->target_dt;
     size_t width = rt_datatype_get(basic)->size;
-    tp_iov_t *iov;
-    long n = rt_dt_runs_iov(t->blocks, t->num_blocks, a->target_count, t->extent,
-                            (int64_t)(intptr_t)taddr, bytes, &iov);
+    tp_iov_t *iov, one;
+    long n = rt_rma_pieces(t->blocks, t->num_blocks, a->target_count, t->extent, taddr, bytes,
+                           &one, &iov);
     if (n < 0)
         rt_fatal("out of memory in a one-sided operation of %zu bytes", bytes);
     for (long i = 0; i < n; i++) {
         if (iov[i].base % width != 0 || iov[i].len % width != 0) {
-            free(iov);
+            if (iov != &one)
+                free(iov);
             return -1;
         }
     }
@@ -167,7 +168,8 @@ static int atomic_walk(const rt_rma_args_t *a, char *taddr, size_t bytes, MPI_Da
                             basic, fast);
         }
     }
-    free(iov);
+    if (iov != &one)
+        free(iov);
     return 0;
 }
 

@@ -37,6 +37,23 @@ const rt_datatype_t *rt_rma_acc_basic(MPI_Datatype basic)
     return b != NULL && b->contiguous && b->num_basic == 1 ? b : NULL;
 }
 
+long rt_rma_pieces(const rt_dt_block_t *blocks, int num_blocks, size_t count, MPI_Aint extent,
+                   char *addr, size_t limit, tp_iov_t *one, tp_iov_t **iov)
+{
+    const rt_dt_block_t *b = blocks;
+    if (num_blocks == 1 && (b->count == 1 || b->stride == (MPI_Aint)b->len) &&
+        (MPI_Aint)(b->len * b->count) == extent) {
+        /* Elements follow each other without gaps: one piece, found
+         * without walking them (count may be a million bytes). */
+        one->base = (uint64_t)(intptr_t)(addr + b->offset);
+        one->len = limit;
+        *iov = one;
+        return 1;
+    }
+    return rt_dt_runs_iov(blocks, num_blocks, count, extent, (int64_t)(intptr_t)addr, limit,
+                          iov);
+}
+
 /* rt_rma_move, and with `op` (RT_RMA_COMBINE) the accumulate of the packed
  * bytes into place, pieces being whole elements of `basic`. */
 static int walk(const rt_dt_block_t *blocks, int num_blocks, size_t count, MPI_Aint extent,
@@ -45,9 +62,8 @@ static int walk(const rt_dt_block_t *blocks, int num_blocks, size_t count, MPI_A
 {
     if (len == 0)
         return 0;
-    tp_iov_t *iov;
-    long n = rt_dt_runs_iov(blocks, num_blocks, count, extent, (int64_t)(intptr_t)addr,
-                            offset + len, &iov);
+    tp_iov_t *iov, one;
+    long n = rt_rma_pieces(blocks, num_blocks, count, extent, addr, offset + len, &one, &iov);
     if (n < 0)
         return -1;
     size_t pos = 0;
@@ -70,7 +86,8 @@ static int walk(const rt_dt_block_t *blocks, int num_blocks, size_t count, MPI_A
             rt_op_apply(op, q, p, take / basic->size, basic);
         pos += plen;
     }
-    free(iov);
+    if (iov != &one)
+        free(iov);
     return 0;
 }
 
