@@ -37,8 +37,8 @@ if [ -x "$FUZZER" ]; then
         mkdir -p "$new" "$TMP/art-$t"
         # The fuzzer writes new inputs into the first directory only, never
         # into the seed corpus; a hang of one input counts as a crash.
-        if FUZZ_TARGET=$t timeout -k 5 $((SECONDS_PER_TARGET + 60)) "$FUZZER" \
-            -max_total_time="$SECONDS_PER_TARGET" -timeout=10 -rss_limit_mb=2048 \
+        if FUZZ_TARGET=$t timeout -k 5 $((SECONDS_PER_TARGET + 120)) "$FUZZER" \
+            -max_total_time="$SECONDS_PER_TARGET" -timeout=60 -rss_limit_mb=2048 \
             -max_len=8192 -print_final_stats=1 -artifact_prefix="$TMP/art-$t/" \
             "$new" "$src/corpus/$t" >"$TMP/out" 2>"$TMP/err"; then
             execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$TMP/err")
