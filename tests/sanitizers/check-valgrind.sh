@@ -4,8 +4,8 @@
 # in a build tree without sanitizers, after `make check TESTS=` built the
 # test programs).  A memcheck error or a definite leak fails the program
 # (--error-exitcode); each run's report is kept in _valgrind/<name>.log.
-#   - every tests/unit/check_* program, with CK_FORK=no so the Check cases
-#     run in the process valgrind watches;
+#   - every tests/unit/check_* program (valgrind follows Check's forks: a
+#     case with a memcheck error exits non-zero and fails);
 #   - tests/fuzz/fuzz-replay over every target's corpus;
 #   - t_pingpong, t_anysource and t_datatypes with 2 ranks (the rendezvous
 #     path through CMA single copy included), t_stress with 2 ranks, each
@@ -19,18 +19,21 @@ command -v valgrind >/dev/null || { echo "check-valgrind: apt-get install valgri
 out=_valgrind
 rm -rf "$out"
 mkdir -p "$out"
-VG="valgrind --tool=memcheck --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite --track-fds=no"
+supp=${srcdir:-.}/tests/sanitizers/valgrind.supp
+VG="valgrind --tool=memcheck --suppressions=$supp --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite --track-fds=no"
 MPIRUN=./launcher/mini-mpirun
 passed=0 failed=0
 check() {   # check NAME CMD...: run CMD, a failure is reported with its log
     local name=$1
     shift
-    if timeout -k 5 600 "$@" >"$out/$name.out" 2>&1; then
+    local status=0
+    timeout -k 5 600 "$@" >"$out/$name.out" 2>&1 || status=$?
+    if [ "$status" -eq 0 ]; then
         passed=$((passed + 1))
         echo "ok: $name"
     else
         failed=$((failed + 1))
-        echo "FAIL: $name (exit $?); see $out/$name*.log" >&2
+        echo "FAIL: $name (exit $status); see $out/$name*.log" >&2
         grep -h -A12 "ERROR SUMMARY: [1-9]\|definitely lost: [1-9]\|Invalid \|uninitialised" \
             "$out/$name"*.log 2>/dev/null | head -40 >&2
     fi
@@ -39,7 +42,7 @@ for t in tests/unit/check_*; do
     case $t in *.c | *.o | *.log | *.trs) continue ;; esac
     [ -x "$t" ] || continue
     n=$(basename "$t")
-    CK_FORK=no check "$n" $VG --log-file="$out/$n.log" "$t"
+    check "$n" $VG --log-file="$out/$n.%p.log" "$t"
 done
 for c in "${srcdir:-.}"/tests/fuzz/corpus/*/; do
     n=fuzz-$(basename "$c")

@@ -3,7 +3,8 @@
 #                         few multi-rank programs, in this (plain) build tree;
 #   make check-tsan       a ThreadSanitizer build in _build-tsan/ running the
 #                         MPI_THREAD_SERIALIZED test and the stress program.
-EXTRA_DIST += tests/sanitizers/check-valgrind.sh tests/sanitizers/check-tsan.sh
+EXTRA_DIST += tests/sanitizers/check-valgrind.sh tests/sanitizers/check-tsan.sh \
+	tests/sanitizers/valgrind.supp
 .PHONY: check-valgrind check-tsan
 check-valgrind:
 	$(MAKE) $(AM_MAKEFLAGS) check TESTS=
