@@ -22,6 +22,8 @@ mkdir -p "$out"
 supp=${srcdir:-.}/tests/sanitizers/valgrind.supp
 VG="valgrind --tool=memcheck --suppressions=$supp --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite --track-fds=no"
 MPIRUN=./launcher/mini-mpirun
+# Valgrind runs code 20 to 50 times slower: Check's 4 s per case is not enough.
+export CK_TIMEOUT_MULTIPLIER=${CK_TIMEOUT_MULTIPLIER:-30}
 passed=0 failed=0
 check() {   # check NAME CMD...: run CMD, a failure is reported with its log
     local name=$1
