@@ -4,7 +4,8 @@
 # pthread_create in runtime/, transports/, common/), so the only threads
 # are the program's: t_env's second thread calling MPI under
 # MPI_THREAD_SERIALIZED (tests/mpi/env.sh), and the stress program, run
-# once under TSan for good measure (tests/stress/stress.sh).
+# under TSan for good measure with 2 and 4 ranks (t_stress, smaller sizes
+# than stress.sh: TSan is slow).
 #
 # Builds a separate tree, _build-tsan/ (configure --enable-tsan, from a copy
 # of the source tree as .ci/run does for ASan), then runs those two tests
@@ -23,24 +24,33 @@ cd "$out/build"
 make -j"$jobs" >make.out
 make -j"$jobs" tests/mpi/t_env tests/stress/t_stress >>make.out
 # halt_on_error: the first report fails the rank, and the test with it.
-# The two scripts run straight from the source tree (not through make
-# check, which would build every other test program first).
+# The tests run straight from the source tree (not through make check,
+# which would build every other test program first).
 export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1}
 status=0
-for t in tests/mpi/env tests/stress/stress; do
-    mkdir -p "$(dirname "$t")"
-    if timeout -k 5 1200 bash "../src/$t.sh" >"$t-tsan.log" 2>&1; then
-        echo "PASS: $t.sh under ThreadSanitizer"
+# run NAME CMD...: one run, its log in NAME-tsan.log, failed by any report.
+run() {
+    local name=$1
+    shift
+    mkdir -p "$(dirname "$name")"
+    if timeout -k 5 1200 "$@" >"$name-tsan.log" 2>&1; then
+        echo "PASS: $name under ThreadSanitizer"
     else
-        echo "FAIL: $t.sh under ThreadSanitizer (log: $PWD/$t-tsan.log)"
-        tail -n 40 "$t-tsan.log"
+        echo "FAIL: $name under ThreadSanitizer (log: $PWD/$name-tsan.log)"
+        tail -n 40 "$name-tsan.log"
         status=1
     fi
-    if grep -q "WARNING: ThreadSanitizer" "$t-tsan.log"; then
-        echo "check-tsan: ThreadSanitizer reported in $t.sh:" >&2
-        grep -A20 "WARNING: ThreadSanitizer" "$t-tsan.log" | head -60 >&2
+    if grep -q "WARNING: ThreadSanitizer" "$name-tsan.log"; then
+        echo "check-tsan: ThreadSanitizer reported in $name:" >&2
+        grep -A20 "WARNING: ThreadSanitizer" "$name-tsan.log" | head -60 >&2
         status=1
     fi
+}
+run tests/mpi/env bash ../src/tests/mpi/env.sh
+# stress.sh's sizes take minutes under TSan on 2 cores: a smaller run.
+for n in 2 4; do
+    run "tests/stress/t_stress-$n" ./launcher/mini-mpirun --timeout 900 -n "$n" \
+        tests/stress/t_stress --seed "${STRESS_SEED:-11}" --messages 150 --max-size 262144
 done
 [ "$status" -eq 0 ] && echo "check-tsan: clean"
 exit "$status"
