@@ -29,7 +29,7 @@ check() {   # check NAME CMD...: run CMD, a failure is reported with its log
     local name=$1
     shift
     local status=0
-    timeout -k 5 600 "$@" >"$out/$name.out" 2>&1 || status=$?
+    timeout -k 5 "${VALGRIND_TIMEOUT:-1800}" "$@" >"$out/$name.out" 2>&1 || status=$?
     if [ "$status" -eq 0 ]; then
         passed=$((passed + 1))
         echo "ok: $name"
