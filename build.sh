@@ -20,7 +20,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 CONFIGURE_FLAGS=${CONFIGURE_FLAGS:-}
 PACKAGES="build-essential autoconf automake libtool pkg-config libfabric-dev libhwloc-dev check"
-TEST_PACKAGES="mpich libmpich-dev slurmctld slurmd slurm-client munge"
+TEST_PACKAGES="mpich libmpich-dev slurmctld slurmd slurm-client munge clang"
 
 say() { echo "build.sh: $*"; }
 

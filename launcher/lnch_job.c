@@ -272,17 +272,20 @@ void lnch_job_check_barrier(lnch_job_t *job)
 void lnch_job_reap_others(lnch_job_t *job, const lnch_rank_t *except)
 {
     for (int waited_ms = 0;; waited_ms += 10) {
-        int reaped = 0;
+        int reaped = 0, waitable = 0;
         for (int i = 0; i < job->size; i++) {
             lnch_rank_t *r = &job->ranks[i];
             int status;
-            if (r != except && r->alive && r->pid > 0 &&
-                waitpid(r->pid, &status, WNOHANG) == r->pid) {
-                lnch_job_rank_exited(job, r, status);
-                reaped = 1;
+            if (r != except && r->alive && r->pid > 0) {
+                waitable++;
+                if (waitpid(r->pid, &status, WNOHANG) == r->pid) {
+                    lnch_job_rank_exited(job, r, status);
+                    reaped = 1;
+                }
             }
         }
-        if (reaped || job->ending || waited_ms >= LNCH_REAP_GRACE_MS)
+        /* No other local rank alive: there is nothing to wait for. */
+        if (reaped || waitable == 0 || job->ending || waited_ms >= LNCH_REAP_GRACE_MS)
             return;
         struct timespec ts = {.tv_sec = 0, .tv_nsec = 10 * 1000 * 1000};
         nanosleep(&ts, NULL);

@@ -142,6 +142,28 @@ static void drop_pending(lnch_pending_t *p, const char *why)
     lnch_conn_close(&p->conn);
 }
 
+static void on_pending(lnch_job_t *job, lnch_pending_t *p);
+
+/*
+ * Every pending slot is taken: free the oldest.  Refusing the newcomer
+ * instead would let a stranger who opens LNCH_REMOTE_PENDING_MAX silent
+ * connections lock the real daemons out until the boot timeout.  The oldest
+ * gets a last look first, since a daemon sends its HELLO right after
+ * connecting and it may be waiting in the socket.
+ */
+static lnch_pending_t *evict_oldest_pending(lnch_job_t *job)
+{
+    lnch_remote_t *rm = job->remote;
+    lnch_pending_t *oldest = &rm->pending[0];
+    for (int i = 1; i < LNCH_REMOTE_PENDING_MAX; i++)
+        if (rm->pending[i].deadline < oldest->deadline)
+            oldest = &rm->pending[i];
+    on_pending(job, oldest);
+    if (oldest->conn.fd >= 0)
+        drop_pending(oldest, "too many connections that did not identify themselves");
+    return oldest;
+}
+
 static void on_accept(lnch_job_t *job)
 {
     lnch_remote_t *rm = job->remote;
@@ -158,13 +180,8 @@ static void on_accept(lnch_job_t *job)
         for (int i = 0; i < LNCH_REMOTE_PENDING_MAX && p == NULL; i++)
             if (rm->pending[i].conn.fd < 0)
                 p = &rm->pending[i];
-        if (p == NULL) {
-            fprintf(stderr, "mini-mpirun: dropped a connection from %s:%d: too many "
-                            "connections that did not identify themselves\n",
-                    ip, ntohs(peer.sin_port));
-            close(fd);
-            continue;
-        }
+        if (p == NULL)
+            p = evict_oldest_pending(job);
         lnch_conn_init(&p->conn, fd, rm->heartbeat_timeout);
         snprintf(p->peer, sizeof(p->peer), "%s:%d", ip, ntohs(peer.sin_port));
         p->deadline = lnch_now() + rm->boot_timeout;

@@ -3,6 +3,7 @@
 runtime_libminimpi_core_la_SOURCES += \
 	runtime/rt_init.c runtime/mpi_env.c \
 	runtime/rt_boot.c runtime/rt_boot.h runtime/rt_boot_pmi.c runtime/rt_boot_port.c \
+	runtime/rt_boot_mapping.c \
 	runtime/rt_comm.c runtime/mpi_comm.c \
 	runtime/rt_datatype.c runtime/mpi_datatype.c \
 	runtime/rt_errors.c runtime/rt_errors.h runtime/mpi_errors.c \

@@ -56,6 +56,10 @@ const rt_boot_ops_t *rt_boot_pmi_start(int fd, int rank, int size, rt_boot_info_
  */
 int rt_boot_port_connect(const char *port, int pmi_id, int *fd_out, int *rank_out,
                          int *size_out);
+/* The handshake of rt_boot_port_connect on a connected fd: send initack,
+ * read the manager's initack and its set lines.  Returns 0, or -1 when the
+ * manager's lines are missing or malformed (nothing printed). */
+int rt_boot_port_handshake(int fd, int pmi_id, int *rank_out, int *size_out);
 const rt_boot_ops_t *rt_boot_singleton_start(rt_boot_info_t *info);
 
 /*

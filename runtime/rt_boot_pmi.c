@@ -214,6 +214,7 @@ const rt_boot_ops_t *rt_boot_pmi_start(int fd, int rank, int size, rt_boot_info_
     int n;
 
     pmi_fd = fd;
+    pmi_inlen = 0;                 /* nothing left over from an earlier connection */
     info->rank = rank;
     info->size = size;
     pmi_rank = info->rank;

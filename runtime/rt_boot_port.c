@@ -99,6 +99,28 @@ static int read_set(int fd, const char *name, int *value_out)
     return 0;
 }
 
+int rt_boot_port_handshake(int fd, int pmi_id, int *rank_out, int *size_out)
+{
+    char line[PMI_WIRE_LINE_MAX], id[16], err[128];
+    pmi_wire_msg_t msg;
+    snprintf(id, sizeof(id), "%d", pmi_id);
+    int n = pmi_wire_format(line, sizeof(line), "initack", "pmiid", id, (char *)NULL);
+    int size = -1, rank = -1, debug = 0;
+    int len;
+    if (n < 0 || write(fd, line, (size_t)n) != n)
+        return -1;
+    len = read_line(fd, line, sizeof(line));
+    if (len < 0 || pmi_wire_parse(line, (size_t)len, &msg, err, sizeof(err)) != 0 ||
+        strcmp(pmi_wire_cmd(&msg), "initack") != 0)
+        return -1;
+    if (read_set(fd, "size", &size) != 0 || read_set(fd, "rank", &rank) != 0 ||
+        read_set(fd, "debug", &debug) != 0 || size < 1 || rank >= size)
+        return -1;
+    *rank_out = rank;
+    *size_out = size;
+    return 0;
+}
+
 int rt_boot_port_connect(const char *port, int pmi_id, int *fd_out, int *rank_out,
                          int *size_out)
 {
@@ -107,35 +129,16 @@ int rt_boot_port_connect(const char *port, int pmi_id, int *fd_out, int *rank_ou
         return -1;
     struct timeval tv = {.tv_sec = PORT_REPLY_TIMEOUT_S};
     (void)setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-
-    char line[PMI_WIRE_LINE_MAX], id[16], err[128];
-    pmi_wire_msg_t msg;
-    snprintf(id, sizeof(id), "%d", pmi_id);
-    int n = pmi_wire_format(line, sizeof(line), "initack", "pmiid", id, (char *)NULL);
-    int size = -1, rank = -1, debug = 0;
-    int len;
-    if (n < 0 || write(fd, line, (size_t)n) != n)
-        goto fail;
-    len = read_line(fd, line, sizeof(line));
-    if (len < 0 || pmi_wire_parse(line, (size_t)len, &msg, err, sizeof(err)) != 0 ||
-        strcmp(pmi_wire_cmd(&msg), "initack") != 0)
-        goto fail;
-    if (read_set(fd, "size", &size) != 0 || read_set(fd, "rank", &rank) != 0 ||
-        read_set(fd, "debug", &debug) != 0 || size < 1 || rank >= size)
-        goto fail;
-
+    if (rt_boot_port_handshake(fd, pmi_id, rank_out, size_out) != 0) {
+        fprintf(stderr,
+                "minimpi: PMI_PORT='%s' PMI_ID=%d: the process manager did not complete the "
+                "initack handshake (expected initack, then set size, rank and debug)\n",
+                port, pmi_id);
+        close(fd);
+        return -1;
+    }
     tv.tv_sec = 0;                 /* later calls (fences) may legitimately take long */
     (void)setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
     *fd_out = fd;
-    *rank_out = rank;
-    *size_out = size;
     return 0;
-
-fail:
-    fprintf(stderr,
-            "minimpi: PMI_PORT='%s' PMI_ID=%d: the process manager did not complete the "
-            "initack handshake (expected initack, then set size, rank and debug)\n",
-            port, pmi_id);
-    close(fd);
-    return -1;
 }
