@@ -79,6 +79,11 @@ const cfg_var_t cfg_vars[] = {
     {"MINIMPI_OFI_RMA", "1",
      "Large libfabric messages are read by the receiver (fi_read) when every rank's provider "
      "offers FI_RMA: 1 or 0. With 0, a pipelined copy through messages is used."},
+    {"MINIMPI_IDLE_SLEEP_MS", "2",
+     "Oversubscribed ranks sleep until a sender wakes them, but at most this many "
+     "milliseconds (1 to 10000) before they look again: a safety net, since a sender always "
+     "wakes a sleeping receiver. MINIMPI_VERBOSE=transport reports at MPI_Finalize how each "
+     "rank's sleeps ended."},
 };
 const size_t cfg_num_vars = sizeof(cfg_vars) / sizeof(cfg_vars[0]);
 

@@ -218,6 +218,7 @@ static tp_status_t map_peers(const tp_job_t *job, shm_tp_t *shm)
     /* The node's ranks share cores, so they sleep when idle (shm_wait) and
      * senders must ring; otherwise nobody sleeps and sending costs nothing more. */
     shm->ring_bells = job->oversubscribed != 0;
+    shm->verbose = job->verbose;
     return TP_OK;
 }
 
@@ -323,5 +324,12 @@ tp_status_t shm_init(const tp_job_t *job, tp_t **tp_out)
 
 void shm_finalize(tp_t *tp)
 {
-    destroy_instance((shm_tp_t *)tp);
+    shm_tp_t *shm = (shm_tp_t *)tp;
+    if (shm->verbose && shm->ring_bells)
+        fprintf(stderr,
+                "minimpi: rank %d: shm: %lu sleeps: %lu rung, %lu timed out "
+                "(%lu with a message in that nobody rang for)\n",
+                shm->world_rank, shm->sleeps, shm->sleeps_rung, shm->sleeps_timed_out,
+                shm->sleeps_lost);
+    destroy_instance(shm);
 }
