@@ -88,6 +88,11 @@ const cfg_var_t cfg_vars[] = {
      "peers and for other nodes, the libfabric provider and interface, single copy on or "
      "off and why, and the protocol thresholds; mini-mpirun prints the job's summary once "
      "before the program's output. Set by mini-mpirun --report-transports."},
+    {"MINIMPI_IDLE_SLEEP_MS", "2",
+     "Oversubscribed ranks sleep until a sender wakes them, but at most this many "
+     "milliseconds (1 to 10000) before they look again: a safety net, since a sender always "
+     "wakes a sleeping receiver. MINIMPI_VERBOSE=transport reports at MPI_Finalize how each "
+     "rank's sleeps ended."},
 };
 const size_t cfg_num_vars = sizeof(cfg_vars) / sizeof(cfg_vars[0]);
 

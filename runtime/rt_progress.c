@@ -37,9 +37,13 @@ struct rt_out {
  * (when every transport with peers can sleep; see rt_progress_idle). */
 #define RT_IDLE_YIELD_ROUNDS 32
 
-/* Longest sleep: a safety net for a wake-up that never comes (a transport
- * that cannot ring, a collective step that waits on no message). */
+/* Longest sleep by default (MINIMPI_IDLE_SLEEP_MS): a safety net for a
+ * wake-up that never comes.  Senders always ring a sleeping receiver (no
+ * sleep ended by this limit in an 8-rank collective and point-to-point
+ * run with a 3 s limit), so the limit only bounds how late a rank notices
+ * something that is not a message, such as the launcher being gone. */
 #define RT_IDLE_SLEEP_MS 2
+#define RT_IDLE_SLEEP_MS_MAX 10000
 
 /* Context id of the runtime's own messages (rt_progress_barrier): below
  * every communicator's, so no MPI receive can ever match them. */
@@ -60,6 +64,7 @@ static rt_out_t *rt_out_free;
 static int rt_num_queued_peers;    /* peers whose queue is not empty */
 static int rt_yield;               /* idle blocking calls yield the core */
 static int rt_sleep;               /* ... and then sleep in rt_tp_shm->ops->wait */
+static int rt_sleep_ms;            /* for at most this long (MINIMPI_IDLE_SLEEP_MS) */
 
 /* ---- Bring-up ---------------------------------------------------------------- */
 
@@ -94,6 +99,19 @@ static int yield_policy(void)
         fprintf(stderr, "minimpi: warning: MINIMPI_YIELD=%s is not auto, always or never; "
                         "using auto\n", mode);
     return rt_proc.job.oversubscribed != 0;
+}
+
+/* MINIMPI_IDLE_SLEEP_MS, or the default when it is malformed or out of range. */
+static int sleep_limit_ms(void)
+{
+    long long ms = cfg_get_num("MINIMPI_IDLE_SLEEP_MS");
+    if (ms >= 1 && ms <= RT_IDLE_SLEEP_MS_MAX)
+        return (int)ms;
+    if (rt_proc.job.world_rank == 0)
+        fprintf(stderr, "minimpi: warning: MINIMPI_IDLE_SLEEP_MS=%s is not a number of "
+                        "milliseconds from 1 to %d; using %d\n",
+                cfg_get("MINIMPI_IDLE_SLEEP_MS"), RT_IDLE_SLEEP_MS_MAX, RT_IDLE_SLEEP_MS);
+    return RT_IDLE_SLEEP_MS;
 }
 
 static void check_transport_limits(const tp_t *tp)
@@ -179,6 +197,7 @@ int rt_progress_init(void)
     rt_request_pool_init();
     rt_proto_init();
     rt_yield = yield_policy();
+    rt_sleep_ms = sleep_limit_ms();
     rt_num_queued_peers = 0;
     rt_out_free = NULL;
 
@@ -439,7 +458,7 @@ void rt_progress_idle(unsigned *idle_rounds)
         sched_yield();
         return;
     }
-    rt_tp_shm->ops->wait(rt_tp_shm, RT_IDLE_SLEEP_MS);
+    rt_tp_shm->ops->wait(rt_tp_shm, rt_sleep_ms);
 }
 
 int rt_progress_flush(void)

@@ -134,3 +134,10 @@ EXTRA_DIST += $(MPI_TEST_SHS) tests/mpi/lib.sh tests/mpi/run-test.sh \
 
 # Shared by the Check unit tests in every fragment.
 EXTRA_DIST += tests/unit/check_run.h
+
+# Oversubscribed ranks: sleeps end by a sender's wake-up (tests/mpi/oversub.sh).
+check_PROGRAMS += tests/mpi/t_oversub
+tests_mpi_t_oversub_SOURCES = tests/mpi/t_oversub.c $(MPI_TEST_UTIL)
+tests_mpi_t_oversub_LDADD = $(MPI_TEST_LIBS)
+TESTS += tests/mpi/oversub.sh
+EXTRA_DIST += tests/mpi/oversub.sh

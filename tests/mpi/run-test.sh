@@ -3,7 +3,7 @@
 # the whole ending, not just the exit status.
 #
 #   run-test.sh [--exit CODE|nonzero] [--stderr REGEX] [-x VAR=VALUE]... \
-#               NRANKS PROGRAM [ARGS...]
+#               [--save-stderr FILE] NRANKS PROGRAM [ARGS...]
 #
 # PROGRAM is the name of a program in $MPI_TEST_DIR (default: tests/mpi under
 # the current directory, which is the build tree under `make check`).  The
@@ -27,12 +27,14 @@ set -u
 
 expect_exit=0
 expect_stderr=
+save_stderr=
 envs=()
 while [ $# -gt 0 ]; do
     case $1 in
     --exit) expect_exit=$2; shift 2 ;;
     --stderr) expect_stderr=$2; shift 2 ;;
     -x) envs+=("$2"); shift 2 ;;
+    --save-stderr) save_stderr=$2; shift 2 ;;
     --) shift; break ;;
     -*) echo "run-test.sh: unknown option '$1'" >&2; exit 99 ;;
     *) break ;;
@@ -81,6 +83,7 @@ start=$(date +%s%N)
 timeout -k 5 $((limit + 30)) "${mpirun[@]}" "$prog" ${args[@]+"${args[@]}"} \
     >"$tmp/out" 2>"$tmp/err" </dev/null
 status=$?
+[ -n "$save_stderr" ] && cp "$tmp/err" "$save_stderr"
 ms=$((($(date +%s%N) - start) / 1000000))
 secs=$((ms / 1000)).$(printf %03d $((ms % 1000)))
 

@@ -28,3 +28,12 @@ tests_unit_check_shm_queue_LDADD = $(CHECK_LIBS)
 tests_unit_check_shm_transport_SOURCES = tests/unit/check_shm_transport.c
 tests_unit_check_shm_transport_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_check_shm_transport_LDADD = runtime/libminimpi_core.la $(CHECK_LIBS)
+
+# Which rank backs and lays out which part of the segment (NUMA first touch).
+check_PROGRAMS += tests/unit/check_shm_segment
+TESTS += tests/unit/check_shm_segment
+tests_unit_check_shm_segment_SOURCES = tests/unit/check_shm_segment.c \
+	transports/shm/shm_segment.c transports/shm/shm_segment.h \
+	transports/shm/shm_queue.c transports/shm/shm_fbox.c
+tests_unit_check_shm_segment_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_check_shm_segment_LDADD = $(CHECK_LIBS) -lrt

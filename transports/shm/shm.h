@@ -70,6 +70,12 @@ typedef struct shm_tp {
     int in_box_src[SHM_FBOX_PER_RANK];  /* their senders, in claim order */
     int ring_bells;                /* oversubscribed node: ranks may sleep, wake them */
     shm_slot_t *own_slot;
+    int verbose;                   /* report the sleep counts at finalize */
+    /* How this rank's sleeps ended (shm_wait): rung by a sender (or the
+     * doorbell had moved already), or at the time limit with nobody ringing.
+     * A sleep that times out although a message had come in means a sender
+     * did not ring: a lost wake-up. */
+    unsigned long sleeps, sleeps_rung, sleeps_timed_out, sleeps_lost;
 } shm_tp_t;
 
 /* shm_init.c */

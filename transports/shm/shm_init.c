@@ -7,7 +7,9 @@
  *   1. local rank 0 creates and lays out the node's segment and publishes
  *      its nonce (or "failed") in the KVS;                     -- fence 1 --
  *   2. every other local rank opens and maps it, checks the nonce, and all
- *      fill their slot (pid, CMA probe address, "attached");   -- fence 2 --
+ *      reserve and lay out their own receive queue and fast boxes (so they
+ *      are on their own NUMA node) and fill their slot (pid, CMA probe
+ *      address, "attached");                                    -- fence 2 --
  *   3. local rank 0 unlinks the file: from here on nothing of the job is in
  *      /dev/shm, whatever way the job ends; everyone checks that every
  *      local rank attached and probes single copy on a neighbour.
@@ -135,7 +137,8 @@ static tp_status_t create_segment(const tp_job_t *job, const char *name, shm_tp_
     if (st != TP_OK)
         return st;
     size_t bytes = shm_segment_bytes(job->local_size, depth, SHM_CELL_SIZE);
-    st = shm_segment_create(job->world_rank, name, bytes, &shm->seg);
+    st = shm_segment_create(job->world_rank, name, bytes,
+                            shm_segment_shared_bytes(job->local_size), &shm->seg);
     if (st != TP_OK)
         return st;
     shm->seg_bytes = bytes;
@@ -218,6 +221,7 @@ static tp_status_t map_peers(const tp_job_t *job, shm_tp_t *shm)
     /* The node's ranks share cores, so they sleep when idle (shm_wait) and
      * senders must ring; otherwise nobody sleeps and sending costs nothing more. */
     shm->ring_bells = job->oversubscribed != 0;
+    shm->verbose = job->verbose;
     return TP_OK;
 }
 
@@ -286,6 +290,10 @@ tp_status_t shm_init(const tp_job_t *job, tp_t **tp_out)
 
     if (st == TP_OK && job->local_rank != 0)
         st = attach_segment(job, name, key, shm);
+    /* Our own receive queue and boxes: reserved and first touched by us,
+     * so that they sit on our NUMA node; nobody sends before fence 2. */
+    if (st == TP_OK)
+        st = shm_segment_take_own(job->world_rank, name, shm->seg, job->local_rank);
     if (st == TP_OK)
         publish_slot(job, shm);
 
@@ -325,5 +333,12 @@ tp_status_t shm_init(const tp_job_t *job, tp_t **tp_out)
 
 void shm_finalize(tp_t *tp)
 {
-    destroy_instance((shm_tp_t *)tp);
+    shm_tp_t *shm = (shm_tp_t *)tp;
+    if (shm->verbose && shm->ring_bells)
+        fprintf(stderr,
+                "minimpi: rank %d: shm: %lu sleeps: %lu rung, %lu timed out "
+                "(%lu with a message in that nobody rang for)\n",
+                shm->world_rank, shm->sleeps, shm->sleeps_rung, shm->sleeps_timed_out,
+                shm->sleeps_lost);
+    destroy_instance(shm);
 }

@@ -205,8 +205,22 @@ static void shm_wait(tp_t *tp, int timeout_ms)
     if (!shm_pending(shm)) {
         struct timespec ts = {.tv_sec = timeout_ms / 1000,
                               .tv_nsec = (long)(timeout_ms % 1000) * 1000000L};
-        /* EAGAIN (rung already), EINTR and ETIMEDOUT all mean: poll again. */
-        syscall(SYS_futex, &me->doorbell, FUTEX_WAIT, bell, &ts, NULL, 0);
+        /* EAGAIN (rung already), EINTR and ETIMEDOUT all mean: poll again.
+         * The counts are only reported (MINIMPI_VERBOSE=transport). */
+        long rc = syscall(SYS_futex, &me->doorbell, FUTEX_WAIT, bell, &ts, NULL, 0);
+        int err = rc == 0 ? 0 : errno;
+        shm->sleeps++;
+        if (rc == 0 || err == EAGAIN ||
+            atomic_load_explicit(&me->doorbell, memory_order_relaxed) != bell) {
+            shm->sleeps_rung++;
+        } else if (err == ETIMEDOUT) {
+            shm->sleeps_timed_out++;
+            /* A message is here and its sender never rang, though we were
+             * asleep all along.  (A sender preempted between publishing and
+             * ringing shows here too, but only for as long as a time limit.) */
+            if (shm_pending(shm))
+                shm->sleeps_lost++;
+        }
     }
     atomic_store_explicit(&me->asleep, 0, memory_order_relaxed);
 }

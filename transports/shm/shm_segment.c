@@ -12,34 +12,54 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define SHM_SEGMENT_MAGIC 0x6d696e6973656732ULL /* "minimseg2": layout version 2 (fast boxes) */
+#define SHM_SEGMENT_MAGIC 0x6d696e6973656733ULL /* "minimseg3": layout version 3 (page-aligned regions) */
 
-static size_t slots_bytes(int local_size)
+static size_t page_round(size_t bytes)
 {
-    return sizeof(shm_seg_hdr_t) + (size_t)local_size * sizeof(shm_slot_t);
+    return (bytes + SHM_PAGE - 1) & ~(size_t)(SHM_PAGE - 1);
+}
+
+size_t shm_segment_shared_bytes(int local_size)
+{
+    return page_round(sizeof(shm_seg_hdr_t) + (size_t)local_size * sizeof(shm_slot_t));
+}
+
+/* Every rank's queue and pool start on a page of their own. */
+static size_t queue_stride(uint32_t depth, uint32_t cell_size)
+{
+    return page_round(shm_queue_bytes(depth, cell_size));
+}
+
+static size_t pool_stride(void)
+{
+    return page_round(sizeof(shm_fbox_pool_t));
 }
 
 size_t shm_segment_bytes(int local_size, uint32_t depth, uint32_t cell_size)
 {
-    return slots_bytes(local_size) +
-           (size_t)local_size * (shm_queue_bytes(depth, cell_size) + sizeof(shm_fbox_pool_t));
+    return shm_segment_shared_bytes(local_size) +
+           (size_t)local_size * (queue_stride(depth, cell_size) + pool_stride());
+}
+
+static size_t queue_offset(const shm_seg_hdr_t *hdr, int local_index)
+{
+    return shm_segment_shared_bytes((int)hdr->local_size) +
+           (size_t)local_index * queue_stride(hdr->depth, hdr->cell_size);
+}
+
+static size_t pool_offset(const shm_seg_hdr_t *hdr, int local_index)
+{
+    return queue_offset(hdr, (int)hdr->local_size) + (size_t)local_index * pool_stride();
 }
 
 shm_queue_t *shm_segment_queue(void *base, int local_index)
 {
-    shm_seg_hdr_t *hdr = shm_segment_hdr(base);
-    size_t offset = slots_bytes((int)hdr->local_size) +
-                    (size_t)local_index * shm_queue_bytes(hdr->depth, hdr->cell_size);
-    return (shm_queue_t *)((char *)base + offset);
+    return (shm_queue_t *)((char *)base + queue_offset(shm_segment_hdr(base), local_index));
 }
 
 shm_fbox_pool_t *shm_segment_fbox_pool(void *base, int local_index)
 {
-    shm_seg_hdr_t *hdr = shm_segment_hdr(base);
-    size_t offset = slots_bytes((int)hdr->local_size) +
-                    (size_t)hdr->local_size * shm_queue_bytes(hdr->depth, hdr->cell_size) +
-                    (size_t)local_index * sizeof(shm_fbox_pool_t);
-    return (shm_fbox_pool_t *)((char *)base + offset);
+    return (shm_fbox_pool_t *)((char *)base + pool_offset(shm_segment_hdr(base), local_index));
 }
 
 tp_status_t shm_segment_name(int rank, const char *job_id, int node_id, char *name,
@@ -68,7 +88,21 @@ tp_status_t shm_segment_name(int rank, const char *job_id, int node_id, char *na
     return TP_OK;
 }
 
-tp_status_t shm_segment_create(int rank, const char *name, size_t bytes, void **base_out)
+/* posix_fallocate of [offset, offset + len) of fd, reported as one that
+ * /dev/shm cannot hold. */
+static tp_status_t reserve(int rank, const char *name, int fd, size_t offset, size_t len)
+{
+    int err = posix_fallocate(fd, (off_t)offset, (off_t)len);
+    if (err != 0) {
+        fprintf(stderr, "minimpi: rank %d: shm: cannot reserve %.1f MiB in /dev/shm for %s: %s\n",
+                rank, (double)len / (1024.0 * 1024.0), name, strerror(err));
+        return TP_ESYS;
+    }
+    return TP_OK;
+}
+
+tp_status_t shm_segment_create(int rank, const char *name, size_t bytes, size_t reserve_bytes,
+                               void **base_out)
 {
     *base_out = NULL;
     int fd = shm_open(name, O_CREAT | O_EXCL | O_RDWR, 0600);
@@ -82,14 +116,11 @@ tp_status_t shm_segment_create(int rank, const char *name, size_t bytes, void **
                 strerror(errno));
         goto unlink_file;
     }
-    /* Reserve the pages now: a sparse file on a small tmpfs would map fine
-     * and then kill the first process to touch a missing page with SIGBUS. */
-    int err = posix_fallocate(fd, 0, (off_t)bytes);
-    if (err != 0) {
-        fprintf(stderr, "minimpi: rank %d: shm: cannot reserve %.1f MiB in /dev/shm for %s: %s\n",
-                rank, (double)bytes / (1024.0 * 1024.0), name, strerror(err));
+    /* Reserve the pages we write now: a sparse file on a small tmpfs would
+     * map fine and then kill the first process to touch a missing page with
+     * SIGBUS.  The rest is reserved by its owners (shm_segment_take_own). */
+    if (reserve(rank, name, fd, 0, reserve_bytes) != TP_OK)
         goto unlink_file;
-    }
     void *base = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     if (base == MAP_FAILED) {
         fprintf(stderr, "minimpi: rank %d: shm: mmap(%s, %zu): %s\n", rank, name, bytes,
@@ -162,16 +193,39 @@ void shm_segment_format(void *base, size_t bytes, int local_size, uint32_t depth
     hdr->depth = depth;
     hdr->cell_size = cell_size;
     hdr->cma_allowed = cma_allowed != 0;
+    /* Queues and pools are left to their owners (shm_segment_take_own). */
     for (int i = 0; i < local_size; i++) {
         shm_slot_t *slot = shm_segment_slot(base, i);
         memset((char *)slot + sizeof(slot->attached), 0,
                sizeof(*slot) - sizeof(slot->attached));
         atomic_init(&slot->attached, 0);
-        shm_queue_init(shm_segment_queue(base, i), depth, cell_size);
-        shm_fbox_pool_init(shm_segment_fbox_pool(base, i), SHM_FBOX_FIRST);
     }
     /* Written last: a segment with the magic is completely laid out. */
     hdr->magic = SHM_SEGMENT_MAGIC;
+}
+
+tp_status_t shm_segment_take_own(int rank, const char *name, void *base, int local_index)
+{
+    const shm_seg_hdr_t *hdr = shm_segment_hdr(base);
+    int fd = shm_open(name, O_RDWR, 0);
+    if (fd < 0) {
+        fprintf(stderr, "minimpi: rank %d: shm: shm_open(%s): %s\n", rank, name,
+                strerror(errno));
+        return TP_ESYS;
+    }
+    /* The pages are allocated here, by this process, so under the kernel's
+     * default policy they come from the NUMA node it runs on. */
+    tp_status_t st = reserve(rank, name, fd, queue_offset(hdr, local_index),
+                             queue_stride(hdr->depth, hdr->cell_size));
+    if (st == TP_OK)
+        st = reserve(rank, name, fd, pool_offset(hdr, local_index), pool_stride());
+    close(fd);
+    if (st != TP_OK)
+        return st;
+    shm_queue_init(shm_segment_queue(base, local_index), hdr->depth, hdr->cell_size);
+    shm_fbox_pool_init(shm_segment_fbox_pool(base, local_index), SHM_FBOX_FIRST);
+    shm_segment_slot(base, local_index)->region_pid = (int32_t)getpid();
+    return TP_OK;
 }
 
 int shm_segment_matches(const void *base, size_t bytes, int local_size, uint64_t nonce)

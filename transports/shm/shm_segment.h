@@ -7,7 +7,10 @@
  *   shm_slot_t   [local_size]             one per local rank, written by it
  *   queue 0, queue 1, ... [local_size]    receive queue of each local rank
  *   pool 0, pool 1, ...   [local_size]    fast boxes of each local rank
- * so the segment grows linearly with the node's rank count: about
+ * Each queue and each pool starts on a page of its own and is reserved and
+ * laid out by the rank that receives through it (shm_segment_take_own), so
+ * its pages are on that rank's NUMA node (first touch).
+ * The segment grows linearly with the node's rank count: about
  * depth * cell_size bytes (512 KiB by default) plus SHM_FBOX_PER_RANK boxes
  * of 8 KiB (64 KiB) per local rank.
  */
@@ -22,6 +25,10 @@
 #include "shm_fbox.h"
 #include "shm_queue.h"
 #include "transports/transport.h"
+
+/* Granularity of page placement: the regions each rank owns are aligned
+ * to it (larger pages only make placement coarser). */
+#define SHM_PAGE 4096u
 
 /* Longest segment name: "/minimpi-" + job id + "-n" + node id. */
 #define SHM_SEGMENT_NAME_MAX 200
@@ -46,7 +53,8 @@ typedef struct shm_slot {
     alignas(SHM_CACHE_LINE) _Atomic uint32_t attached;  /* 1 once the rest is valid */
     int32_t pid;                   /* for process_vm_readv */
     int32_t world_rank;
-    uint32_t reserved;
+    int32_t region_pid;            /* pid of the process that laid out this rank's
+                                      queue and pool: the rank itself (tests check it) */
     uint64_t probe_addr;           /* address of a word peers read to probe CMA */
     /* Sleeping on an oversubscribed node (shm_ops.c): the rank sets asleep
      * before it waits on the futex word doorbell; a sender that sees asleep
@@ -66,13 +74,26 @@ size_t shm_segment_bytes(int local_size, uint32_t depth, uint32_t cell_size);
 tp_status_t shm_segment_name(int rank, const char *job_id, int node_id, char *name,
                              size_t name_len);
 
+/* Bytes of the header and slots, which local rank 0 reserves and writes. */
+size_t shm_segment_shared_bytes(int local_size);
+
 /*
  * Create the segment `name` of `bytes` bytes (it must not exist yet), back
- * it with memory now, so that a full /dev/shm fails here and not as a
- * SIGBUS later, and map it.  Every failure is reported on stderr naming
- * `rank`, undoes what was done (the file is unlinked) and returns TP_ESYS.
+ * its first `reserve_bytes` with memory now, so that a full /dev/shm fails
+ * here and not as a SIGBUS later, and map it.  Every failure is reported on
+ * stderr naming `rank`, undoes what was done (the file is unlinked) and
+ * returns TP_ESYS.
  */
-tp_status_t shm_segment_create(int rank, const char *name, size_t bytes, void **base_out);
+tp_status_t shm_segment_create(int rank, const char *name, size_t bytes, size_t reserve_bytes,
+                               void **base_out);
+
+/*
+ * Called by local rank `local_index` on the mapped, laid-out segment while
+ * `name` still exists: back its own queue and pool with memory (allocated
+ * by this process, so on its NUMA node), lay them out and record our pid in
+ * its slot's region_pid.  A full /dev/shm is reported and gives TP_ESYS.
+ */
+tp_status_t shm_segment_take_own(int rank, const char *name, void *base, int local_index);
 
 /* Open and map the existing segment `name`; its size comes from the file. */
 tp_status_t shm_segment_attach(int rank, const char *name, void **base_out,
@@ -81,7 +102,8 @@ tp_status_t shm_segment_attach(int rank, const char *name, void **base_out,
 /* Remove the name from /dev/shm; mappings stay valid. */
 tp_status_t shm_segment_unlink(int rank, const char *name);
 
-/* Lay out header, empty slots and empty queues in a fresh mapping. */
+/* Lay out the header and empty slots in a fresh mapping (not the queues
+ * and pools: their owners do, see shm_segment_take_own). */
 void shm_segment_format(void *base, size_t bytes, int local_size, uint32_t depth,
                         uint32_t cell_size, int cma_allowed, uint64_t nonce);
 

@@ -1,0 +1,139 @@
+/*
+ * check_shm_segment.c -- who backs and lays out which part of the node's
+ * segment: local rank 0 only the header and the slots, every rank its own
+ * receive queue and fast-box pool (shm_segment_take_own), so that those
+ * pages are allocated by, and on the NUMA node of, the rank that reads
+ * them.  The file's allocated blocks (fstat) tell how much each step
+ * reserved; mincore(2) tells which pages were written.
+ */
+#define _GNU_SOURCE
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "transports/shm/shm_segment.h"
+
+enum { RANKS = 4, DEPTH = 8, CELL = 8192 };
+
+static char name[64];
+static void *base;
+static size_t bytes;
+
+/* Pages of [p, p + len) that are in memory. */
+static size_t resident_pages(const void *p, size_t len)
+{
+    long page = sysconf(_SC_PAGESIZE);
+    uintptr_t start = (uintptr_t)p & ~(uintptr_t)(page - 1);
+    size_t n = ((uintptr_t)p + len - start + (size_t)page - 1) / (size_t)page;
+    unsigned char *vec = malloc(n);
+    ck_assert_ptr_nonnull(vec);
+    ck_assert_int_eq(mincore((void *)start, n * (size_t)page, vec), 0);
+    size_t in = 0;
+    for (size_t i = 0; i < n; i++)
+        in += vec[i] & 1;
+    free(vec);
+    return in;
+}
+
+static int fd = -1;
+
+/* A failed assertion ends a forked test without its teardown, so each test
+ * removes the name before it asserts anything, and reads the file through
+ * fd from then on. */
+static void remove_name(void)
+{
+    fd = shm_open(name, O_RDONLY, 0);
+    shm_unlink(name);
+    ck_assert_int_ge(fd, 0);
+}
+
+/* Bytes of the segment's file that are backed by memory. */
+static size_t allocated_bytes(void)
+{
+    struct stat st;
+    ck_assert_int_eq(fstat(fd, &st), 0);
+    return (size_t)st.st_blocks * 512;
+}
+
+static size_t own_bytes(void)
+{
+    return (size_t)((char *)shm_segment_queue(base, 1) - (char *)shm_segment_queue(base, 0)) +
+           (size_t)((char *)shm_segment_fbox_pool(base, 1) -
+                    (char *)shm_segment_fbox_pool(base, 0));
+}
+
+static void setup(void)
+{
+    snprintf(name, sizeof(name), "/minimpi-check-seg-%d-n0", (int)getpid());
+
+    bytes = shm_segment_bytes(RANKS, DEPTH, CELL);
+    ck_assert_int_eq(shm_segment_create(0, name, bytes, shm_segment_shared_bytes(RANKS), &base),
+                     TP_OK);
+    shm_segment_format(base, bytes, RANKS, DEPTH, CELL, 1, 42);
+}
+
+static void teardown(void)
+{
+    close(fd);
+    munmap(base, bytes);
+}
+
+START_TEST(test_rank0_touches_only_header_and_slots)
+{
+    remove_name();
+    ck_assert(shm_segment_matches(base, bytes, RANKS, 42));
+    ck_assert_uint_gt(resident_pages(base, shm_segment_shared_bytes(RANKS)), 0);
+    ck_assert_uint_eq(allocated_bytes(), shm_segment_shared_bytes(RANKS));
+    for (int i = 0; i < RANKS; i++) {
+        ck_assert_msg(resident_pages(shm_segment_queue(base, i), DEPTH * CELL) == 0,
+                      "queue %d has pages before its owner took it", i);
+        ck_assert_msg(resident_pages(shm_segment_fbox_pool(base, i), sizeof(shm_fbox_pool_t)) == 0,
+                      "pool %d has pages before its owner took it", i);
+        ck_assert_int_eq(shm_segment_slot(base, i)->region_pid, 0);
+    }
+}
+END_TEST
+
+START_TEST(test_owner_backs_and_lays_out_its_own)
+{
+    tp_status_t st = shm_segment_take_own(2, name, base, 2);
+    remove_name();
+    ck_assert_int_eq(st, TP_OK);
+    ck_assert_uint_eq(allocated_bytes(), shm_segment_shared_bytes(RANKS) + own_bytes());
+    ck_assert_int_eq(shm_segment_slot(base, 2)->region_pid, (int)getpid());
+    ck_assert_uint_gt(resident_pages(shm_segment_queue(base, 2), DEPTH * CELL), 0);
+    ck_assert_uint_gt(resident_pages(shm_segment_fbox_pool(base, 2), sizeof(shm_fbox_pool_t)), 0);
+    /* Nobody else's region came with it: every region starts on its own page. */
+    for (int i = 0; i < RANKS; i++) {
+        if (i == 2)
+            continue;
+        ck_assert_msg(resident_pages(shm_segment_queue(base, i), DEPTH * CELL) == 0,
+                      "queue %d got pages when rank 2 took its own", i);
+        ck_assert_msg(resident_pages(shm_segment_fbox_pool(base, i), sizeof(shm_fbox_pool_t)) == 0,
+                      "pool %d got pages when rank 2 took its own", i);
+        ck_assert_uint_eq((uintptr_t)shm_segment_queue(base, i) % SHM_PAGE, 0);
+        ck_assert_uint_eq((uintptr_t)shm_segment_fbox_pool(base, i) % SHM_PAGE, 0);
+    }
+    /* The queue is usable: empty, as laid out. */
+    ck_assert_ptr_null(shm_queue_peek(shm_segment_queue(base, 2)));
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("shm_segment");
+    TCase *tc = tcase_create("placement");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_rank0_touches_only_header_and_slots);
+    tcase_add_test(tc, test_owner_backs_and_lays_out_its_own);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
