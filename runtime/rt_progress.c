@@ -82,6 +82,29 @@ static size_t eager_limit_for(const tp_t *tp)
     return (unsigned long long)value < limit ? (size_t)value : limit;
 }
 
+/* Largest same-node message copied through shared memory in several
+ * cells rather than read with the rendezvous: MINIMPI_SHM_CMA_THRESHOLD,
+ * else RT_SHM_COPY_LIMIT, but never past an explicit MINIMPI_EAGER_LIMIT
+ * unless both are set (tests lower the eager limit to force rendezvous).
+ * The rendezvous costs a round trip (RTS, then FIN) and, with CMA, a system
+ * call that pins every page; two copies through cells that stay in cache
+ * win below a few tens of KiB, most of all when both sides send at once
+ * (an allreduce's exchange), where each rendezvous waits for the other. */
+#define RT_SHM_COPY_LIMIT (64u << 10)
+
+static size_t copy_limit_for(size_t eager_limit)
+{
+    const char *text = cfg_get("MINIMPI_SHM_CMA_THRESHOLD");
+    size_t limit = RT_SHM_COPY_LIMIT;
+    if (text[0] != '\0') {
+        long long value = cfg_get_num("MINIMPI_SHM_CMA_THRESHOLD");
+        limit = value > 0 ? (size_t)value : 0;
+    } else if (cfg_get("MINIMPI_EAGER_LIMIT")[0] != '\0') {
+        limit = 0;
+    }
+    return limit > eager_limit ? limit : eager_limit;
+}
+
 static int yield_policy(void)
 {
     const char *mode = cfg_get("MINIMPI_YIELD");
@@ -112,8 +135,9 @@ static void report_peers(void)
     for (int p = 0; p < rt_num_peers; p++) {
         const rt_peer_t *peer = &rt_peers[p];
         if (peer->tp->can_get)
-            rt_verbose("transport", "peer %d: %s, eager up to %zu bytes, rendezvous single copy",
-                       p, peer->tp->name, peer->eager_limit);
+            rt_verbose("transport", "peer %d: %s, eager up to %zu bytes (in several packets "
+                       "up to %zu), rendezvous single copy",
+                       p, peer->tp->name, peer->eager_limit, peer->copy_limit);
         else
             rt_verbose("transport",
                        "peer %d: %s, eager up to %zu bytes, rendezvous pipelined (%zu-byte chunks)",
@@ -195,6 +219,7 @@ int rt_progress_init(void)
     size_t self_eager = eager_limit_for(rt_tp_self);
     size_t shm_eager = rt_tp_shm != NULL ? eager_limit_for(rt_tp_shm) : 0;
     size_t ofi_eager = rt_tp_ofi != NULL ? eager_limit_for(rt_tp_ofi) : 0;
+    size_t shm_copy = rt_tp_shm != NULL ? copy_limit_for(shm_eager) : 0;
     rt_poll_shm = 0;
     rt_poll_ofi = 0;
     for (int p = 0; p < rt_num_peers; p++) {
@@ -203,12 +228,14 @@ int rt_progress_init(void)
         if (p == job->world_rank) {
             peer->tp = rt_tp_self;
             peer->eager_limit = self_eager;
+            peer->copy_limit = self_eager;
         } else if (forced_ofi || node != job->node_id) {
             if (rt_tp_ofi == NULL || !rt_tp_ofi->ops->reachable(rt_tp_ofi, p))
                 rt_fatal("rank %d is on node %d but the libfabric transport cannot reach it",
                          p, node);
             peer->tp = rt_tp_ofi;
             peer->eager_limit = ofi_eager;
+            peer->copy_limit = ofi_eager;
             rt_poll_ofi = 1;
         } else if (rt_tp_shm == NULL || !rt_tp_shm->ops->reachable(rt_tp_shm, p)) {
             rt_fatal("rank %d is on this node (%d) but the shared-memory transport cannot reach it",
@@ -216,6 +243,7 @@ int rt_progress_init(void)
         } else {
             peer->tp = rt_tp_shm;
             peer->eager_limit = shm_eager;
+            peer->copy_limit = shm_copy;
             rt_poll_shm = 1;
         }
     }

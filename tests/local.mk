@@ -131,3 +131,10 @@ MPI_TEST_SHS = \
 TESTS += $(MPI_TEST_SHS)
 EXTRA_DIST += $(MPI_TEST_SHS) tests/mpi/lib.sh tests/mpi/run-test.sh \
 	tests/mpi/check-reference.sh
+
+# Medium shared-memory messages copied eagerly in several packets, and the
+# protocol each size takes (tests/mpi/exchange.sh).
+MPI_TEST_PROGS += tests/mpi/t_exchange
+tests_mpi_t_exchange_SOURCES = tests/mpi/t_exchange.c $(MPI_TEST_UTIL)
+tests_mpi_t_exchange_LDADD = $(MPI_TEST_LIBS)
+MPI_TEST_SHS += tests/mpi/exchange.sh
