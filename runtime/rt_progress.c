@@ -53,6 +53,7 @@ static int rt_num_peers;
 static tp_t *rt_tp_self;
 static tp_t *rt_tp_shm;            /* NULL when no peer shares the node */
 static int rt_poll_shm;            /* some peer uses shm */
+static int rt_poll_self;           /* a packet was ever sent to ourselves: poll self */
 static tp_t *rt_tp_ofi;            /* NULL when every peer is on this node */
 static int rt_poll_ofi;            /* some peer uses ofi */
 static rt_out_t *rt_out_free;
@@ -222,6 +223,7 @@ int rt_progress_init(void)
     size_t shm_copy = rt_tp_shm != NULL ? copy_limit_for(shm_eager) : 0;
     rt_poll_shm = 0;
     rt_poll_ofi = 0;
+    rt_poll_self = 0;
     for (int p = 0; p < rt_num_peers; p++) {
         rt_peer_t *peer = &rt_peers[p];
         int node = job->node_of_rank != NULL ? job->node_of_rank[p] : job->node_id;
@@ -348,6 +350,10 @@ void rt_progress_send(int world_rank, const rt_pkt_hdr_t *hdr, const void *paylo
                       size_t payload_len, rt_request_t *complete_when_taken)
 {
     rt_peer_t *peer = &rt_peers[world_rank];
+    /* Most programs never send to themselves: self is polled only once
+     * they did (every packet to self passes here first). */
+    if (RT_UNLIKELY(peer->tp == rt_tp_self))
+        rt_poll_self = 1;
     if (RT_LIKELY(peer->head == NULL)) {
         tp_status_t st =
             peer->tp->ops->am_send(peer->tp, world_rank, hdr, sizeof(*hdr), payload, payload_len);
@@ -415,7 +421,9 @@ int rt_progress(void)
     static unsigned calls;
     if (RT_UNLIKELY((++calls & 0xfff) == 0))
         rt_boot_pmi_check_launcher();
-    int n = rt_tp_self->ops->progress(rt_tp_self);
+    int n = 0;
+    if (RT_UNLIKELY(rt_poll_self))
+        n += rt_tp_self->ops->progress(rt_tp_self);
     if (rt_poll_shm)
         n += rt_tp_shm->ops->progress(rt_tp_shm);
     if (rt_poll_ofi)
