@@ -13,13 +13,17 @@ const cfg_var_t cfg_vars[] = {
     {"MINIMPI_VERBOSE", "",
      "Comma-separated topics to report on stderr: transport (per-peer transport, "
      "protocol thresholds, single-copy on or off and why), boot, coll (the algorithm "
-     "chosen for every collective call), all."},
+     "chosen for every collective call), proto (packets sent, by type, at MPI_Finalize), all."},
     {"MINIMPI_EAGER_LIMIT", "",
      "Largest message sent eagerly, in bytes (k/m suffixes allowed); larger ones use "
      "rendezvous. Empty: the transport's own limit."},
     {"MINIMPI_SHM_CMA", "1",
      "Use single-copy (process_vm_readv) for large shared-memory messages: 1 or 0. "
      "With 0, or when the kernel forbids it, a pipelined copy through shared memory is used."},
+    {"MINIMPI_SHM_CMA_THRESHOLD", "",
+     "Largest shared-memory message, in bytes (k/m suffixes allowed), copied eagerly "
+     "through the receive queue in several cells; larger ones use rendezvous (single copy "
+     "when allowed). Empty: 64k, or the eager limit when MINIMPI_EAGER_LIMIT is set."},
     {"MINIMPI_SHM_QUEUE_DEPTH", "64",
      "Cells of 8 KiB in each rank's shared-memory receive queue: a power of two from 2 "
      "to 65536. Local rank 0's value applies to its whole node."},

@@ -58,6 +58,7 @@ static int rt_num_peers;
 static tp_t *rt_tp_self;
 static tp_t *rt_tp_shm;            /* NULL when no peer shares the node */
 static int rt_poll_shm;            /* some peer uses shm */
+static int rt_poll_self;           /* a packet was ever sent to ourselves: poll self */
 static tp_t *rt_tp_ofi;            /* NULL when every peer is on this node */
 static int rt_poll_ofi;            /* some peer uses ofi */
 static rt_out_t *rt_out_free;
@@ -86,6 +87,29 @@ static size_t eager_limit_for(const tp_t *tp)
         return limit;
     }
     return (unsigned long long)value < limit ? (size_t)value : limit;
+}
+
+/* Largest same-node message copied through shared memory in several
+ * cells rather than read with the rendezvous: MINIMPI_SHM_CMA_THRESHOLD,
+ * else RT_SHM_COPY_LIMIT, but never past an explicit MINIMPI_EAGER_LIMIT
+ * unless both are set (tests lower the eager limit to force rendezvous).
+ * The rendezvous costs a round trip (RTS, then FIN) and, with CMA, a system
+ * call that pins every page; two copies through cells that stay in cache
+ * win below a few tens of KiB, most of all when both sides send at once
+ * (an allreduce's exchange), where each rendezvous waits for the other. */
+#define RT_SHM_COPY_LIMIT (64u << 10)
+
+static size_t copy_limit_for(size_t eager_limit)
+{
+    const char *text = cfg_get("MINIMPI_SHM_CMA_THRESHOLD");
+    size_t limit = RT_SHM_COPY_LIMIT;
+    if (text[0] != '\0') {
+        long long value = cfg_get_num("MINIMPI_SHM_CMA_THRESHOLD");
+        limit = value > 0 ? (size_t)value : 0;
+    } else if (cfg_get("MINIMPI_EAGER_LIMIT")[0] != '\0') {
+        limit = 0;
+    }
+    return limit > eager_limit ? limit : eager_limit;
 }
 
 static int yield_policy(void)
@@ -131,8 +155,9 @@ static void report_peers(void)
     for (int p = 0; p < rt_num_peers; p++) {
         const rt_peer_t *peer = &rt_peers[p];
         if (peer->tp->can_get)
-            rt_verbose("transport", "peer %d: %s, eager up to %zu bytes, rendezvous single copy",
-                       p, peer->tp->name, peer->eager_limit);
+            rt_verbose("transport", "peer %d: %s, eager up to %zu bytes (in several packets "
+                       "up to %zu), rendezvous single copy",
+                       p, peer->tp->name, peer->eager_limit, peer->copy_limit);
         else
             rt_verbose("transport",
                        "peer %d: %s, eager up to %zu bytes, rendezvous pipelined (%zu-byte chunks)",
@@ -215,20 +240,24 @@ int rt_progress_init(void)
     size_t self_eager = eager_limit_for(rt_tp_self);
     size_t shm_eager = rt_tp_shm != NULL ? eager_limit_for(rt_tp_shm) : 0;
     size_t ofi_eager = rt_tp_ofi != NULL ? eager_limit_for(rt_tp_ofi) : 0;
+    size_t shm_copy = rt_tp_shm != NULL ? copy_limit_for(shm_eager) : 0;
     rt_poll_shm = 0;
     rt_poll_ofi = 0;
+    rt_poll_self = 0;
     for (int p = 0; p < rt_num_peers; p++) {
         rt_peer_t *peer = &rt_peers[p];
         int node = job->node_of_rank != NULL ? job->node_of_rank[p] : job->node_id;
         if (p == job->world_rank) {
             peer->tp = rt_tp_self;
             peer->eager_limit = self_eager;
+            peer->copy_limit = self_eager;
         } else if (forced_ofi || node != job->node_id) {
             if (rt_tp_ofi == NULL || !rt_tp_ofi->ops->reachable(rt_tp_ofi, p))
                 rt_fatal("rank %d is on node %d but the libfabric transport cannot reach it",
                          p, node);
             peer->tp = rt_tp_ofi;
             peer->eager_limit = ofi_eager;
+            peer->copy_limit = ofi_eager;
             rt_poll_ofi = 1;
         } else if (rt_tp_shm == NULL || !rt_tp_shm->ops->reachable(rt_tp_shm, p)) {
             rt_fatal("rank %d is on this node (%d) but the shared-memory transport cannot reach it",
@@ -236,6 +265,7 @@ int rt_progress_init(void)
         } else {
             peer->tp = rt_tp_shm;
             peer->eager_limit = shm_eager;
+            peer->copy_limit = shm_copy;
             rt_poll_shm = 1;
         }
     }
@@ -341,6 +371,10 @@ void rt_progress_send(int world_rank, const rt_pkt_hdr_t *hdr, const void *paylo
                       size_t payload_len, rt_request_t *complete_when_taken)
 {
     rt_peer_t *peer = &rt_peers[world_rank];
+    /* Most programs never send to themselves: self is polled only once
+     * they did (every packet to self passes here first). */
+    if (RT_UNLIKELY(peer->tp == rt_tp_self))
+        rt_poll_self = 1;
     if (RT_LIKELY(peer->head == NULL)) {
         tp_status_t st =
             peer->tp->ops->am_send(peer->tp, world_rank, hdr, sizeof(*hdr), payload, payload_len);
@@ -408,7 +442,9 @@ int rt_progress(void)
     static unsigned calls;
     if (RT_UNLIKELY((++calls & 0xfff) == 0))
         rt_boot_pmi_check_launcher();
-    int n = rt_tp_self->ops->progress(rt_tp_self);
+    int n = 0;
+    if (RT_UNLIKELY(rt_poll_self))
+        n += rt_tp_self->ops->progress(rt_tp_self);
     if (rt_poll_shm)
         n += rt_tp_shm->ops->progress(rt_tp_shm);
     if (rt_poll_ofi)

@@ -23,6 +23,9 @@ typedef struct rt_out rt_out_t;
 typedef struct rt_peer {
     tp_t *tp;                      /* transport that reaches this world rank */
     size_t eager_limit;            /* largest message sent EAGER to it */
+    size_t copy_limit;             /* largest message sent eagerly in several packets
+                                      (EAGER with RT_PKT_MULTI, then DATA); larger
+                                      ones use rendezvous.  >= eager_limit. */
     rt_out_t *head;                /* queued outgoing packets, oldest first */
     rt_out_t *tail;
 } rt_peer_t;

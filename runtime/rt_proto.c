@@ -35,17 +35,49 @@ struct rt_unexp {
     rt_pkt_hdr_t hdr;              /* EAGER or RTS, as it arrived */
     int src_world;
     void *data;                    /* EAGER: the payload (inline_data or malloc'd) */
+    int incoming;                  /* EAGER with RT_PKT_MULTI: parts still coming */
     tp_mem_desc_t desc;            /* RTS with RT_PKT_DESC: the sender's buffer */
     _Alignas(8) unsigned char inline_data[RT_UNEXP_INLINE];
 };
 
+/* A message sent in several packets (RT_PKT_MULTI) whose parts are still
+ * arriving from one sender: they go to the matched receive, or to the
+ * unexpected message until a receive matches it. */
+typedef struct rt_multi_in {
+    rt_request_t *req;
+    rt_unexp_t *u;
+    size_t total;                  /* the message's length */
+    size_t done;                   /* bytes arrived so far */
+} rt_multi_in_t;
+
 static rt_match_t rt_matcher;
 static rt_unexp_t *rt_unexp_free;
+static rt_multi_in_t *rt_multi_in;  /* [world size], by sender */
+
+/* Packets sent, by type (index rt_pkt_type_t), and EAGER ones with
+ * RT_PKT_MULTI: reported with MINIMPI_VERBOSE=proto, which tests use to
+ * check which protocol a message took. */
+static unsigned long rt_sent[RT_PKT_SYNC_ACK + 1];
+static unsigned long rt_sent_multi;
 
 void rt_proto_init(void)
 {
     rt_match_init(&rt_matcher);
     rt_unexp_free = NULL;
+    rt_multi_in = calloc((size_t)rt_proc.job.world_size, sizeof(*rt_multi_in));
+    if (rt_multi_in == NULL)
+        rt_fatal("out of memory for %d senders", rt_proc.job.world_size);
+    memset(rt_sent, 0, sizeof(rt_sent));
+    rt_sent_multi = 0;
+}
+
+/* Count a packet about to be sent. */
+static inline void count_sent(const rt_pkt_hdr_t *h)
+{
+    if (h->type < sizeof(rt_sent) / sizeof(rt_sent[0]))
+        rt_sent[h->type]++;
+    if (h->type == RT_PKT_EAGER && (h->flags & RT_PKT_MULTI))
+        rt_sent_multi++;
 }
 
 static void unexp_release(rt_unexp_t *u)
@@ -59,6 +91,12 @@ static void unexp_release(rt_unexp_t *u)
 
 void rt_proto_finalize(void)
 {
+    rt_verbose("proto", "packets sent: eager %lu (of which multi %lu) rts %lu cts %lu data %lu "
+               "fin %lu sync_ack %lu", rt_sent[RT_PKT_EAGER], rt_sent_multi, rt_sent[RT_PKT_RTS],
+               rt_sent[RT_PKT_CTS], rt_sent[RT_PKT_DATA], rt_sent[RT_PKT_FIN],
+               rt_sent[RT_PKT_SYNC_ACK]);
+    free(rt_multi_in);
+    rt_multi_in = NULL;
     /* Messages nobody received: the program's business, but not a leak. */
     for (rt_match_entry_t *e; (e = rt_match_pop_unexpected(&rt_matcher)) != NULL;)
         unexp_release(rt_container_of(e, rt_unexp_t, match));
@@ -109,6 +147,7 @@ static void send_ctrl(int world_rank, rt_pkt_type_t type, uint32_t sreq, uint32_
     h.sreq = sreq;
     h.rreq = rreq;
     h.length = length;
+    count_sent(&h);
     rt_progress_send(world_rank, &h, NULL, 0, NULL);
 }
 
@@ -147,6 +186,27 @@ static void recv_eager(rt_request_t *req, int src_world, const rt_pkt_hdr_t *h, 
     if (h->flags & RT_PKT_SYNC)
         send_ctrl(src_world, RT_PKT_SYNC_ACK, h->sreq, 0, 0);
     rt_request_complete(req);
+}
+
+/*
+ * A receive matched a message sent in several packets, of which `have`
+ * bytes are at `data`: take them, and have the rest follow into it.
+ */
+static void recv_multi(rt_request_t *req, int src_world, const rt_pkt_hdr_t *h, const void *data,
+                       size_t have)
+{
+    recv_set_status(req, h);
+    req->peer_world = src_world;
+    req->rndv_len = (size_t)req->status.minimpi_count;
+    size_t n = have < req->rndv_len ? have : req->rndv_len;
+    if (n > 0)
+        memcpy(recv_dest(req), data, n);
+    req->state = RT_STATE_RECV_DATA;
+    rt_multi_in_t *in = &rt_multi_in[src_world];
+    in->req = req;
+    in->u = NULL;
+    in->total = (size_t)h->length;
+    in->done = have;
 }
 
 static void recv_get_finish(rt_request_t *req)
@@ -258,7 +318,9 @@ void rt_proto_recv_start(rt_request_t *req)
     if (e == NULL)
         return;
     rt_unexp_t *u = rt_container_of(e, rt_unexp_t, match);
-    if (u->hdr.type == RT_PKT_EAGER)
+    if (u->hdr.type == RT_PKT_EAGER && u->incoming)
+        recv_multi(req, u->src_world, &u->hdr, u->data, rt_multi_in[u->src_world].done);
+    else if (u->hdr.type == RT_PKT_EAGER)
         recv_eager(req, u->src_world, &u->hdr, u->data);
     else
         recv_rndv(req, u->src_world, &u->hdr, (u->hdr.flags & RT_PKT_DESC) ? &u->desc : NULL,
@@ -390,6 +452,7 @@ static int send_runs(rt_request_t *req, tp_t *tp)
     h.length = req->bytes;
     h.sreq = rt_request_id(req);
     req->state = RT_STATE_SEND_WAIT_REPLY;
+    count_sent(&h);
     rt_progress_send(req->peer_world, &h, payload, len, NULL);
     return 1;
 }
@@ -413,7 +476,7 @@ void rt_proto_send_start(rt_request_t *req)
         req->sdata = req->buf;
     } else if (req->dt->contiguous) {
         req->sdata = (const char *)req->buf + req->dt->lb;
-    } else if (bytes > peer->eager_limit && send_runs(req, peer->tp)) {
+    } else if (bytes > peer->copy_limit && send_runs(req, peer->tp)) {
         return;
     } else {
         send_pack(req);
@@ -434,8 +497,28 @@ void rt_proto_send_start(rt_request_t *req)
             rt_progress_send(world, &h, req->sdata, bytes, NULL);
         } else {
             req->state = RT_STATE_SEND_WAIT_TAKEN;
+            count_sent(&h);
             rt_progress_send(world, &h, req->sdata, bytes, req);
         }
+        return;
+    }
+
+    if (bytes <= peer->copy_limit && req->mode != RT_SEND_SYNC) {
+        /* Eagerly in several packets: the first EAGER, the rest streamed
+         * as DATA right behind it (rreq 0: the receiver knows where the
+         * sender's current message goes).  The request completes once the
+         * last part was taken. */
+        size_t first = peer->eager_limit;
+        h.type = RT_PKT_EAGER;
+        h.flags = RT_PKT_MULTI;
+        req->tp = peer->tp;
+        req->remote_id = 0;
+        req->rndv_len = bytes;
+        req->rndv_done = first;
+        req->state = RT_STATE_SEND_STREAMING;
+        count_sent(&h);
+        rt_progress_send(world, &h, req->sdata, first, NULL);
+        rt_progress_stream(world, req);
         return;
     }
 
@@ -456,6 +539,7 @@ void rt_proto_send_start(rt_request_t *req)
         }
     }
     req->state = RT_STATE_SEND_WAIT_REPLY;
+    count_sent(&h);
     rt_progress_send(world, &h, req->has_desc ? &req->desc : NULL,
                      req->has_desc ? sizeof(req->desc) : 0, NULL);
 }
@@ -475,6 +559,7 @@ int rt_proto_stream_push(rt_request_t *req)
     rt_pkt_hdr_t h;
     memset(&h, 0, sizeof(h));
     h.type = RT_PKT_DATA;
+    h.flags = req->remote_id == 0 ? RT_PKT_MULTI : 0;
     h.rreq = req->remote_id;
     while (req->rndv_done < req->rndv_len) {
         size_t n = req->rndv_len - req->rndv_done;
@@ -489,6 +574,7 @@ int rt_proto_stream_push(rt_request_t *req)
         if (st != TP_OK)
             rt_fatal("sending data to rank %d failed (transport %s, status %d)", req->peer_world,
                      tp->name, (int)st);
+        count_sent(&h);
         req->rndv_done += n;
     }
     rt_request_complete(req);
@@ -502,9 +588,13 @@ static void handle_message(int src_world, const rt_pkt_hdr_t *h, const void *pay
 {
     tp_mem_desc_t desc;
     const tp_mem_desc_t *descp = NULL;
-    if (h->type == RT_PKT_EAGER && h->length != payload_len)
+    int multi = h->type == RT_PKT_EAGER && (h->flags & RT_PKT_MULTI);
+    if (h->type == RT_PKT_EAGER && (multi ? payload_len >= h->length : h->length != payload_len))
         rt_fatal("protocol error: eager message from rank %d says %llu bytes but carries %zu",
                  src_world, (unsigned long long)h->length, payload_len);
+    if (multi && (rt_multi_in[src_world].req != NULL || rt_multi_in[src_world].u != NULL))
+        rt_fatal("protocol error: rank %d starts a message before the last one's parts came",
+                 src_world);
     const rt_pkt_runs_t *runs = NULL;
     size_t runs_len = 0;
     uint64_t runs_buf[(sizeof(rt_pkt_runs_t) + RT_RUNS_MAX * sizeof(rt_dt_block_t)) / 8];
@@ -533,7 +623,9 @@ static void handle_message(int src_world, const rt_pkt_hdr_t *h, const void *pay
     rt_match_entry_t *e = rt_match_arrive(&rt_matcher, h->context_id, h->src_rank, h->tag);
     if (e != NULL) {
         rt_request_t *req = rt_container_of(e, rt_request_t, match);
-        if (h->type == RT_PKT_EAGER)
+        if (multi)
+            recv_multi(req, src_world, h, payload, payload_len);
+        else if (h->type == RT_PKT_EAGER)
             recv_eager(req, src_world, h, payload);
         else
             recv_rndv(req, src_world, h, descp, runs);
@@ -544,12 +636,22 @@ static void handle_message(int src_world, const rt_pkt_hdr_t *h, const void *pay
     u->hdr = *h;
     u->src_world = src_world;
     u->data = NULL;
+    u->incoming = multi;
     if (h->type == RT_PKT_EAGER && payload_len > 0) {
-        u->data = payload_len <= RT_UNEXP_INLINE ? u->inline_data : malloc(payload_len);
+        /* A message in several parts is stored whole, its parts to come. */
+        size_t len = multi ? (size_t)h->length : payload_len;
+        u->data = len <= RT_UNEXP_INLINE ? u->inline_data : malloc(len);
         if (u->data == NULL)
             rt_fatal("out of memory storing an unexpected message of %zu bytes from rank %d",
-                     payload_len, src_world);
+                     len, src_world);
         memcpy(u->data, payload, payload_len);
+    }
+    if (multi) {
+        rt_multi_in_t *in = &rt_multi_in[src_world];
+        in->req = NULL;
+        in->u = u;
+        in->total = (size_t)h->length;
+        in->done = payload_len;
     }
     if (descp != NULL)
         u->desc = desc;
@@ -595,9 +697,44 @@ static void handle_cts(int src_world, const rt_pkt_hdr_t *h)
         rt_progress_stream(src_world, req);
 }
 
+/* A later part of a message sent in several packets. */
+static void handle_multi_data(int src_world, const rt_pkt_hdr_t *h, const void *payload,
+                              size_t payload_len)
+{
+    rt_multi_in_t *in = &rt_multi_in[src_world];
+    if ((in->req == NULL && in->u == NULL) || h->length != payload_len ||
+        h->offset != in->done || payload_len > in->total - in->done)
+        rt_fatal("protocol error: rank %d sends %zu bytes at offset %llu of a message of which "
+                 "%zu of %zu bytes came", src_world, payload_len, (unsigned long long)h->offset,
+                 in->done, in->total);
+    if (in->req != NULL) {
+        /* A truncated receive keeps only its first rndv_len bytes. */
+        rt_request_t *req = in->req;
+        if (in->done < req->rndv_len) {
+            size_t n = req->rndv_len - in->done;
+            memcpy(recv_dest(req) + in->done, payload, payload_len < n ? payload_len : n);
+        }
+    } else {
+        memcpy((char *)in->u->data + in->done, payload, payload_len);
+    }
+    in->done += payload_len;
+    if (in->done < in->total)
+        return;
+    if (in->req != NULL)
+        rt_request_complete(in->req);
+    else
+        in->u->incoming = 0;
+    in->req = NULL;
+    in->u = NULL;
+}
+
 static void handle_data(int src_world, const rt_pkt_hdr_t *h, const void *payload,
                         size_t payload_len)
 {
+    if (h->flags & RT_PKT_MULTI) {
+        handle_multi_data(src_world, h, payload, payload_len);
+        return;
+    }
     rt_request_t *req =
         reply_target(h->rreq, RT_REQ_RECV, RT_STATE_RECV_DATA, src_world, "DATA");
     if (h->length != payload_len || h->offset > req->rndv_len ||

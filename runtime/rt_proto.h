@@ -15,6 +15,14 @@
  *   DATA      sender -> receiver: `length` bytes at `offset`.
  *   SYNC_ACK  receiver -> sender: the synchronous eager message matched.
  *
+ * A message above the eager limit but at most the peer's copy limit
+ * (rt_peer_t.copy_limit) goes without a handshake: EAGER with RT_PKT_MULTI
+ * carries the envelope, the whole length and the first bytes, and DATA
+ * packets with RT_PKT_MULTI (rreq 0) carry the rest at increasing offsets,
+ * right behind it: per-sender ordering and the per-peer send queue keep no
+ * other message of that sender in between, so the receiver keeps one
+ * "message coming in" per sender.
+ *
  * Envelope fields are the sender's comm rank and the communicator's context
  * id; request ids are rt_request_id() of the request on each side.
  */
@@ -41,6 +49,7 @@ typedef enum rt_pkt_type {
 #define RT_PKT_SYNC 0x01           /* EAGER: answer SYNC_ACK when matched */
 #define RT_PKT_DESC 0x02           /* RTS: payload is a tp_mem_desc_t */
 #define RT_PKT_RUNS 0x04           /* RTS: ... followed by rt_pkt_runs_t and its blocks */
+#define RT_PKT_MULTI 0x08          /* EAGER: the first part only; DATA: a later part */
 
 /*
  * A non-contiguous send on the single-copy path is not packed: the sender

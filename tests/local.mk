@@ -141,3 +141,10 @@ tests_mpi_t_oversub_SOURCES = tests/mpi/t_oversub.c $(MPI_TEST_UTIL)
 tests_mpi_t_oversub_LDADD = $(MPI_TEST_LIBS)
 TESTS += tests/mpi/oversub.sh
 EXTRA_DIST += tests/mpi/oversub.sh
+
+# Medium shared-memory messages copied eagerly in several packets, and the
+# protocol each size takes (tests/mpi/exchange.sh).
+MPI_TEST_PROGS += tests/mpi/t_exchange
+tests_mpi_t_exchange_SOURCES = tests/mpi/t_exchange.c $(MPI_TEST_UTIL)
+tests_mpi_t_exchange_LDADD = $(MPI_TEST_LIBS)
+MPI_TEST_SHS += tests/mpi/exchange.sh
