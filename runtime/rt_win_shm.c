@@ -63,7 +63,7 @@ int rt_win_shm_allocate(rt_win_t *w, MPI_Aint size, int noncontig, void **base)
     void *seg = NULL;
     int ok = 1;
     if (c->rank == 0)
-        ok = shm_segment_create(rt_proc.world_rank, name, total, &seg) == TP_OK;
+        ok = shm_segment_create(rt_proc.world_rank, name, total, total, &seg) == TP_OK;
     int err = rt_comm_bcast_bytes(c, &ok, sizeof(ok), 0);
     if (err != MPI_SUCCESS)
         return err;
