@@ -20,4 +20,4 @@ soak: tests/stress/t_stress$(EXEEXT) launcher/mini-mpirun$(EXEEXT)
 	  $(SHELL) $(srcdir)/tests/stress/soak.sh
 # run-test.sh finds leftovers by program name, so the two scripts that run
 # t_stress must not overlap under `make -j check`.
-tests/stress/stress-ofi.log: tests/stress/stress.log
+tests/stress/stress-ofi.sh.log: tests/stress/stress.sh.log
