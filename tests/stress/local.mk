@@ -18,6 +18,3 @@ SOAK_RANKS = 2 4 8
 soak: tests/stress/t_stress$(EXEEXT) launcher/mini-mpirun$(EXEEXT)
 	SOAK_SECONDS='$(SOAK_SECONDS)' SOAK_RANKS='$(SOAK_RANKS)' \
 	  $(SHELL) $(srcdir)/tests/stress/soak.sh
-# run-test.sh finds leftovers by program name, so the two scripts that run
-# t_stress must not overlap under `make -j check`.
-tests/stress/stress-ofi.sh.log: tests/stress/stress.sh.log
