@@ -129,7 +129,7 @@ MPI_TEST_SHS = \
 	tests/mpi/abort.sh
 
 TESTS += $(MPI_TEST_SHS)
-EXTRA_DIST += $(MPI_TEST_SHS) tests/mpi/lib.sh tests/mpi/run-test.sh \
+EXTRA_DIST += $(MPI_TEST_SHS) tests/mpi/lib.sh tests/mpi/expect.sh tests/mpi/run-test.sh \
 	tests/mpi/check-reference.sh
 
 # Shared by the Check unit tests in every fragment.

@@ -4,38 +4,8 @@
 # nothing can hang `make check`.
 set -u
 
-MPIRUN=${MPIRUN:-./launcher/mini-mpirun}
+. "$(dirname "$0")/../mpi/expect.sh"
 T=${RMA_TESTS:-./tests/rma}
-LIMIT=${RUN_LIMIT:-60}
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/rmatest.XXXXXX")
-trap 'rm -rf "$TMP"' EXIT
-failures=0
-
-fail() {
-    echo "FAIL: $*" >&2
-    failures=$((failures + 1))
-}
-
-# run EXPECTED_STATUS REGEX_IN_OUTPUT N PROGRAM [ARGS...]
-run() {
-    expected=$1 regex=$2 n=$3
-    shift 3
-    "$MPIRUN" --timeout "$LIMIT" -n "$n" "$@" >"$TMP/out" 2>"$TMP/err" </dev/null
-    status=$?
-    what="$* on $n ranks${MINIMPI_TRANSPORTS:+ (transports $MINIMPI_TRANSPORTS)}"
-    if [ "$status" -ne "$expected" ]; then
-        fail "$what: exit status $status, expected $expected"
-        sed 's/^/    stderr: /' "$TMP/err" | head -20 >&2
-        sed 's/^/    stdout: /' "$TMP/out" | head -5 >&2
-        return
-    fi
-    if ! grep -Eq -- "$regex" "$TMP/out" "$TMP/err"; then
-        fail "$what: no output line matches /$regex/"
-        sed 's/^/    got: /' "$TMP/out" "$TMP/err" | head -20 >&2
-        return
-    fi
-    echo "ok: $what"
-}
 
 job_shm() { ls /dev/shm 2>/dev/null | grep -c '^minimpi-.*-w' || true; }
 shm_before=$(job_shm)
@@ -59,8 +29,4 @@ run 54 'MPI_Put: target bytes \[8, 12\) lie outside' 2 "$T/t_rma" fatal_range
 shm_after=$(job_shm)
 [ "$shm_after" -le "$shm_before" ] || fail "window segments left in /dev/shm"
 
-if [ "$failures" -ne 0 ]; then
-    echo "$failures check(s) failed" >&2
-    exit 1
-fi
-exit 0
+finish

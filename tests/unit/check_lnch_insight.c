@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "launcher/lnch_insight.h"
+#include "check_run.h"
 
 static lnch_job_t job;
 
@@ -76,9 +77,5 @@ int main(void)
     tcase_add_test(tc, test_nodes_and_pairs);
     tcase_add_test(tc, test_bad_report_is_named);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return check_run(s);
 }

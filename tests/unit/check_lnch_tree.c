@@ -11,6 +11,7 @@
 
 #include "launcher/lnch_agent.h"
 #include "launcher/lnch_remote.h"
+#include "check_run.h"
 
 /* Every node of a tree of `size` has one parent, is among that parent's k
  * children, and mini-mpirun starts exactly the first k. */
@@ -102,9 +103,5 @@ int main(void)
     tcase_add_test(tc, test_pack_unpack);
     tcase_add_test(tc, test_spawn_gives_secret_on_stdin);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return check_run(s);
 }

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "transports/shm/shm_segment.h"
+#include "check_run.h"
 
 enum { RANKS = 4, DEPTH = 8, CELL = 8192 };
 
@@ -131,9 +132,5 @@ int main(void)
     tcase_add_test(tc, test_rank0_touches_only_header_and_slots);
     tcase_add_test(tc, test_owner_backs_and_lays_out_its_own);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return check_run(s);
 }
