@@ -22,6 +22,7 @@
 #include "shm.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <linux/futex.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -124,8 +125,18 @@ static void deliver_box_message(shm_tp_t *shm, int src, shm_pair_t *pair,
 static int drain_box_before(shm_tp_t *shm, int src, shm_pair_t *pair, uint32_t fbox_before)
 {
     int n = 0;
-    if (pair->in_next != fbox_before && pair->in_box == NULL)
+    /* Boxes are taken in the order they were claimed, and a sender writes
+     * its box's owner just after claiming it: a sender preempted between the
+     * two (oversubscribed nodes) holds back the boxes claimed after its own.
+     * The box this cell needs was claimed, written and used before the cell
+     * was sent, so the wait is for that other sender's next store only. */
+    while (pair->in_next != fbox_before && pair->in_box == NULL) {
         find_new_boxes(shm);
+        if (pair->in_box != NULL ||
+            (uint32_t)shm->num_in_boxes >= shm_fbox_num_claimed(shm->own_pool))
+            break;                 /* found, or every claimed box is known */
+        sched_yield();
+    }
     while (pair->in_next != fbox_before) {
         const shm_fbox_slot_t *slot =
             pair->in_box != NULL ? shm_fbox_peek(pair->in_box, pair->in_next) : NULL;
