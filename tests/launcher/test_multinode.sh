@@ -135,6 +135,10 @@ run 0 "remote --cpu-set $LAST --bind-to core" $MN -H localhost:1,nodeb:2 --cpu-s
     --bind-to core --report-bindings $P place "$MARK" && agree 3 "remote --cpu-set --bind-to core"
 expect_grep "$OUT" "^rank 0 place 0,1,0,1,$LAST affinity $LAST\$" "local node: 1 rank, not oversubscribed"
 expect_grep "$OUT" "^rank 2 place 1,2,1,1,$LAST affinity $LAST\$" "remote node: bound and oversubscribed"
+run 0 "MPI program, 2 ranks on 1 core of a remote node" $MN -H nodeb:2 --cpu-set "$LAST" \
+    -x MINIMPI_VERBOSE=boot ${EXAMPLES:-./examples}/hello "$MARK"
+expect_count "$ERR" "^minimpi: rank [01]: boot: not bound, may use cpus $LAST by the launcher, node oversubscribed\$" 2 \
+    "the runtime on a remote node learns that its node is oversubscribed"
 run 0 "multi-node --display-map" $MN -H localhost:1,nodeb:2 --display-map $P place "$MARK"
 expect_count "$OUT" "Data for node:" 2 "--display-map: both nodes"
 expect_count "$OUT" "Process rank: [012]" 3 "--display-map: every rank"
