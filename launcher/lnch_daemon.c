@@ -17,6 +17,8 @@
 #include <unistd.h>
 
 #include "lnch_daemon.h"
+#include "lnch_place.h"
+#include "lnch_place_job.h"
 #include "lnch_shm.h"
 #include "lnch_signals.h"
 #include "lnch_spawn.h"
@@ -26,6 +28,7 @@ typedef struct daemon_args {
     int node, size;
     double boot_timeout, heartbeat_timeout;
     char **prog_argv;
+    lnch_place_opts_t place;      /* mini-mpirun's placement options */
 } daemon_args_t;
 
 static int usage(const char *why)
@@ -66,6 +69,18 @@ static int parse_args(int argc, char **argv, daemon_args_t *a)
             a->ranks = v;
         else if (strcmp(o, "--wdir") == 0)
             a->wdir = v;
+        else if (strcmp(o, "--map-by") == 0) {
+            if (lnch_place_parse_map(v, &a->place.map_by) != 0)
+                return usage("bad --map-by");
+        } else if (strcmp(o, "--bind-to") == 0) {
+            if (lnch_place_parse_bind(v, &a->place.bind_to) != 0)
+                return usage("bad --bind-to");
+        } else if (strcmp(o, "--cpu-set") == 0)
+            a->place.cpu_set = v;
+        else if (strcmp(o, "--report-bindings") == 0)
+            a->place.report_bindings = atoi(v);
+        else if (strcmp(o, "--display-map") == 0)
+            a->place.display_map = atoi(v);
         else if (strcmp(o, "--timeouts") == 0) {
             if (sscanf(v, "%lf,%lf", &a->boot_timeout, &a->heartbeat_timeout) != 2)
                 return usage("bad --timeouts");
@@ -168,6 +183,61 @@ static int set_ranks(lnch_daemon_t *d, const daemon_args_t *a)
     return 0;
 }
 
+/* Place this node's ranks (lnch_place_job.h) with mini-mpirun's options, and
+ * send mini-mpirun their PMI keys and the --display-map block before any of
+ * them starts.  Returns 0, or an exit code after printing why. */
+static int place_ranks(lnch_daemon_t *d, const daemon_args_t *a)
+{
+    lnch_job_t *job = &d->job;
+    int *world = malloc((size_t)job->size * sizeof(*world));
+    char *map = NULL;
+    size_t map_len = 0;
+    FILE *map_out = open_memstream(&map, &map_len);
+    if (world == NULL || map_out == NULL) {
+        free(world);
+        if (map_out != NULL)
+            fclose(map_out);
+        free(map);
+        fprintf(stderr, "mini-mpid (node %d): out of memory placing the ranks\n", d->node);
+        return 1;
+    }
+    for (int i = 0; i < job->size; i++)
+        world[i] = job->ranks[i].rank;
+    int code = lnch_node_place_init(&job->place, &a->place, job->size, job->host, world, map_out);
+    free(world);
+    fclose(map_out);
+    if (code == 0 && map_len > 0)
+        (void)lnch_wire_send(&d->conn, LNCH_WIRE_REPORT, -1, map, map_len);
+    free(map);
+    if (code != 0)
+        return code;
+    char key[PMI_WIRE_KEY_MAX], value[PMI_WIRE_VALUE_MAX];
+    for (int i = 0; i < job->size; i++) {
+        if (lnch_node_place_key(job->place, i, job->ranks[i].rank, key, sizeof(key), value,
+                                sizeof(value)) != 0 ||
+            lnch_wire_send(&d->conn, LNCH_WIRE_PLACE, job->ranks[i].rank, value,
+                           strlen(value)) != 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* --report-bindings: each started rank's line, to mini-mpirun. */
+static void report_ranks(lnch_daemon_t *d)
+{
+    lnch_job_t *job = &d->job;
+    char line[2048];
+    if (job->place == NULL || !job->place->report)
+        return;
+    for (int i = 0; i < job->size; i++) {
+        if (job->ranks[i].pid <= 0)
+            continue;
+        lnch_place_report_line(&job->place->place, i, job->ranks[i].rank, job->host,
+                               job->ranks[i].pid, line, sizeof(line));
+        (void)lnch_wire_send(&d->conn, LNCH_WIRE_REPORT, job->ranks[i].rank, line, strlen(line));
+    }
+}
+
 int main(int argc, char **argv)
 {
     daemon_args_t a;
@@ -211,6 +281,8 @@ int main(int argc, char **argv)
         snprintf(msg, sizeof(msg), "cannot change to the directory %s: %s", a.wdir,
                  strerror(errno));
         code = 1;
+    } else if ((code = place_ranks(&d, &a)) != 0) {
+        snprintf(msg, sizeof(msg), "could not place its ranks (see above)");
     } else if ((code = lnch_spawn_job(&d.job, a.prog_argv, NULL, 0)) != 0) {
         snprintf(msg, sizeof(msg), "could not start its ranks (see above)");
     }
@@ -224,8 +296,11 @@ int main(int argc, char **argv)
         int n = snprintf(msg, sizeof(msg), "%ld", (long)d.job.ranks[i].pid);
         (void)lnch_wire_send(&d.conn, LNCH_WIRE_STARTED, d.job.ranks[i].rank, msg, (size_t)n);
     }
+    if (code == 0)
+        report_ranks(&d);
     int rc = lnch_daemon_loop(&d, sig_fd);
     (void)lnch_shm_cleanup(LNCH_SHM_DIR, d.job.id);
+    lnch_place_job_fini(&d.job);
     if (d.job.ranks != NULL)
         lnch_job_fini(&d.job);
     lnch_conn_close(&d.conn);

@@ -78,6 +78,8 @@ typedef struct lnch_job {
      * daemon relays them to mini-mpirun). */
     int (*pmi_line_hook)(struct lnch_job *job, lnch_rank_t *r, const char *line, size_t len);
     int transports_reported;       /* --report-transports: ranks whose report is in */
+    char **report_lines;           /* multi-node --report-bindings: each rank's line by rank
+                                    * until all are in (lnch_place_job.c), else NULL */
 } lnch_job_t;
 
 /*

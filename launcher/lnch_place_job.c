@@ -48,7 +48,7 @@ static hwloc_bitmap_t own_binding(hwloc_topology_t topo)
 }
 
 int lnch_node_place_init(lnch_node_place_t **out, const lnch_place_opts_t *opts, int num_ranks,
-                         const char *host, const int *world_ranks)
+                         const char *host, const int *world_ranks, FILE *map_out)
 {
     char err[512];
     int code = 1;
@@ -86,7 +86,7 @@ int lnch_node_place_init(lnch_node_place_t **out, const lnch_place_opts_t *opts,
     }
     np->report = opts->report_bindings;
     if (opts->display_map)
-        lnch_place_display(stdout, &np->place, host, world_ranks);
+        lnch_place_display(map_out, &np->place, host, world_ranks);
     hwloc_bitmap_free(allowed);
     hwloc_bitmap_free(binding);
     *out = np;
@@ -136,54 +136,124 @@ void lnch_node_place_free(lnch_node_place_t *np)
 
 /* ---- The single-node job ------------------------------------------------ */
 
+/* The index among the ranks this process starts (those not remote) of the
+ * job's rank index `idx`. */
+static int local_index(const lnch_job_t *job, int idx)
+{
+    int local = 0;
+    for (int i = 0; i < idx; i++)
+        local += !job->ranks[i].remote;
+    return local;
+}
+
 int lnch_place_job_setup(lnch_job_t *job, const lnch_place_opts_t *opts)
 {
     lnch_node_place_t *np;
-    /* Placement is computed for the launcher's own node; the daemons of a
-     * multi-node job do not place their ranks yet (they could call
-     * lnch_node_place_* with their own ranks), so such ranks run unbound and
-     * learn their node-local layout from PMI_process_mapping. */
-    if (job->remote != NULL) {
-        if (opts->map_by != LNCH_MAP_SLOT || opts->bind_to != LNCH_BIND_DEFAULT ||
-            opts->cpu_set != NULL || opts->report_bindings || opts->display_map)
-            fprintf(stderr, "mini-mpirun: warning: --map-by, --bind-to, --cpu-set, "
-                            "--report-bindings and --display-map apply to single-node jobs "
-                            "only for now; the ranks of this multi-node job are not bound\n");
-        return 0;
+    /* Of a multi-node job, this launcher places the ranks of its own node
+     * (if any); each daemon places its node's (lnch_daemon.c) and sends their
+     * keys and report lines here (lnch_place_job_remote_report). */
+    int num_local = local_index(job, job->size);
+    int *world = malloc(((size_t)num_local + 1) * sizeof(*world));
+    if (world == NULL) {
+        fprintf(stderr, "mini-mpirun: out of memory placing the ranks\n");
+        return 1;
     }
-    int code = lnch_node_place_init(&np, opts, job->size, job->host, NULL);
-    if (code != 0)
-        return code;
-    char key[PMI_WIRE_KEY_MAX], value[PMI_WIRE_VALUE_MAX];
-    for (int i = 0; i < job->size; i++) {
-        if (lnch_node_place_key(np, i, i, key, sizeof(key), value, sizeof(value)) != 0 ||
-            lnch_kvs_put(&job->kvs, key, value) != LNCH_KVS_OK) {
-            fprintf(stderr, "mini-mpirun: cannot publish the placement of rank %d\n", i);
-            lnch_node_place_free(np);
+    for (int i = 0, l = 0; i < job->size; i++)
+        if (!job->ranks[i].remote)
+            world[l++] = job->ranks[i].rank;
+    if (opts->report_bindings && job->remote != NULL) {
+        size_t n = job->size > 0 ? (size_t)job->size : 1;
+        job->report_lines = calloc(n, sizeof(*job->report_lines));
+        if (job->report_lines == NULL) {
+            fprintf(stderr, "mini-mpirun: out of memory placing the ranks\n");
+            free(world);
             return 1;
         }
     }
+    if (num_local == 0) {
+        free(world);
+        return 0;
+    }
+    int code = lnch_node_place_init(&np, opts, num_local, job->host, world, stdout);
+    if (code != 0) {
+        free(world);
+        return code;
+    }
+    char key[PMI_WIRE_KEY_MAX], value[PMI_WIRE_VALUE_MAX];
+    for (int i = 0; i < num_local; i++) {
+        if (lnch_node_place_key(np, i, world[i], key, sizeof(key), value, sizeof(value)) != 0 ||
+            lnch_kvs_put(&job->kvs, key, value) != LNCH_KVS_OK) {
+            fprintf(stderr, "mini-mpirun: cannot publish the placement of rank %d\n", world[i]);
+            lnch_node_place_free(np);
+            free(world);
+            return 1;
+        }
+    }
+    free(world);
     job->place = np;
     return 0;
 }
 
-int lnch_place_job_bind_child(const lnch_job_t *job, int rank)
+int lnch_place_job_bind_child(const lnch_job_t *job, int idx)
 {
-    return job->place != NULL ? lnch_node_place_bind(job->place, rank) : 0;
+    return job->place != NULL ? lnch_node_place_bind(job->place, local_index(job, idx)) : 0;
 }
 
-void lnch_place_job_report(const lnch_job_t *job)
+/* Print the collected report lines in rank order once every rank's is in. */
+static void print_report_when_complete(lnch_job_t *job)
 {
-    if (job->place == NULL)
-        return;
     for (int i = 0; i < job->size; i++)
-        if (job->ranks[i].pid > 0)
-            lnch_node_place_report(job->place, i, i, job->host, job->ranks[i].pid);
+        if (job->report_lines[i] == NULL)
+            return;
+    for (int i = 0; i < job->size; i++) {
+        fprintf(stderr, "%s\n", job->report_lines[i]);
+        free(job->report_lines[i]);
+    }
     fflush(stderr);
+    free(job->report_lines);
+    job->report_lines = NULL;
+}
+
+void lnch_place_job_report(lnch_job_t *job)
+{
+    if (job->place == NULL && job->report_lines == NULL)
+        return;
+    char line[2048];
+    for (int i = 0; i < job->size; i++) {
+        if (job->ranks[i].remote || job->ranks[i].pid <= 0)
+            continue;
+        if (job->report_lines == NULL) {
+            lnch_node_place_report(job->place, local_index(job, i), i, job->host,
+                                   job->ranks[i].pid);
+        } else if (job->place->report) {
+            lnch_place_report_line(&job->place->place, local_index(job, i), i, job->host,
+                                   job->ranks[i].pid, line, sizeof(line));
+            lnch_place_job_remote_report(job, i, line, strlen(line));
+        }
+    }
+    fflush(stderr);
+}
+
+void lnch_place_job_remote_report(lnch_job_t *job, int rank, const char *line, size_t len)
+{
+    if (job->report_lines == NULL || rank < 0 || rank >= job->size ||
+        job->report_lines[rank] != NULL)
+        return;
+    job->report_lines[rank] = strndup(line, len);
+    if (job->report_lines[rank] != NULL)
+        print_report_when_complete(job);
 }
 
 void lnch_place_job_fini(lnch_job_t *job)
 {
     lnch_node_place_free(job->place);
     job->place = NULL;
+    /* Ranks that never started leave the report incomplete: it is not
+     * printed. */
+    if (job->report_lines != NULL) {
+        for (int i = 0; i < job->size; i++)
+            free(job->report_lines[i]);
+        free(job->report_lines);
+        job->report_lines = NULL;
+    }
 }

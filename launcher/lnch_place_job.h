@@ -13,6 +13,7 @@
 #ifndef MINIMPI_LNCH_PLACE_JOB_H
 #define MINIMPI_LNCH_PLACE_JOB_H
 
+#include <stdio.h>
 #include <sys/types.h>
 
 #include "lnch_job.h"
@@ -31,10 +32,11 @@ typedef struct lnch_job_place {
  * --display-map (world_ranks[i]: the job-wide rank of local rank i; NULL:
  * the same).  Returns 0 and sets *out, or the exit code for the launcher
  * after printing why: 2 for a --cpu-set naming cpus not available here, 1
- * otherwise.
+ * otherwise.  The map goes to `map_out` (stdout for this launcher; a
+ * daemon sends it on to mini-mpirun).
  */
 int lnch_node_place_init(lnch_node_place_t **out, const lnch_place_opts_t *opts, int num_ranks,
-                         const char *host, const int *world_ranks);
+                         const char *host, const int *world_ranks, FILE *map_out);
 
 /* In the child of local rank `local_rank`, after fork: bind it.  Returns 0,
  * or -1 with errno set. */
@@ -52,16 +54,24 @@ void lnch_node_place_report(const lnch_node_place_t *np, int local_rank, int wor
 void lnch_node_place_free(lnch_node_place_t *np);
 
 /*
- * The single-node job: place all its ranks and publish their keys in its
- * key-value store.  Returns 0, or the exit code (as lnch_node_place_init).
+ * The job: place the ranks this process starts (all of a single-node job;
+ * those of the launcher's own node in a multi-node job) and publish their
+ * keys in its key-value store.  Returns 0, or the exit code (as
+ * lnch_node_place_init).  A daemon's job has only its node's ranks.
  */
 int lnch_place_job_setup(lnch_job_t *job, const lnch_place_opts_t *opts);
 
-/* In the child of rank `rank`: bind it (nothing when the job is not placed). */
-int lnch_place_job_bind_child(const lnch_job_t *job, int rank);
+/* In the child of job->ranks[idx]: bind it (nothing when the job is not
+ * placed). */
+int lnch_place_job_bind_child(const lnch_job_t *job, int idx);
 
-/* --report-bindings: one line per started rank on stderr (needs the pids). */
-void lnch_place_job_report(const lnch_job_t *job);
+/* --report-bindings: one line per started rank on stderr (needs the pids).
+ * In a multi-node job the lines are kept until every node's are in
+ * (lnch_place_job_remote_report), then printed in rank order. */
+void lnch_place_job_report(lnch_job_t *job);
+
+/* The report line of rank `rank`, from its node's daemon. */
+void lnch_place_job_remote_report(lnch_job_t *job, int rank, const char *line, size_t len);
 
 void lnch_place_job_fini(lnch_job_t *job);
 

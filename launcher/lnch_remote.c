@@ -23,6 +23,7 @@
 #include "lnch_agent.h"
 #include "lnch_hosts.h"
 #include "lnch_map.h"
+#include "lnch_place.h"
 #include "lnch_slurm.h"
 
 /* How long agents get to exit after their connection closed at the end. */
@@ -271,6 +272,22 @@ static int build_argv(lnch_job_t *job, const lnch_args_t *args, int node, argv_b
     push(a, "--ranks");
     push(a, list);
     free(list);
+    /* The daemon places its node's ranks as we place ours. */
+    const lnch_place_opts_t *po = &args->place;
+    push(a, "--map-by");
+    push(a, lnch_place_map_name(po->map_by));
+    if (po->bind_to != LNCH_BIND_DEFAULT) {   /* "default" is no value of --bind-to */
+        push(a, "--bind-to");
+        push(a, lnch_place_bind_name(po->bind_to));
+    }
+    if (po->cpu_set != NULL) {
+        push(a, "--cpu-set");
+        push(a, po->cpu_set);
+    }
+    push(a, "--report-bindings");
+    push(a, po->report_bindings ? "1" : "0");
+    push(a, "--display-map");
+    push(a, po->display_map ? "1" : "0");
     /* Our MINIMPI_* and FI_* settings travel with the job (ssh would lose
      * them), then the -x variables with their values from here. */
     for (char **e = environ; *e != NULL; e++) {

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "lnch_pmi.h"
+#include "lnch_place_job.h"
 
 /* "2, 3" -- the ranks of node n still alive. */
 static void node_ranks(const lnch_job_t *job, int n, char *buf, size_t len)
@@ -267,7 +268,8 @@ static int on_frame(lnch_job_t *job, int n, const lnch_wire_frame_t *f)
     char text[256];
     lnch_rank_t *r = NULL;
     if (f->type != LNCH_WIRE_PING && f->type != LNCH_WIRE_ERROR &&
-        f->type != LNCH_WIRE_AGENT_EXIT && (r = frame_rank(job, n, f)) == NULL)
+        f->type != LNCH_WIRE_AGENT_EXIT && !(f->type == LNCH_WIRE_REPORT && f->arg == -1) &&
+        (r = frame_rank(job, n, f)) == NULL)
         return -1;
     switch (f->type) {
     case LNCH_WIRE_PING:
@@ -307,6 +309,24 @@ static int on_frame(lnch_job_t *job, int n, const lnch_wire_frame_t *f)
         agent_exited(job, c, atoi(text), n);
         return 0;
     }
+    case LNCH_WIRE_PLACE: {
+        char key[PMI_WIRE_KEY_MAX], value[PMI_WIRE_VALUE_MAX];
+        if (f->len >= sizeof(value))
+            return -1;
+        snprintf(key, sizeof(key), PMI_WIRE_PLACE_KEY_FMT, f->arg);
+        snprintf(value, sizeof(value), "%.*s", (int)f->len, f->data);
+        if (lnch_kvs_put(&job->kvs, key, value) != LNCH_KVS_OK)
+            return -1;
+        return 0;
+    }
+    case LNCH_WIRE_REPORT:
+        if (r == NULL) {          /* the node's --display-map block */
+            fwrite(f->data, 1, f->len, stdout);
+            fflush(stdout);
+        } else {
+            lnch_place_job_remote_report(job, f->arg, f->data, f->len);
+        }
+        return 0;
     case LNCH_WIRE_ERROR:
         if (!job->ending)
             fprintf(stderr, "mini-mpirun: node %d (%s): %.*s\n", n, nd->name,

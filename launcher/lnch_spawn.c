@@ -183,7 +183,7 @@ static int spawn_rank(lnch_job_t *job, lnch_rank_t *r, int stdin_fd, char **argv
         return -1;
     }
     if (pid == 0) {
-        if (lnch_place_job_bind_child(job, r->rank) != 0) {
+        if (lnch_place_job_bind_child(job, (int)(r - job->ranks)) != 0) {
             child_report(f.exec_pipe[1], STEP_BIND, errno);
             _exit(127);
         }

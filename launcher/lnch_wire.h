@@ -26,6 +26,11 @@
  *                  daemon runs it with the job secret on its stdin
  *   AGENT_EXIT d->m arg node id; payload: the wait status (decimal) of the
  *                  agent the daemon started for that node
+ *   PLACE    d->m  arg rank; payload: the value of its PMI key
+ *                  minimpi-place-<rank> (where it runs on its node), sent
+ *                  before the rank starts so that it is in the store first
+ *   REPORT   d->m  arg rank; payload: its --report-bindings line; arg -1:
+ *                  the node's --display-map block (lnch_place_job.h)
  *
  * The daemon ends when all its ranks are reaped and their output sent;
  * mini-mpirun sees its connection close after the last EXIT.  A
@@ -61,6 +66,8 @@ typedef enum lnch_wire_type {
     LNCH_WIRE_PING,
     LNCH_WIRE_LAUNCH,
     LNCH_WIRE_AGENT_EXIT,
+    LNCH_WIRE_PLACE,
+    LNCH_WIRE_REPORT,
 } lnch_wire_type_t;
 
 typedef struct lnch_wire_frame {

@@ -38,6 +38,7 @@ bin_PROGRAMS += launcher/mini-mpid
 launcher_mini_mpid_SOURCES = launcher/lnch_daemon.c launcher/lnch_daemon_loop.c \
 	launcher/lnch_daemon.h
 launcher_mini_mpid_LDADD = launcher/liblnch.la -lm
+launcher_mini_mpid_CFLAGS = $(AM_CFLAGS) $(HWLOC_CFLAGS)
 
 # mpirun and mpiexec: links to mini-mpirun in the installed bin/.  The hooks
 # are attached as prerequisites so that other fragments can add their own.

@@ -119,6 +119,33 @@ expect_grep "$ERR" "^mini-mpirun: node 3 \(nodee\): the launch agent \(started b
     "the failure names the node and who started its agent"
 expect_no_leftovers "after the agent in the tree failed"
 
+# Placement on remote nodes: each daemon places its node's ranks with the
+# job's options; every rank's report line (printed by mini-mpirun in rank
+# order), PMI key and own affinity agree.
+run 0 "multi-node --bind-to core --report-bindings" $MN -H localhost:1,nodeb:2 \
+    --bind-to core --report-bindings $P place "$MARK" && agree 3 "multi-node --bind-to core"
+order=$(sed -n 's/.* MCW rank \([0-9]*\) .*/\1/p' "$ERR" | tr '\n' ' ')
+[ "$order" = "0 1 2 " ] && pass "report lines in rank order" || fail "report order: '$order'"
+expect_grep "$OUT" "^rank 2 place 1,2,0,1,[0-9]+ affinity [0-9]+\$" "remote rank: local rank 1 of 2, bound"
+LAST=$(sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' /proc/self/status | sed 's/.*[-,]//')
+run 0 "remote --cpu-set $LAST, 2 ranks" $MN -H nodeb:2 --cpu-set "$LAST" --report-bindings \
+    $P place "$MARK" && agree 2 "remote --cpu-set"
+expect_grep "$OUT" "^rank 1 place 1,2,1,0,$LAST affinity $LAST\$" "remote: oversubscribed, unbound"
+run 0 "remote --cpu-set $LAST --bind-to core" $MN -H localhost:1,nodeb:2 --cpu-set "$LAST" \
+    --bind-to core --report-bindings $P place "$MARK" && agree 3 "remote --cpu-set --bind-to core"
+expect_grep "$OUT" "^rank 0 place 0,1,0,1,$LAST affinity $LAST\$" "local node: 1 rank, not oversubscribed"
+expect_grep "$OUT" "^rank 2 place 1,2,1,1,$LAST affinity $LAST\$" "remote node: bound and oversubscribed"
+run 0 "MPI program, 2 ranks on 1 core of a remote node" $MN -H nodeb:2 --cpu-set "$LAST" \
+    -x MINIMPI_VERBOSE=boot ${EXAMPLES:-./examples}/hello "$MARK"
+expect_count "$ERR" "^minimpi: rank [01]: boot: not bound, may use cpus $LAST by the launcher, node oversubscribed\$" 2 \
+    "the runtime on a remote node learns that its node is oversubscribed"
+run 0 "multi-node --display-map" $MN -H localhost:1,nodeb:2 --display-map $P place "$MARK"
+expect_count "$OUT" "Data for node:" 2 "--display-map: both nodes"
+expect_count "$OUT" "Process rank: [012]" 3 "--display-map: every rank"
+run 2 "remote --cpu-set naming a missing cpu" $MN -H nodeb:1 --cpu-set 65000 hostname
+expect_grep "$ERR" "invalid value '65000' for --cpu-set" "the daemon says why"
+expect_no_leftovers "after the placement runs"
+
 run 1 "--iface without an address" $MN -H nodeb --iface no-such-if0 hostname
 expect_grep "$ERR" "interface 'no-such-if0' has no IPv4 address" "a bad --iface is named"
 

@@ -15,27 +15,6 @@ if ! taskset -c "$LAST" true 2>/dev/null; then
     exit 77
 fi
 
-# agree N DESCRIPTION: after a --report-bindings run of "pmi_client place"
-# on N ranks, each rank's report line, its placement key and its own
-# affinity name the same cpus.
-agree() {
-    r=0
-    while [ "$r" -lt "$1" ]; do
-        rep=$(grep -E "^\[[^]]+:[0-9]+\] MCW rank $r (bound to|is not bound)" "$ERR" |
-            sed -n 's/.* (cpus \([0-9,-]*\))$/\1/p')
-        line=$(grep -E "^rank $r place " "$OUT")
-        key=$(echo "$line" | sed -n 's/^rank [0-9]* place [0-9]*,[0-9]*,[01],[01],\([0-9,-]*\) .*/\1/p')
-        aff=$(echo "$line" | sed -n 's/.* affinity \([0-9,-]*\)$/\1/p')
-        if [ -n "$aff" ] && [ "$rep" = "$aff" ] && [ "$key" = "$aff" ]; then
-            pass "$2: rank $r runs on cpus $aff, as reported and told"
-        else
-            fail "$2: rank $r: reported '$rep', PMI key '$key', sched_getaffinity '$aff'"
-        fi
-        r=$((r + 1))
-    done
-    expect_count "$ERR" "MCW rank" "$1" "$2: one report line per rank"
-}
-
 run 0 "-n 2 --report-bindings" $MPIRUN -n 2 --report-bindings $P place "$MARK" && agree 2 "default"
 for opts in "--bind-to hwthread" "--bind-to core" "--bind-to socket" "--bind-to numa" \
     "--bind-to none" "--map-by socket" "--map-by numa --bind-to numa" "--map-by node"; do

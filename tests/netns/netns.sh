@@ -53,6 +53,11 @@ expect_grep "$OUT" "^\[1,4\]<stdout>:.* by --node 1\$" "node 1's daemon started 
 run 0 "PMI exchange and mapping across namespaces" $MN -H "$HOSTS" $P mapped '(vector,(0,3,2))'
 expect_count "$OUT" "PMI ok" 6 "every rank passed the PMI checks"
 
+# Placement on every node: each daemon binds its node's ranks, and the
+# report lines (in rank order), PMI keys and real affinities agree.
+run 0 "--bind-to core --report-bindings on 3 nodes" $MN -H "$HOSTS" --bind-to core \
+    --report-bindings $P place "$MARK" && agree 6 "placement across namespaces"
+
 MINIMPI_IFACE=br0 run 0 "MINIMPI_IFACE picks the interface" \
     ip netns exec "$NS_A" "$MPIRUN" --launch-agent "$AGENT" -H "$NS_B,$NS_C" hostname
 
