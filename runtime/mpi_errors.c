@@ -19,6 +19,9 @@ int MPI_Comm_set_errhandler(MPI_Comm comm, MPI_Errhandler errhandler)
     RT_CHECK_COMM("MPI_Comm_set_errhandler", comm, c);
     if (!errhandler_valid(errhandler))
         return rt_err(c, "MPI_Comm_set_errhandler", MPI_ERR_ARG, "invalid error handler");
+    if (!rt_errhandler_fits_comm(errhandler))
+        return rt_err(c, "MPI_Comm_set_errhandler", MPI_ERR_ARG,
+                      "a window's error handler (made by MPI_Win_create_errhandler)");
     /* MPI_ERRORS_ABORT (MPI-4) ends the job like ERRORS_ARE_FATAL here. */
     rt_errhandler_retain(errhandler);
     rt_errhandler_release(c->errhandler);

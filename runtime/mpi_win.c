@@ -266,11 +266,14 @@ int MPI_Win_set_errhandler(MPI_Win win, MPI_Errhandler errhandler)
     rt_win_t *w;
     RT_CHECK_INIT("MPI_Win_set_errhandler");
     RT_CHECK_WIN("MPI_Win_set_errhandler", win, w);
-    if (!rt_errhandler_is_predefined(errhandler))
+    if (!rt_errhandler_fits_win(errhandler))
         return rt_err(w->comm, "MPI_Win_set_errhandler", MPI_ERR_ARG,
-                      "invalid error handler (windows take the predefined ones)");
+                      "invalid error handler (windows take the predefined ones and those "
+                      "made by MPI_Win_create_errhandler)");
+    /* MPI_ERRORS_ABORT (MPI-4) ends the job like ERRORS_ARE_FATAL here. */
+    rt_errhandler_retain(errhandler);
     rt_errhandler_release(w->comm->errhandler);
-    w->comm->errhandler = errhandler;
+    w->comm->errhandler = errhandler == MPI_ERRORS_ABORT ? MPI_ERRORS_ARE_FATAL : errhandler;
     return MPI_SUCCESS;
 }
 
@@ -280,6 +283,8 @@ int MPI_Win_get_errhandler(MPI_Win win, MPI_Errhandler *errhandler)
     RT_CHECK_INIT("MPI_Win_get_errhandler");
     RT_CHECK_WIN("MPI_Win_get_errhandler", win, w);
     RT_WIN_CHECK_ARG("MPI_Win_get_errhandler", w->comm, errhandler, "errhandler");
+    /* The caller gets a reference of its own, to free with MPI_Errhandler_free. */
+    rt_errhandler_retain(w->comm->errhandler);
     *errhandler = w->comm->errhandler;
     return MPI_SUCCESS;
 }
@@ -291,6 +296,19 @@ int MPI_Win_call_errhandler(MPI_Win win, int errorcode)
     RT_CHECK_WIN("MPI_Win_call_errhandler", win, w);
     rt_err(w->comm, "MPI_Win_call_errhandler", errorcode, "error code %d raised by the program",
            errorcode);
+    return MPI_SUCCESS;
+}
+
+int MPI_Win_create_errhandler(MPI_Win_errhandler_function *win_errhandler_fn,
+                              MPI_Errhandler *errhandler)
+{
+    RT_CHECK_INIT("MPI_Win_create_errhandler");
+    if (win_errhandler_fn == NULL || errhandler == NULL)
+        return rt_err(NULL, "MPI_Win_create_errhandler", MPI_ERR_ARG,
+                      "win_errhandler_fn or errhandler is NULL");
+    int err = rt_errhandler_create_win(win_errhandler_fn, errhandler);
+    if (err != MPI_SUCCESS)
+        return rt_err(NULL, "MPI_Win_create_errhandler", err, "out of memory");
     return MPI_SUCCESS;
 }
 
@@ -323,6 +341,7 @@ int MPI_Win_get_name(MPI_Win win, char *win_name, int *resultlen)
 #pragma weak MPI_Win_attach = PMPI_Win_attach
 #pragma weak MPI_Win_call_errhandler = PMPI_Win_call_errhandler
 #pragma weak MPI_Win_create = PMPI_Win_create
+#pragma weak MPI_Win_create_errhandler = PMPI_Win_create_errhandler
 #pragma weak MPI_Win_create_dynamic = PMPI_Win_create_dynamic
 #pragma weak MPI_Win_detach = PMPI_Win_detach
 #pragma weak MPI_Win_free = PMPI_Win_free

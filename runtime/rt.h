@@ -80,6 +80,9 @@ typedef struct rt_comm {
     struct rt_topo *topo;          /* Cartesian or graph layout, or NULL */
     MPI_Comm local_comm;           /* intercomm: an intracomm of the local group */
     int refcount;                  /* its handle (until freed) + each request using it */
+    /* A window's private communicator: the window's handle, which its
+     * error handler is called with; 0 on every other communicator. */
+    MPI_Win win;
 } rt_comm_t;
 
 /* NULL when `handle` is not a live communicator. */

@@ -225,6 +225,7 @@
 #define MPI_Win_call_errhandler PMPI_Win_call_errhandler
 #define MPI_Win_set_name PMPI_Win_set_name
 #define MPI_Win_get_name PMPI_Win_get_name
+#define MPI_Win_create_errhandler PMPI_Win_create_errhandler
 #define MPI_Put PMPI_Put
 #define MPI_Get PMPI_Get
 #define MPI_Accumulate PMPI_Accumulate

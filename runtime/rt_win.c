@@ -93,6 +93,7 @@ int rt_win_new(rt_comm_t *comm, int flavor, void *base, MPI_Aint size, int disp_
         return MPI_ERR_NO_MEM;
     }
     w->handle = h;
+    c->win = h;
     /* Registered before the exchange: once any rank is past it, every rank
      * knows the window, so the first operation always finds it. */
     win_info_t mine = {size, disp_unit, 0};

@@ -150,6 +150,11 @@ static void eh_fn(MPI_Comm *comm, int *code, ...)
     (void)comm, (void)code;
 }
 
+static void win_eh_fn(MPI_Win *win, int *code, ...)
+{
+    (void)win, (void)code;
+}
+
 /* Every valid object is made before any is freed, so that no later
  * creation reuses a freed handle's slot and makes it valid again. */
 static void make_bad_handles(void)
@@ -932,6 +937,8 @@ static void windows(void)
     EACH(w, wins, MPI_ERR_WIN, MPI_Win_get_errhandler(w, &eh));
     EXPECT(MPI_ERR_ARG, "errhandler NULL", MPI_Win_get_errhandler(vw, NULL));
     EACH(w, wins, MPI_ERR_WIN, MPI_Win_call_errhandler(w, MPI_ERR_OTHER));
+    EXPECT(MPI_ERR_ARG, "function NULL", MPI_Win_create_errhandler(NULL, &eh));
+    EXPECT(MPI_ERR_ARG, "errhandler NULL", MPI_Win_create_errhandler(win_eh_fn, NULL));
     EACH(w, wins, MPI_ERR_WIN, MPI_Win_set_name(w, "x"));
     EXPECT(MPI_ERR_ARG, "name NULL", MPI_Win_set_name(vw, NULL));
     EACH(w, wins, MPI_ERR_WIN, MPI_Win_get_name(w, name, &cnt));

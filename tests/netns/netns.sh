@@ -6,9 +6,10 @@
 # exchange and mapping, MPI across nodes when the libfabric transport is
 # built, and the faults: a remote rank killed, an inner daemon of the
 # launch tree killed (its subtree is named lost with it), and a link cut
-# mid-run while the ranks only wait in receives.  Each must end the job in
-# bounded time naming what was lost, and leave no process, namespace or
-# /dev/shm file behind.  Skipped (77) when not root or without ip.
+# mid-run while the ranks only wait in receives.  Each fault must end the
+# job in bounded time naming what was lost, and leave no process,
+# namespace or /dev/shm file behind.  Last, one-sided communication across
+# nodes.  Skipped (77) when not root or without ip.
 srcdir=$(dirname "$0")
 . "$srcdir/lib.sh"
 netns_need
@@ -170,6 +171,17 @@ netns_stress() {
     expect_no_leftovers "after the stress run"
 }
 netns_stress
+
+# One-sided communication across nodes (issue 10): 4 ranks, 2 in A and 2 in
+# B (C's link is down), so every window has targets over shared memory and
+# over libfabric: Fetch_and_op counters from all ranks, a CAS lock, Put/Get
+# of vector types, fence, PSCW and passive target, dynamic windows.
+start=$(date +%s)
+RUN_LIMIT=60 run 0 "one-sided communication across namespaces (4 ranks, 2 nodes)" \
+    $MN --timeout 50 -H "localhost:2,$NS_B:2" "$(pwd)/tests/rma/t_rma" nodes
+expect_grep "$OUT" "^t_rma: ok\$" "every one-sided check passed across nodes"
+echo "note: the one-sided job took $(( $(date +%s) - start )) s"
+expect_no_leftovers "after the one-sided run"
 
 left=$(find /dev/shm -maxdepth 1 -name 'minimpi-*' -newer "$TMP/stamp" 2>/dev/null)
 [ -z "$left" ] && pass "no /dev/shm file left" || fail "left in /dev/shm: $left"
