@@ -47,6 +47,7 @@ typedef struct lnch_rank {
 } lnch_rank_t;
 
 struct lnch_remote;
+typedef struct lnch_hang lnch_hang_t;
 
 typedef struct lnch_job {
     char id[LNCH_JOB_ID_MAX];      /* also the PMI kvsname: [A-Za-z0-9_-] only */
@@ -78,6 +79,7 @@ typedef struct lnch_job {
      * daemon relays them to mini-mpirun). */
     int (*pmi_line_hook)(struct lnch_job *job, lnch_rank_t *r, const char *line, size_t len);
     int transports_reported;       /* --report-transports: ranks whose report is in */
+    struct lnch_hang *hang;        /* --hang-timeout state (lnch_insight_hang.c), or NULL */
 } lnch_job_t;
 
 /*
