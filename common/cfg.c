@@ -92,6 +92,15 @@ const cfg_var_t cfg_vars[] = {
      "peers and for other nodes, the libfabric provider and interface, single copy on or "
      "off and why, and the protocol thresholds; mini-mpirun prints the job's summary once "
      "before the program's output. Set by mini-mpirun --report-transports."},
+    {"MINIMPI_HANG_TIMEOUT", "0",
+     "Seconds (a positive number; 0: off): when no rank of the job has completed an MPI "
+     "call for this long while some rank waits in one, mini-mpirun prints each rank's "
+     "blocking call, names the cycle of waits if there is one, and ends the job "
+     "(see MINIMPI_HANG_ACTION). Same as mini-mpirun --hang-timeout; the ranks then tell "
+     "mini-mpirun through PMI what they wait for, so set it only under mini-mpirun."},
+    {"MINIMPI_HANG_ACTION", "abort",
+     "mini-mpirun, with a hang timeout: abort (print the diagnosis, then end the job with "
+     "exit status 125) or report (print it and keep waiting). Same as --hang-action."},
     {"MINIMPI_IDLE_SLEEP_MS", "2",
      "Oversubscribed ranks sleep until a sender wakes them, but at most this many "
      "milliseconds (1 to 10000) before they look again: a safety net, since a sender always "

@@ -195,12 +195,17 @@ int lnch_args_parse(int argc, char **argv, lnch_args_t *args, char *err, size_t 
         /* Options with a value, given as the next argument or after '='. */
         const char *flag = NULL;
         enum { OPT_NP, OPT_TIMEOUT, OPT_ENV, OPT_MAP_BY, OPT_BIND_TO, OPT_CPU_SET, OPT_NPERNODE,
-               OPT_HOST, OPT_HOSTFILE, OPT_AGENT, OPT_IFACE } kind;
+               OPT_HOST, OPT_HOSTFILE, OPT_AGENT, OPT_IFACE, OPT_HANG_TIMEOUT,
+               OPT_HANG_ACTION } kind;
         if (opt_is(arg, "-n", &value) || opt_is(arg, "-np", &value) ||
             opt_is(arg, "--np", &value)) {
             kind = OPT_NP;
         } else if (opt_is(arg, "--timeout", &value)) {
             kind = OPT_TIMEOUT;
+        } else if (opt_is(arg, "--hang-timeout", &value)) {
+            kind = OPT_HANG_TIMEOUT;
+        } else if (opt_is(arg, "--hang-action", &value)) {
+            kind = OPT_HANG_ACTION;
         } else if (opt_is(arg, "-x", &value)) {
             kind = OPT_ENV;
         } else if (opt_is(arg, "--map-by", &value)) {
@@ -261,6 +266,16 @@ int lnch_args_parse(int argc, char **argv, lnch_args_t *args, char *err, size_t 
         case OPT_TIMEOUT:
             rc = parse_timeout(flag_name, value, &args->timeout, err, err_len);
             break;
+        case OPT_HANG_TIMEOUT:
+            rc = parse_timeout(flag_name, value, &args->hang_timeout, err, err_len);
+            break;
+        case OPT_HANG_ACTION:
+            if (strcmp(value, "abort") != 0 && strcmp(value, "report") != 0) {
+                snprintf(err, err_len, "%s must be abort or report, not '%s'", flag_name, value);
+                rc = -1;
+            }
+            args->hang_action = value;
+            break;
         case OPT_ENV:
             rc = check_env_arg(flag_name, value, err, err_len);
             if (rc == 0)
@@ -316,6 +331,12 @@ void lnch_args_usage(FILE *out)
           "  --cpu-set LIST       use only these cpus (as taskset -c: 0,2-3)\n"
           "  --report-bindings    print each rank's binding on stderr at start\n"
           "  --display-map        print where the ranks go before starting them\n"
+          "  --hang-timeout S     when no rank completes an MPI call for S seconds while one\n"
+          "                       waits in one, print each rank's blocking call and the\n"
+          "                       cycle of waits, then kill the job and exit 125\n"
+          "                       (also MINIMPI_HANG_TIMEOUT)\n"
+          "  --hang-action WHAT   abort (default) or report: print the diagnosis and keep\n"
+          "                       waiting (also MINIMPI_HANG_ACTION)\n"
           "  --report-transports  print, before the program's output, the transport of\n"
           "                       same-node peers and of each pair of nodes, libfabric\n"
           "                       provider and interface, single copy on or off and why,\n"
@@ -358,6 +379,7 @@ void lnch_args_usage(FILE *out)
           "           or mini-mpirun itself failed\n"
           "  2        bad command line\n"
           "  124      --timeout expired\n"
+          "  125      --hang-timeout found the job hanging\n"
           "  126      PROGRAM could not be executed (e.g. permission denied)\n"
           "  127      PROGRAM was not found\n"
           "\n"

@@ -46,6 +46,8 @@ typedef struct lnch_args {
     const char *hostfile;         /* --hostfile/--machinefile, or NULL */
     const char *launch_agent;     /* --launch-agent, or NULL (ssh) */
     const char *iface;            /* --iface, or NULL (MINIMPI_IFACE, else the route) */
+    double hang_timeout;          /* --hang-timeout in seconds; 0 when not given */
+    const char *hang_action;      /* --hang-action: "abort" or "report", or NULL */
 } lnch_args_t;
 
 /*

@@ -27,4 +27,27 @@ void lnch_insight_put(lnch_job_t *job, const char *key, FILE *out);
  * job's key-value store (exposed for the unit test). */
 void lnch_insight_print_transports(const lnch_job_t *job, FILE *out);
 
+/*
+ * --hang-timeout S (lnch_insight_hang.c).  A rank waiting in a blocking MPI
+ * call sends now and then, with no reply, the PMI line
+ *   cmd=minimpi_hang call=MPI_Recv args=source=0,+tag=5,+comm=MPI_COMM_WORLD
+ *       waitfor=<world rank or -1> wait=<s in the call> done=<calls entered>
+ * (spaces of args written as '+'; args=- when there are none).  When no
+ * rank made progress for S seconds while one waited that long, mini-mpirun
+ * prints where every rank is and the cycle of waits if there is one, then
+ * ends the job with LNCH_HANG_EXIT unless the action is report.
+ */
+#define LNCH_HANG_EXIT 125
+
+/* Start watching (timeout > 0); 0, or -1 after printing why. */
+int lnch_hang_setup(lnch_job_t *job, double timeout, int report_only);
+void lnch_hang_fini(lnch_job_t *job);
+/* A rank's minimpi_hang notice; any other PMI line (progress). */
+void lnch_hang_notice(lnch_job_t *job, lnch_rank_t *r, const pmi_wire_msg_t *msg);
+void lnch_hang_activity(lnch_job_t *job);
+/* When the event loop should call lnch_hang_tick next (0: never). */
+double lnch_hang_deadline(const lnch_job_t *job);
+/* Check for a hang now: report to `out`, end the job unless report_only. */
+void lnch_hang_tick(lnch_job_t *job, double now, FILE *out);
+
 #endif /* MINIMPI_LNCH_INSIGHT_H */

@@ -47,6 +47,7 @@ typedef struct lnch_rank {
 } lnch_rank_t;
 
 struct lnch_remote;
+typedef struct lnch_hang lnch_hang_t;
 
 typedef struct lnch_job {
     char id[LNCH_JOB_ID_MAX];      /* also the PMI kvsname: [A-Za-z0-9_-] only */
@@ -80,6 +81,7 @@ typedef struct lnch_job {
     int transports_reported;       /* --report-transports: ranks whose report is in */
     char **report_lines;           /* multi-node --report-bindings: each rank's line by rank
                                     * until all are in (lnch_place_job.c), else NULL */
+    struct lnch_hang *hang;        /* --hang-timeout state (lnch_insight_hang.c), or NULL */
 } lnch_job_t;
 
 /*

@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "lnch_insight.h"
 #include "lnch_pmi.h"
 #include "lnch_remote.h"
 
@@ -214,7 +215,8 @@ void lnch_loop_run(lnch_job_t *job, int sig_fd, double timeout)
 
         int wait_ms = -1;
         double deadlines[] = {timeout_at, job->kill_at, drain_at,
-                              job->remote != NULL ? lnch_remote_deadline(job) : 0};
+                              job->remote != NULL ? lnch_remote_deadline(job) : 0,
+                              lnch_hang_deadline(job)};
         for (size_t i = 0; i < sizeof(deadlines) / sizeof(deadlines[0]); i++) {
             if (deadlines[i] <= 0)
                 continue;
@@ -270,6 +272,7 @@ void lnch_loop_run(lnch_job_t *job, int sig_fd, double timeout)
         }
         if (job->remote != NULL)
             lnch_remote_tick(job, now);
+        lnch_hang_tick(job, now, stderr);
         if (job->kill_at > 0 && now >= job->kill_at) {
             job->kill_at = 0;
             lnch_job_signal_groups(job, SIGKILL);

@@ -8,10 +8,12 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "cfg.h"
 #include "lnch_args.h"
+#include "lnch_insight.h"
 #include "lnch_job.h"
 #include "lnch_loop.h"
 #include "lnch_place_job.h"
@@ -36,6 +38,42 @@ static void ensure_std_fds(void)
             close(nfd);
         }
     }
+}
+
+/*
+ * The hang timeout and action: the options, else MINIMPI_HANG_TIMEOUT and
+ * MINIMPI_HANG_ACTION.  The ranks learn the timeout through their
+ * environment (they send notices only with it).  Returns 0, or -1 after
+ * printing why.
+ */
+static int hang_options(lnch_args_t *args, double *timeout, int *report_only)
+{
+    static char env[64];
+    *timeout = args->hang_timeout;
+    if (*timeout == 0) {
+        const char *text = cfg_get("MINIMPI_HANG_TIMEOUT");
+        char *end;
+        *timeout = strtod(text, &end);
+        if (text[0] == '\0' || *end != '\0' || !(*timeout >= 0) || *timeout > LNCH_TIMEOUT_MAX) {
+            fprintf(stderr, "mini-mpirun: MINIMPI_HANG_TIMEOUT must be a number of seconds "
+                            "(0: off), not '%s'\n", text);
+            return -1;
+        }
+    }
+    const char *action =
+        args->hang_action != NULL ? args->hang_action : cfg_get("MINIMPI_HANG_ACTION");
+    if (strcmp(action, "abort") != 0 && strcmp(action, "report") != 0) {
+        fprintf(stderr, "mini-mpirun: MINIMPI_HANG_ACTION must be abort or report, not '%s'\n",
+                action);
+        return -1;
+    }
+    *report_only = strcmp(action, "report") == 0;
+    if (*timeout > 0) {
+        /* args->env has room for one more: argv[0] and PROGRAM are no -x. */
+        snprintf(env, sizeof(env), "MINIMPI_HANG_TIMEOUT=%.17g", *timeout);
+        args->env[args->num_env++] = env;
+    }
+    return 0;
 }
 
 int main(int argc, char **argv)
@@ -66,6 +104,12 @@ int main(int argc, char **argv)
         break;
     }
 
+    double hang_timeout;
+    int hang_report_only;
+    if (hang_options(&args, &hang_timeout, &hang_report_only) != 0) {
+        lnch_args_fini(&args);
+        return LNCH_EXIT_USAGE;
+    }
     int exit_code = 1;
     int sig_fd = lnch_signals_init();
     if (sig_fd < 0)
@@ -81,7 +125,10 @@ int main(int argc, char **argv)
         goto out_signals;
     }
 
-    int rc = lnch_place_job_setup(&job, &args.place);
+    int rc = lnch_hang_setup(&job, hang_timeout, hang_report_only);
+    if (rc != 0)
+        goto out_job;
+    rc = lnch_place_job_setup(&job, &args.place);
     if (rc != 0) {
         exit_code = rc;           /* reported already; nothing was started */
         goto out_job;
@@ -102,6 +149,7 @@ int main(int argc, char **argv)
     (void)lnch_shm_cleanup(LNCH_SHM_DIR, job.id);
     exit_code = job.failed ? job.exit_code : 0;
 out_job:
+    lnch_hang_fini(&job);
     lnch_place_job_fini(&job);
     lnch_job_fini(&job);
 

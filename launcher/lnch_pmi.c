@@ -216,6 +216,11 @@ int lnch_pmi_handle_line(lnch_job_t *job, lnch_rank_t *r, const char *line, size
         return protocol_error(job, r, err);
 
     const char *cmd = pmi_wire_cmd(&msg);
+    if (strcmp(cmd, "minimpi_hang") == 0) {
+        lnch_hang_notice(job, r, &msg); /* a notice: no reply */
+        return 0;
+    }
+    lnch_hang_activity(job);
     if (strcmp(msg.pairs[0].key, "cmd") != 0) {
         snprintf(err, sizeof(err), "mcmd=%.40s is not supported (no process spawning)", cmd);
         return protocol_error(job, r, err);

@@ -15,6 +15,7 @@
 #include "rt_coll_algo.h"
 #include "rt_coll_inter.h"
 #include "rt_coll_sched.h"
+#include "rt_insight.h"
 #include "rt_op.h"
 #include "rt_request.h"
 
@@ -77,8 +78,29 @@ static int check_counts(const char *call, rt_comm_t *c, const int *counts, const
     return check_n_counts(call, c, counts, c->peer_size, name);
 }
 
+static int launch_now(const char *call, rt_comm_t *c, const rt_coll_args_t *a,
+                      MPI_Request *request);
+
+/* Whether the collective has a root (shown by the hang diagnosis). */
+static int has_root(int kind)
+{
+    return kind == RT_COLL_BCAST || kind == RT_COLL_REDUCE || kind == RT_COLL_GATHER ||
+           kind == RT_COLL_GATHERV || kind == RT_COLL_SCATTER || kind == RT_COLL_SCATTERV;
+}
+
 /* Build and run (request NULL) or start the collective. */
 static int launch(const char *call, rt_comm_t *c, const rt_coll_args_t *a, MPI_Request *request)
+{
+    if (request != NULL)
+        return launch_now(call, c, a, request);
+    rt_hang_enter(call, c, has_root(a->kind) ? RT_HANG_ROOT : RT_HANG_NO_PEER, a->root, 0);
+    int err = launch_now(call, c, a, request);
+    rt_hang_exit();
+    return err;
+}
+
+static int launch_now(const char *call, rt_comm_t *c, const rt_coll_args_t *a,
+                      MPI_Request *request)
 {
     if (c->is_inter) {
         if (request != NULL)

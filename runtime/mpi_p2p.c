@@ -12,6 +12,7 @@
 
 #include "rt.h"
 #include "rt_bsend.h"
+#include "rt_insight.h"
 #include "rt_proto.h"
 #include "rt_request.h"
 
@@ -84,13 +85,15 @@ static rt_request_t *new_recv(rt_comm_t *c, void *buf, int count, rt_datatype_t 
 }
 
 /* A blocking send: start it and wait for it. */
-static int send_blocking(rt_comm_t *c, const void *buf, int count, rt_datatype_t *dt, int dest,
-                         int tag, rt_send_mode_t mode)
+static int send_blocking(const char *call, rt_comm_t *c, const void *buf, int count,
+                         rt_datatype_t *dt, int dest, int tag, rt_send_mode_t mode)
 {
+    rt_hang_enter(call, c, RT_HANG_DEST, dest, tag);
     rt_request_t *req = new_send(c, buf, count, dt, dest, tag, mode);
     rt_proto_send_start(req);
     rt_request_wait(req);
     rt_request_release(req);
+    rt_hang_exit();
     return MPI_SUCCESS;
 }
 
@@ -112,20 +115,20 @@ static int recv_complete(rt_request_t *req, MPI_Status *status, const char *call
 int MPI_Send(const void *buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm)
 {
     CHECK_SEND_ARGS("MPI_Send");
-    return send_blocking(c, buf, count, dt, dest, tag, RT_SEND_STANDARD);
+    return send_blocking("MPI_Send", c, buf, count, dt, dest, tag, RT_SEND_STANDARD);
 }
 
 int MPI_Ssend(const void *buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm)
 {
     CHECK_SEND_ARGS("MPI_Ssend");
-    return send_blocking(c, buf, count, dt, dest, tag, RT_SEND_SYNC);
+    return send_blocking("MPI_Ssend", c, buf, count, dt, dest, tag, RT_SEND_SYNC);
 }
 
 /* Ready mode: the standard lets it behave as a standard send. */
 int MPI_Rsend(const void *buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm)
 {
     CHECK_SEND_ARGS("MPI_Rsend");
-    return send_blocking(c, buf, count, dt, dest, tag, RT_SEND_READY);
+    return send_blocking("MPI_Rsend", c, buf, count, dt, dest, tag, RT_SEND_READY);
 }
 
 int MPI_Bsend(const void *buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm)
@@ -139,9 +142,12 @@ int MPI_Recv(void *buf, int count, MPI_Datatype datatype, int source, int tag, M
 {
     CHECK_RECV_ARGS("MPI_Recv");
     CHECK_STATUS("MPI_Recv", c, status);
+    rt_hang_enter("MPI_Recv", c, RT_HANG_SOURCE, source, tag);
     rt_request_t *req = new_recv(c, buf, count, dt, source, tag);
     rt_proto_recv_start(req);
-    return recv_complete(req, status, "MPI_Recv");
+    int err = recv_complete(req, status, "MPI_Recv");
+    rt_hang_exit();
+    return err;
 }
 
 int MPI_Sendrecv(const void *sendbuf, int sendcount, MPI_Datatype sendtype, int dest, int sendtag,
@@ -165,13 +171,16 @@ int MPI_Sendrecv(const void *sendbuf, int sendcount, MPI_Datatype sendtype, int 
     RT_CHECK_RECV_TAG(call, c, recvtag);
     CHECK_STATUS(call, c, status);
     /* Post the receive first, so the peer's message need not be buffered. */
+    rt_hang_enter(call, c, RT_HANG_SOURCE, source, recvtag);
     rt_request_t *rreq = new_recv(c, recvbuf, recvcount, rdt, source, recvtag);
     rt_proto_recv_start(rreq);
     rt_request_t *sreq = new_send(c, sendbuf, sendcount, sdt, dest, sendtag, RT_SEND_STANDARD);
     rt_proto_send_start(sreq);
     rt_request_wait(sreq);
     rt_request_release(sreq);
-    return recv_complete(rreq, status, call);
+    int err = recv_complete(rreq, status, call);
+    rt_hang_exit();
+    return err;
 }
 
 int MPI_Sendrecv_replace(void *buf, int count, MPI_Datatype datatype, int dest, int sendtag,
@@ -207,11 +216,14 @@ int MPI_Sendrecv_replace(void *buf, int count, MPI_Datatype datatype, int dest, 
     sreq->prepacked = 1;
     sreq->tmp = copy;              /* freed when the send completes */
     rt_request_t *rreq = new_recv(c, buf, count, dt, source, recvtag);
+    rt_hang_enter(call, c, RT_HANG_SOURCE, source, recvtag);
     rt_proto_recv_start(rreq);
     rt_proto_send_start(sreq);
     rt_request_wait(sreq);
     rt_request_release(sreq);
-    return recv_complete(rreq, status, call);
+    int err = recv_complete(rreq, status, call);
+    rt_hang_exit();
+    return err;
 }
 
 /* ---- Nonblocking ------------------------------------------------------------------ */

@@ -5,6 +5,7 @@
  * engine keeps the unexpected queue in arrival order).
  */
 #include "rt.h"
+#include "rt_insight.h"
 #include "rt_proto.h"
 
 #define CHECK_PROBE_ARGS(CALL)                                                \
@@ -31,12 +32,14 @@ int MPI_Probe(int source, int tag, MPI_Comm comm, MPI_Status *status)
 {
     CHECK_PROBE_ARGS("MPI_Probe");
     unsigned idle = 0;
+    rt_hang_enter("MPI_Probe", c, RT_HANG_SOURCE, source, tag);
     while (!rt_proto_probe(c, source, tag, status)) {
         if (rt_progress() == 0)
             rt_progress_idle(&idle);
         else
             idle = 0;
     }
+    rt_hang_exit();
     return MPI_SUCCESS;
 }
 

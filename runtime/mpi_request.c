@@ -15,6 +15,7 @@
 #include <limits.h>
 
 #include "rt.h"
+#include "rt_insight.h"
 #include "rt_proto.h"
 #include "rt_request.h"
 
@@ -107,6 +108,18 @@ static int finish_many(const char *call, MPI_Request reqs[], const int which[], 
 
 /* ---- Single request ------------------------------------------------------------- */
 
+/* Wait for one request as part of `call`, which the hang diagnosis shows
+ * with the request's peer and tag. */
+static void wait_request(const char *call, rt_request_t *req)
+{
+    int kind = req->kind == RT_REQ_SEND ? RT_HANG_DEST
+               : req->kind == RT_REQ_RECV ? RT_HANG_SOURCE
+                                          : RT_HANG_NO_PEER;
+    rt_hang_enter(call, req->comm, kind, req->peer, req->tag);
+    rt_request_wait(req);
+    rt_hang_exit();
+}
+
 int MPI_Wait(MPI_Request *request, MPI_Status *status)
 {
     RT_CHECK_INIT("MPI_Wait");
@@ -121,7 +134,7 @@ int MPI_Wait(MPI_Request *request, MPI_Status *status)
         return MPI_SUCCESS;
     }
     if (req->active)
-        rt_request_wait(req);
+        wait_request("MPI_Wait", req);
     return finish_one("MPI_Wait", req, request, status);
 }
 
@@ -164,7 +177,7 @@ int MPI_Waitall(int count, MPI_Request array_of_requests[], MPI_Status array_of_
     for (int i = 0; i < count; i++) {
         rt_request_t *req = rt_request_get(array_of_requests[i]);
         if (rt_request_is_active(req))
-            rt_request_wait(req);
+            wait_request(call, req);
     }
     return finish_many(call, array_of_requests, NULL, count, array_of_statuses, 0);
 }
@@ -222,12 +235,14 @@ int MPI_Waitany(int count, MPI_Request array_of_requests[], int *index, MPI_Stat
     CHECK_PTR(call, status, "status (use MPI_STATUS_IGNORE)");
     unsigned idle = 0;
     int i;
+    rt_hang_enter(call, NULL, RT_HANG_NO_PEER, 0, 0);
     while ((i = find_complete(count, array_of_requests)) == -1) {
         if (rt_progress() == 0)
             rt_progress_idle(&idle);
         else
             idle = 0;
     }
+    rt_hang_exit();
     if (i == MPI_UNDEFINED) {
         *index = MPI_UNDEFINED;
         set_empty(status);
@@ -300,6 +315,8 @@ static int some(const char *call, int incount, MPI_Request reqs[], int *outcount
     }
     unsigned idle = 0;
     int n = collect_complete(incount, reqs, indices);
+    if (blocking)
+        rt_hang_enter(call, NULL, RT_HANG_NO_PEER, 0, 0);
     while (n == 0) {
         int events = rt_progress();
         n = collect_complete(incount, reqs, indices);
@@ -310,6 +327,8 @@ static int some(const char *call, int incount, MPI_Request reqs[], int *outcount
         else
             idle = 0;
     }
+    if (blocking)
+        rt_hang_exit();
     *outcount = n;
     if (n == MPI_UNDEFINED || n == 0)
         return MPI_SUCCESS;

@@ -77,4 +77,11 @@ int rt_boot_parse_mapping(const char *mapping, int size, int *node_of_rank);
  */
 void rt_boot_pmi_check_launcher(void);
 
+/*
+ * Send mini-mpirun one PMI line that gets no reply (a hang-diagnosis notice,
+ * rt_insight_hang.c); nothing when started without a PMI connection.  Only
+ * called between PMI calls, so it never splits a request from its reply.
+ */
+void rt_boot_pmi_notice(const char *line, size_t len);
+
 #endif /* MINIMPI_RT_BOOT_H */

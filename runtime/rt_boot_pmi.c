@@ -198,6 +198,12 @@ void rt_boot_pmi_check_launcher(void)
     _exit(1);
 }
 
+void rt_boot_pmi_notice(const char *line, size_t len)
+{
+    if (pmi_fd >= 0)
+        (void)pmi_write_all(line, len);
+}
+
 static const rt_boot_ops_t pmi_ops = {
     .put = pmi_put,
     .get = pmi_get,

@@ -5,6 +5,7 @@
 #include "rt.h"
 #include "rt_boot.h"
 #include "rt_coll.h"
+#include "rt_insight.h"
 #include "rt_progress.h"
 #include "rt_win.h"
 
@@ -65,6 +66,8 @@ int MPI_Finalize(void)
     /* MPI_COMM_SELF's attributes go first, while MPI is still usable in
      * their delete callbacks, as the standard asks. */
     rt_comm_finalize_begin();
+    /* Shown by the hang diagnosis while this rank waits for the others. */
+    rt_hang_enter("MPI_Finalize", NULL, RT_HANG_NO_PEER, 0, 0);
     /*
      * Messages this rank already completed locally (eager sends, buffered
      * sends) may still sit in its queues: push them out, then wait at a
@@ -77,6 +80,7 @@ int MPI_Finalize(void)
      * a peer whose last messages wait for room there would never get to the
      * fence: meet in a barrier that keeps progressing first. */
     rt_progress_barrier();
+    rt_hang_exit();
     if (rt_boot_fence() != 0)
         rt_fatal("MPI_Finalize: the final fence failed");
     rt_win_finalize();             /* windows the program did not free */

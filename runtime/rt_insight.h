@@ -14,4 +14,67 @@
  */
 void rt_insight_report_transports(void);
 
+/* ---- Hang diagnosis (mini-mpirun --hang-timeout) ------------------------ */
+
+struct rt_comm;
+
+/* What the peer argument of a blocking call is (how it is printed). */
+typedef enum rt_hang_peer {
+    RT_HANG_NO_PEER = 0,
+    RT_HANG_SOURCE,
+    RT_HANG_DEST,
+    RT_HANG_ROOT,
+} rt_hang_peer_t;
+
+/*
+ * The blocking MPI call this rank is in: plain stores at its entry and exit
+ * (no clock, no system call), read by rt_insight_hang_tick when the call
+ * idles.  Calls the library makes from inside another call only count the
+ * depth, so the program's own call is the one shown.
+ */
+typedef struct rt_hang_state {
+    const char *call;              /* "MPI_Recv", or NULL outside blocking calls */
+    const struct rt_comm *comm;    /* its communicator, or NULL */
+    int peer_kind;                 /* rt_hang_peer_t */
+    int peer;                      /* comm rank (or MPI_ANY_SOURCE) */
+    int tag;
+    int depth;
+    unsigned long seq;             /* blocking calls entered so far */
+} rt_hang_state_t;
+
+extern rt_hang_state_t rt_hang;
+/* MINIMPI_HANG_TIMEOUT > 0: idle blocking calls send notices (below). */
+extern int rt_hang_on;
+
+static inline void rt_hang_enter(const char *call, const struct rt_comm *comm, int peer_kind,
+                                 int peer, int tag)
+{
+    if (rt_hang.depth++ == 0) {
+        rt_hang.call = call;
+        rt_hang.comm = comm;
+        rt_hang.peer_kind = peer_kind;
+        rt_hang.peer = peer;
+        rt_hang.tag = tag;
+        rt_hang.seq++;
+    }
+}
+
+static inline void rt_hang_exit(void)
+{
+    if (--rt_hang.depth == 0)
+        rt_hang.call = NULL;
+}
+
+/* Read MINIMPI_HANG_TIMEOUT (at MPI_Init, once the PMI connection is up). */
+void rt_insight_hang_init(void);
+
+/*
+ * Called by rt_progress_idle while a blocking call waits, when rt_hang_on:
+ * at most every min(1 s, timeout / 4) it sends mini-mpirun the PMI line
+ * "cmd=minimpi_hang call=<call> args=<text> waitfor=<world rank or -1>
+ * wait=<seconds in the call> done=<blocking calls entered>" (no reply;
+ * format in launcher/lnch_insight.h).
+ */
+void rt_insight_hang_tick(void);
+
 #endif /* MINIMPI_RT_INSIGHT_H */

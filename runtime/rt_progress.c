@@ -271,6 +271,7 @@ int rt_progress_init(void)
     }
     report_peers();
     rt_insight_report_transports();
+    rt_insight_hang_init();
     /* Sleeping waits for shm's doorbell, so only when shm is the one
      * transport with peers besides self (which never has anything pending
      * while we are idle) and it can sleep. */
@@ -480,6 +481,8 @@ static inline void cpu_relax(void)
  */
 void rt_progress_idle(unsigned *idle_rounds)
 {
+    if (RT_UNLIKELY(rt_hang_on))
+        rt_insight_hang_tick();
     if (*idle_rounds < RT_IDLE_SPIN_ROUNDS || !rt_yield) {
         if (*idle_rounds < RT_IDLE_SPIN_ROUNDS)
             (*idle_rounds)++;

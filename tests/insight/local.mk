@@ -26,3 +26,13 @@ TESTS += tests/unit/check_lnch_insight
 tests_unit_check_lnch_insight_SOURCES = tests/unit/check_lnch_insight.c
 tests_unit_check_lnch_insight_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_check_lnch_insight_LDADD = launcher/liblnch.la $(CHECK_LIBS) -lm
+
+# mini-mpirun --hang-timeout: a cycle of receives, a missing send, a
+# collective one rank never calls, and a computation shorter than the
+# timeout that must not be reported.
+check_PROGRAMS += tests/insight/t_hang
+tests_insight_t_hang_SOURCES = tests/insight/t_hang.c
+tests_insight_t_hang_LDADD = runtime/libminimpi.la
+tests_insight_t_hang_LDFLAGS = -no-install
+TESTS += tests/insight/test_hang.sh
+EXTRA_DIST += tests/insight/test_hang.sh

@@ -1,6 +1,7 @@
 /*
  * check_lnch_insight.c -- the summary of mini-mpirun --report-transports
- * (launcher/lnch_insight_transports.c), from reports put in a job's store.
+ * (launcher/lnch_insight_transports.c), from reports put in a job's store,
+ * and the hang diagnosis (lnch_insight_hang.c) from notices.
  */
 #include <check.h>
 #include <stdio.h>
@@ -70,12 +71,85 @@ START_TEST(test_bad_report_is_named)
 }
 END_TEST
 
+/* The hang diagnosis (lnch_insight_hang.c) from notices, without a job. */
+static void notice(lnch_rank_t *r, const char *line)
+{
+    pmi_wire_msg_t msg;
+    char err[128];
+    ck_assert_int_eq(pmi_wire_parse(line, strlen(line), &msg, err, sizeof(err)), 0);
+    lnch_hang_notice(&job, r, &msg);
+}
+
+START_TEST(test_hang_cycle)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    lnch_rank_t ranks[3];
+    memset(ranks, 0, sizeof(ranks));
+    job_setup(3);
+    job.ranks = ranks;
+    for (int i = 0; i < 3; i++)
+        ranks[i].rank = i;
+    /* A 0.1 s timeout: the notices below stay fresh for 0.55 s. */
+    ck_assert_int_eq(lnch_hang_setup(&job, 0.1, 1), 0);
+    notice(&ranks[1], "cmd=minimpi_hang call=MPI_Recv args=source=2,+tag=5,+comm=W "
+                      "waitfor=2 wait=3.0 done=4\n");
+    notice(&ranks[2], "cmd=minimpi_hang call=MPI_Ssend args=dest=1,+tag=6,+comm=W "
+                      "waitfor=1 wait=3.0 done=2\n");
+    double now = lnch_now();
+    lnch_hang_tick(&job, now, out);     /* progress just now: no report */
+    fflush(out);
+    ck_assert_uint_eq(len, 0);
+    lnch_hang_tick(&job, now + 0.2, out);
+    lnch_hang_tick(&job, now + 0.45, out); /* reported once per stall */
+    fclose(out);
+    ck_assert_ptr_nonnull(strstr(text, "  rank 0: not in a blocking MPI call"));
+    ck_assert_ptr_nonnull(strstr(text, "  rank 1: MPI_Recv(source=2, tag=5, comm=W) waiting 3."));
+    ck_assert_ptr_nonnull(strstr(text, "  rank 2: MPI_Ssend(dest=1, tag=6, comm=W) waiting 3."));
+    ck_assert_ptr_nonnull(strstr(text, "mini-mpirun: deadlock: 1 waits for 2 waits for 1\n"));
+    ck_assert_ptr_null(strstr(strstr(text, "deadlock") + 1, "deadlock"));
+    free(text);
+    lnch_hang_fini(&job);
+    lnch_kvs_fini(&job.kvs);
+}
+END_TEST
+
+/* Notices whose count moves are progress: no report. */
+START_TEST(test_hang_progress)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    lnch_rank_t ranks[2];
+    memset(ranks, 0, sizeof(ranks));
+    job_setup(2);
+    job.ranks = ranks;
+    ranks[1].rank = 1;
+    ck_assert_int_eq(lnch_hang_setup(&job, 0.1, 1), 0);
+    double now = lnch_now();
+    notice(&ranks[1], "cmd=minimpi_hang call=MPI_Recv args=- waitfor=-1 wait=3.0 done=1\n");
+    lnch_hang_tick(&job, now + 0.05, out);
+    while (lnch_now() < now + 0.15)
+        ;                                /* the timeout passes ... */
+    notice(&ranks[1], "cmd=minimpi_hang call=MPI_Recv args=- waitfor=-1 wait=3.0 done=2\n");
+    lnch_hang_tick(&job, lnch_now() + 0.05, out); /* ... but the count moved */
+    fclose(out);
+    ck_assert_uint_eq(len, 0);
+    free(text);
+    lnch_hang_fini(&job);
+    lnch_kvs_fini(&job.kvs);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("lnch_insight");
     TCase *tc = tcase_create("transports");
     tcase_add_test(tc, test_nodes_and_pairs);
     tcase_add_test(tc, test_bad_report_is_named);
+    tcase_add_test(tc, test_hang_cycle);
+    tcase_add_test(tc, test_hang_progress);
     suite_add_tcase(s, tc);
     return check_run(s);
 }

@@ -1,0 +1,85 @@
+#!/bin/sh
+# mini-mpirun --hang-timeout: each deliberate hang is diagnosed (one line
+# per rank with its blocking call, the cycle when there is one) and the job
+# ends with status 125 well before --timeout; --hang-action=report prints
+# the diagnosis and keeps waiting; a computation shorter than the timeout is
+# not reported.
+set -u
+
+MPIRUN=${MPIRUN:-./launcher/mini-mpirun}
+PROG=${HANG_PROG:-./tests/insight/t_hang}
+LIMIT=${RUN_LIMIT:-60}
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/hang.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+failures=0
+
+fail() {
+    echo "FAIL: $*" >&2
+    sed 's/^/    /' "$TMP/out" | head -20 >&2
+    failures=$((failures + 1))
+}
+
+# run WANT_STATUS MPIRUN_ARGS...: stdout and stderr together in $TMP/out.
+run() {
+    want=$1
+    shift
+    timeout -k 5 $((LIMIT + 10)) "$MPIRUN" --timeout "$LIMIT" "$@" >"$TMP/out" 2>&1 </dev/null
+    status=$?
+    [ "$status" -eq "$want" ] || { fail "$*: exit status $status, not $want"; return 1; }
+    return 0
+}
+
+# expect WHAT FIXED-STRING: some line holds it.
+expect() {
+    if grep -Fq -- "$2" "$TMP/out"; then
+        echo "ok: $1"
+    else
+        fail "$1: no line holds '$2'"
+    fi
+}
+
+W='comm=MPI_COMM_WORLD) waiting'
+if run 125 --hang-timeout 1 -n 2 "$PROG" cycle; then
+    expect "cycle: rank 0" "rank 0: MPI_Recv(source=1, tag=5, $W"
+    expect "cycle: rank 1" "rank 1: MPI_Recv(source=0, tag=5, $W"
+    expect "cycle: named" "deadlock: 0 waits for 1 waits for 0"
+    expect "cycle: aborted" "the job hangs; killing it"
+fi
+
+# The variable does what the option does.
+if MINIMPI_HANG_TIMEOUT=1 run 125 -n 2 "$PROG" missing; then
+    expect "missing send: rank 1" "rank 1: MPI_Recv(source=0, tag=7, $W"
+    expect "missing send: rank 0" "rank 0: MPI_Finalize() waiting"
+    expect "missing send: who" "rank 1 waits for rank 0, which is in MPI_Finalize()"
+    grep -q 'deadlock:' "$TMP/out" && fail "missing send: a cycle was named"
+fi
+
+if run 125 --hang-timeout=1 -n 2 "$PROG" coll; then
+    expect "collective: rank 0" "rank 0: MPI_Allreduce($W"
+    expect "collective: rank 1" "rank 1: MPI_Finalize() waiting"
+fi
+
+# report: the diagnosis, then the job goes on until --timeout ends it.
+# Rank 1 runs on a second "node" (its daemon started here by the launch
+# agent, as tests/launcher/test_multinode.sh): its notices come through
+# the daemon's PMI relay.
+printf '#!/bin/sh\nshift\nexec "$@"\n' >"$TMP/agent"
+chmod +x "$TMP/agent"
+if PATH=$(dirname "$MPIRUN"):$PATH LIMIT=5 run 124 --launch-agent "$TMP/agent" --iface lo \
+    --hang-timeout 1 --hang-action report -H localhost:1,nodeb:1 "$PROG" cycle; then
+    expect "report, 2 nodes: remote rank" "rank 1: MPI_Recv(source=0, tag=5, $W"
+    expect "report, 2 nodes: diagnosed" "deadlock: 0 waits for 1 waits for 0"
+    expect "report, 2 nodes: kept waiting" "job timed out after 5 s"
+fi
+
+# A rank computing 1 s without MPI calls while the other waits: not a hang
+# with a 3 s timeout.
+if run 0 --hang-timeout 3 -n 2 "$PROG" compute 1; then
+    expect "compute: finished" "compute: done"
+    grep -q 'completed an MPI call' "$TMP/out" && fail "compute: reported as a hang"
+fi
+
+run 2 --hang-action maybe -n 2 "$PROG" cycle && expect "bad action" "must be abort or report"
+
+[ "$failures" -eq 0 ] || { echo "$failures failure(s)" >&2; exit 1; }
+exit 0
