@@ -92,6 +92,10 @@ const cfg_var_t cfg_vars[] = {
      "peers and for other nodes, the libfabric provider and interface, single copy on or "
      "off and why, and the protocol thresholds; mini-mpirun prints the job's summary once "
      "before the program's output. Set by mini-mpirun --report-transports."},
+    {"MINIMPI_PROFILE", "0",
+     "1: every rank counts its MPI calls (number and time inside), the bytes it sends to "
+     "each rank and a histogram of message sizes, and reports them at MPI_Finalize; "
+     "mini-mpirun writes the summary and the report files. Set by mini-mpirun --profile."},
     {"MINIMPI_IDLE_SLEEP_MS", "2",
      "Oversubscribed ranks sleep until a sender wakes them, but at most this many "
      "milliseconds (1 to 10000) before they look again: a safety net, since a sender always "

@@ -46,6 +46,7 @@ typedef struct lnch_args {
     const char *hostfile;         /* --hostfile/--machinefile, or NULL */
     const char *launch_agent;     /* --launch-agent, or NULL (ssh) */
     const char *iface;            /* --iface, or NULL (MINIMPI_IFACE, else the route) */
+    const char *profile;          /* --profile[=FILE]: FILE, or NULL */
 } lnch_args_t;
 
 /*

@@ -12,6 +12,7 @@
 
 #include "cfg.h"
 #include "lnch_args.h"
+#include "lnch_insight.h"
 #include "lnch_job.h"
 #include "lnch_loop.h"
 #include "lnch_place_job.h"
@@ -99,6 +100,8 @@ int main(int argc, char **argv)
     }
     lnch_loop_run(&job, sig_fd, args.timeout);
     lnch_remote_finish(&job);
+    if (args.profile != NULL)
+        lnch_insight_write_profile(&job, args.profile, stderr);
     (void)lnch_shm_cleanup(LNCH_SHM_DIR, job.id);
     exit_code = job.failed ? job.exit_code : 0;
 out_job:

@@ -9,6 +9,7 @@ runtime_libminimpi_core_la_SOURCES += \
 
 # Issue 11: what a rank reports to mini-mpirun (transports, hangs, profile).
 runtime_libminimpi_core_la_SOURCES += runtime/rt_insight.h runtime/rt_insight_transports.c
+runtime_libminimpi_core_la_SOURCES += runtime/rt_profile.h runtime/rt_insight_profile.c
 
 # The matching engine is tested on its own: no transport, no MPI_Init.
 check_PROGRAMS += tests/unit/check_match

@@ -22,6 +22,7 @@
 
 #include "mpi.h"
 #include "transports/transport.h"
+#include "rt_profile.h"
 
 #define RT_LIKELY(x)   __builtin_expect(!!(x), 1)
 #define RT_UNLIKELY(x) __builtin_expect(!!(x), 0)
@@ -191,6 +192,7 @@ void rt_verbose(const char *topic, const char *fmt, ...) __attribute__((format(p
  * the calling function return its code.  `CALL` is the MPI function's name.
  */
 #define RT_CHECK_INIT(CALL)                                                   \
+    RT_PROFILE_SCOPE(CALL);                                                   \
     do {                                                                      \
         if (RT_UNLIKELY(rt_proc.phase != RT_PHASE_INITIALIZED))               \
             return rt_err(NULL, CALL, MPI_ERR_OTHER, "%s",                    \

@@ -36,6 +36,7 @@ static int init_common(const char *call, int required, int *provided)
     rt_proc.phase = RT_PHASE_INITIALIZED;
     if (rt_progress_init() != 0)
         rt_fatal("%s: cannot start the transports", call);
+    rt_insight_profile_start();
     if (provided != NULL)
         *provided = rt_proc.thread_level;
     return MPI_SUCCESS;
@@ -65,6 +66,7 @@ int MPI_Finalize(void)
     /* MPI_COMM_SELF's attributes go first, while MPI is still usable in
      * their delete callbacks, as the standard asks. */
     rt_comm_finalize_begin();
+    rt_insight_report_profile();   /* before the fence below, which waits for it */
     /*
      * Messages this rank already completed locally (eager sends, buffered
      * sends) may still sit in its queues: push them out, then wait at a

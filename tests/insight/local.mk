@@ -26,3 +26,12 @@ TESTS += tests/unit/check_lnch_insight
 tests_unit_check_lnch_insight_SOURCES = tests/unit/check_lnch_insight.c
 tests_unit_check_lnch_insight_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_check_lnch_insight_LDADD = launcher/liblnch.la $(CHECK_LIBS) -lm
+
+# mini-mpirun --profile: exact byte matrices and call counts for a ring and
+# an all-to-all, the PNG and the HTML report (rendered by headless Chromium
+# when it is installed).
+check_PROGRAMS += tests/insight/t_profile
+tests_insight_t_profile_LDADD = runtime/libminimpi.la
+tests_insight_t_profile_LDFLAGS = -no-install
+TESTS += tests/insight/test_profile.sh
+EXTRA_DIST += tests/insight/test_profile.sh
