@@ -190,6 +190,8 @@ void rt_verbose(const char *topic, const char *fmt, ...) __attribute__((format(p
  * Argument checks shared by every MPI_* entry point.  Each one raises the
  * standard's error class with the argument's name through rt_err and makes
  * the calling function return its code.  `CALL` is the MPI function's name.
+ * RT_CHECK_INIT also opens the call's profile scope (rt_profile.h), so it
+ * is a declaration: at most one per block, never right after a label.
  */
 #define RT_CHECK_INIT(CALL)                                                   \
     RT_PROFILE_SCOPE(CALL);                                                   \
