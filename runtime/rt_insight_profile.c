@@ -49,7 +49,8 @@ int rt_prof_enter_slow(const char *call)
             return (int)h + 1;
         }
     }
-    return 0;                     /* table full: not timed */
+    prof_depth = 0;               /* table full: not timed, and no leave follows */
+    return 0;
 }
 
 void rt_prof_leave_slow(int scope)
