@@ -101,6 +101,10 @@ const cfg_var_t cfg_vars[] = {
     {"MINIMPI_HANG_ACTION", "abort",
      "mini-mpirun, with a hang timeout: abort (print the diagnosis, then end the job with "
      "exit status 125) or report (print it and keep waiting). Same as --hang-action."},
+    {"MINIMPI_PROFILE", "0",
+     "1: every rank counts its MPI calls (number and time inside), the bytes it sends to "
+     "each rank and a histogram of message sizes, and reports them at MPI_Finalize; "
+     "mini-mpirun writes the summary and the report files. Set by mini-mpirun --profile."},
     {"MINIMPI_IDLE_SLEEP_MS", "2",
      "Oversubscribed ranks sleep until a sender wakes them, but at most this many "
      "milliseconds (1 to 10000) before they look again: a safety net, since a sender always "

@@ -177,6 +177,13 @@ int lnch_args_parse(int argc, char **argv, lnch_args_t *args, char *err, size_t 
             i++;
             continue;
         }
+        if (strcmp(arg, "--profile") == 0 || strncmp(arg, "--profile=", 10) == 0) {
+            /* The ranks report at MPI_Finalize; main writes the files. */
+            args->profile = arg[9] == '=' && arg[10] != '\0' ? arg + 10 : "minimpi-profile";
+            args->env[args->num_env++] = "MINIMPI_PROFILE=1";
+            i++;
+            continue;
+        }
         if (strcmp(arg, "--report-bindings") == 0) {
             args->place.report_bindings = 1;
             i++;
@@ -341,6 +348,10 @@ void lnch_args_usage(FILE *out)
           "                       same-node peers and of each pair of nodes, libfabric\n"
           "                       provider and interface, single copy on or off and why,\n"
           "                       and the eager/rendezvous thresholds\n"
+          "  --profile[=FILE]     count each rank's MPI calls, time in MPI and bytes per\n"
+          "                       peer; print a summary on stderr at the end and write\n"
+          "                       FILE.csv (byte matrix), FILE.png and FILE.html\n"
+          "                       (default FILE: minimpi-profile)\n"
           "\n"
           "Multi-node options (see MULTI-NODE JOBS in mini-mpirun(1)):\n"
           "  -H, --host LIST      run on the hosts of LIST: HOST[:SLOTS],... (default 1 slot)\n"

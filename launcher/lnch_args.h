@@ -48,6 +48,7 @@ typedef struct lnch_args {
     const char *iface;            /* --iface, or NULL (MINIMPI_IFACE, else the route) */
     double hang_timeout;          /* --hang-timeout in seconds; 0 when not given */
     const char *hang_action;      /* --hang-action: "abort" or "report", or NULL */
+    const char *profile;          /* --profile[=FILE]: FILE, or NULL */
 } lnch_args_t;
 
 /*

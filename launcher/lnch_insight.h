@@ -50,4 +50,17 @@ double lnch_hang_deadline(const lnch_job_t *job);
 /* Check for a hang now: report to `out`, end the job unless report_only. */
 void lnch_hang_tick(lnch_job_t *job, double now, FILE *out);
 
+/*
+ * --profile[=FILE]: at MPI_Finalize every rank puts its profile as text
+ * records "T,<ns in MPI>,<ns since MPI_Init>;" "C,<call>,<calls>,<ns>;"
+ * "B,<world rank>,<bytes sent to it>;" "H,<bin>,<messages>;" (bin 0: empty
+ * messages, bin b: 2^(b-1) to 2^b-1 bytes), cut into chunks under the keys
+ * "minimpi-profile-<rank>-<i>" and then the number of chunks under
+ * "minimpi-profile-<rank>-n" (runtime/rt_insight_profile.c).  When the job
+ * is over, the launcher merges them: a summary to `out`, FILE.csv (the byte
+ * matrix), FILE.png (gnuplot heat map, when gnuplot runs) and FILE.html.
+ */
+#define LNCH_INSIGHT_PROFILE_KEY "minimpi-profile-"
+void lnch_insight_write_profile(const lnch_job_t *job, const char *file, FILE *out);
+
 #endif /* MINIMPI_LNCH_INSIGHT_H */

@@ -146,6 +146,8 @@ int main(int argc, char **argv)
     }
     lnch_loop_run(&job, sig_fd, args.timeout);
     lnch_remote_finish(&job);
+    if (args.profile != NULL)
+        lnch_insight_write_profile(&job, args.profile, stderr);
     (void)lnch_shm_cleanup(LNCH_SHM_DIR, job.id);
     exit_code = job.failed ? job.exit_code : 0;
 out_job:

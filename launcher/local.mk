@@ -23,7 +23,8 @@ launcher_liblnch_la_SOURCES = \
 	launcher/lnch_wire.c launcher/lnch_wire.h \
 	launcher/lnch_agent.c launcher/lnch_agent.h \
 	launcher/lnch_remote.c launcher/lnch_remote_io.c launcher/lnch_remote.h \
-	launcher/lnch_insight.h launcher/lnch_insight_transports.c launcher/lnch_insight_hang.c
+	launcher/lnch_insight.h launcher/lnch_insight_transports.c launcher/lnch_insight_hang.c \
+	launcher/lnch_insight_profile.c
 launcher_liblnch_la_CFLAGS = $(AM_CFLAGS) $(HWLOC_CFLAGS)
 launcher_liblnch_la_LIBADD = common/libcommon.la $(HWLOC_LIBS)
 

@@ -11,6 +11,8 @@ runtime_libminimpi_core_la_SOURCES += \
 runtime_libminimpi_core_la_SOURCES += runtime/rt_insight.h runtime/rt_insight_transports.c
 runtime_libminimpi_core_la_SOURCES += runtime/rt_insight_hang.c
 
+runtime_libminimpi_core_la_SOURCES += runtime/rt_profile.h runtime/rt_insight_profile.c
+
 # The matching engine is tested on its own: no transport, no MPI_Init.
 check_PROGRAMS += tests/unit/check_match
 TESTS += tests/unit/check_match

@@ -22,6 +22,7 @@
 
 #include "mpi.h"
 #include "transports/transport.h"
+#include "rt_profile.h"
 
 #define RT_LIKELY(x)   __builtin_expect(!!(x), 1)
 #define RT_UNLIKELY(x) __builtin_expect(!!(x), 0)
@@ -192,8 +193,11 @@ void rt_verbose(const char *topic, const char *fmt, ...) __attribute__((format(p
  * Argument checks shared by every MPI_* entry point.  Each one raises the
  * standard's error class with the argument's name through rt_err and makes
  * the calling function return its code.  `CALL` is the MPI function's name.
+ * RT_CHECK_INIT also opens the call's profile scope (rt_profile.h), so it
+ * is a declaration: at most one per block, never right after a label.
  */
 #define RT_CHECK_INIT(CALL)                                                   \
+    RT_PROFILE_SCOPE(CALL);                                                   \
     do {                                                                      \
         if (RT_UNLIKELY(rt_proc.phase != RT_PHASE_INITIALIZED))               \
             return rt_err(NULL, CALL, MPI_ERR_OTHER, "%s",                    \

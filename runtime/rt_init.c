@@ -37,6 +37,7 @@ static int init_common(const char *call, int required, int *provided)
     rt_proc.phase = RT_PHASE_INITIALIZED;
     if (rt_progress_init() != 0)
         rt_fatal("%s: cannot start the transports", call);
+    rt_insight_profile_start();
     if (provided != NULL)
         *provided = rt_proc.thread_level;
     return MPI_SUCCESS;
@@ -66,6 +67,7 @@ int MPI_Finalize(void)
     /* MPI_COMM_SELF's attributes go first, while MPI is still usable in
      * their delete callbacks, as the standard asks. */
     rt_comm_finalize_begin();
+    rt_insight_report_profile();   /* before the fence below, which waits for it */
     /* Shown by the hang diagnosis while this rank waits for the others. */
     rt_hang_enter("MPI_Finalize", NULL, RT_HANG_NO_PEER, 0, 0);
     /*

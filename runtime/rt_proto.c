@@ -471,6 +471,7 @@ void rt_proto_send_start(rt_request_t *req)
     req->bytes = bytes;
     int world = req->comm->peer_world_rank_of[req->peer];
     req->peer_world = world;
+    rt_prof_message(world, bytes);  /* mini-mpirun --profile */
     rt_peer_t *peer = rt_progress_peer(world);
     if (req->prepacked || bytes == 0) {
         req->sdata = req->buf;

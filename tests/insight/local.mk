@@ -36,3 +36,12 @@ tests_insight_t_hang_LDADD = runtime/libminimpi.la
 tests_insight_t_hang_LDFLAGS = -no-install
 TESTS += tests/insight/test_hang.sh
 EXTRA_DIST += tests/insight/test_hang.sh
+
+# mini-mpirun --profile: exact byte matrices and call counts for a ring and
+# an all-to-all, the PNG and the HTML report (rendered by headless Chromium
+# when it is installed).
+check_PROGRAMS += tests/insight/t_profile
+tests_insight_t_profile_LDADD = runtime/libminimpi.la
+tests_insight_t_profile_LDFLAGS = -no-install
+TESTS += tests/insight/test_profile.sh
+EXTRA_DIST += tests/insight/test_profile.sh
