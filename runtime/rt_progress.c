@@ -497,6 +497,10 @@ void rt_progress_idle(unsigned *idle_rounds)
         sched_yield();
         return;
     }
+    /* A sleeping rank makes few progress calls, so the count-driven check in
+     * rt_progress comes seconds late: before each sleep, look (the check
+     * itself reads the clock first and polls at most four times a second). */
+    rt_boot_pmi_check_launcher();
     rt_tp_shm->ops->wait(rt_tp_shm, rt_sleep_ms);
 }
 

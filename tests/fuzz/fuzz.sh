@@ -12,8 +12,12 @@ set -u
 here=$(dirname "$0")
 src=${srcdir:-.}/tests/fuzz
 [ -d "$src/corpus" ] || src=$here
-REPLAY=$here/fuzz-replay
-FUZZER=$here/fuzz-minimpi
+# The programs are in the build tree (make check runs from its top), which
+# is not the script's directory in a VPATH build.
+build=./tests/fuzz
+[ -x "$build/fuzz-replay" ] || build=$here
+REPLAY=$build/fuzz-replay
+FUZZER=$build/fuzz-minimpi
 SECONDS_PER_TARGET=${FUZZ_SECONDS:-1}
 TARGETS="pmi_wire pmi_server pmi_client pmi_port mapping hosts slurm wire"
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/fuzztest.XXXXXX")

@@ -61,7 +61,7 @@ int main(int argc, char **argv)
     int made[4] = {0}, refused = 0;
     srand((unsigned)getpid());
     for (int i = 0; i < count; i++) {
-        int kind = i % 4;
+        unsigned kind = (unsigned)i % 4u;  /* unsigned: GCC then sees it in [0, 3] */
         int fd = dial(&a);
         if (fd < 0) {
             refused++;
