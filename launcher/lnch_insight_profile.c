@@ -4,10 +4,14 @@
  * CSV, a PNG heat map drawn by gnuplot when it is installed, and an HTML
  * report that needs nothing but itself (inline SVG heat map and tables).
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "lnch_insight.h"
 
@@ -110,9 +114,22 @@ static int by_time(const void *a, const void *b)
     return x->ns < y->ns ? 1 : x->ns > y->ns ? -1 : strcmp(x->name, y->name);
 }
 
+/* A report file, readable by its owner only like everything else the
+ * launcher creates (the matrix tells who talked to whom). */
+static FILE *create_report(const char *path)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return NULL;
+    FILE *f = fdopen(fd, "w");
+    if (f == NULL)
+        close(fd);
+    return f;
+}
+
 static void write_csv(const prof_t *p, const char *path)
 {
-    FILE *f = fopen(path, "w");
+    FILE *f = create_report(path);
     if (f == NULL) {
         perror(path);
         return;
@@ -138,8 +155,33 @@ static void write_png(const prof_t *p, const char *csv, const char *png, FILE *o
         fprintf(out, "mini-mpirun: profile: no PNG for a file name with a quote\n");
         return;
     }
-    FILE *g = popen("gnuplot >/dev/null 2>&1", "w");
+    /* gnuplot reads its script from a pipe; no shell, so a file name is
+     * only ever data. */
+    int pfd[2];
+    if (pipe(pfd) != 0) {
+        fprintf(out, "mini-mpirun: profile: cannot run gnuplot: no PNG\n");
+        return;
+    }
+    pid_t pid = fork();
+    if (pid == 0) {
+        int null_fd = open("/dev/null", O_WRONLY);
+        dup2(pfd[0], 0);
+        if (null_fd >= 0) {
+            dup2(null_fd, 1);
+            dup2(null_fd, 2);
+        }
+        close(pfd[0]);
+        close(pfd[1]);
+        char *argv[] = {"gnuplot", NULL};
+        execvp(argv[0], argv);
+        _exit(127);
+    }
+    close(pfd[0]);
+    FILE *g = pid > 0 ? fdopen(pfd[1], "w") : NULL;
     if (g == NULL) {
+        close(pfd[1]);
+        if (pid > 0)
+            waitpid(pid, NULL, 0);
         fprintf(out, "mini-mpirun: profile: cannot run gnuplot: no PNG\n");
         return;
     }
@@ -153,8 +195,11 @@ static void write_png(const prof_t *p, const char *csv, const char *png, FILE *o
             "set palette defined (0 'white', 1 'yellow', 2 'red', 3 'dark-red')\n"
             "plot '%s' matrix rowheaders columnheaders with image notitle\n",
             png, p->n - 1, p->n - 1, csv);
-    int st = pclose(g);
-    if (st != 0)
+    fclose(g);
+    int st = 0;
+    while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+        ;
+    if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
         fprintf(out, "mini-mpirun: profile: gnuplot failed or is not installed: no PNG\n");
 }
 
@@ -168,7 +213,7 @@ static void heat_color(uint64_t v, uint64_t max, char *out, size_t len)
 
 static void write_html(const prof_t *p, const call_sum_t *calls, int num_calls, const char *path)
 {
-    FILE *f = fopen(path, "w");
+    FILE *f = create_report(path);
     if (f == NULL) {
         perror(path);
         return;
