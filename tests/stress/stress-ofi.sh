@@ -9,6 +9,10 @@
 . "$(dirname "$0")/../mpi/lib.sh"
 here=$(dirname "$0")/../mpi   # where lib.sh's mpitest finds run-test.sh
 export MPI_TEST_DIR=${MPI_TEST_DIR:-tests/stress}
+# Should a run stall (t_stress reports it after 60 s), mini-mpirun's hang
+# report comes first and says what each rank is blocked in: t_stress itself
+# only knows what its own rank waits for.
+export MINIMPI_HANG_TIMEOUT=${MINIMPI_HANG_TIMEOUT:-20} MINIMPI_HANG_ACTION=report
 seed=${STRESS_SEED:-$(( ($(date +%s%N) / 1000) % 4294967296 ))}
 rma=$((seed % 2))
 out=$("$here/run-test.sh" -x MINIMPI_TRANSPORTS=ofi -x MINIMPI_OFI_RMA=$rma 2 \
