@@ -8,6 +8,10 @@
 . "$(dirname "$0")/lib.sh"
 A=$HELPERS/rank_actions
 P=$HELPERS/pmi_client
+# Daemons get 30 s to connect back instead of 10: under the sanitizers on a
+# loaded machine a daemon that a daemon started once needed more than 10.
+# The cases about the timeout set their own.
+export MINIMPI_BOOT_TIMEOUT=30
 
 # The agent: "agent HOST mini-mpid ARGS...".
 cat >"$TMP/agent" <<'AGENT'
