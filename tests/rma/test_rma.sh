@@ -1,7 +1,8 @@
 #!/bin/sh
 # One-sided communication at 2, 4 and 8 ranks on one node, over shm and
-# with the ofi transport forced, each run under mini-mpirun --timeout so
-# nothing can hang `make check`.
+# with the ofi transport forced, the single-copy path of Put/Get and its
+# fallback, each run under mini-mpirun --timeout so nothing can hang
+# `make check`.
 set -u
 
 . "$(dirname "$0")/../mpi/expect.sh"
@@ -23,6 +24,32 @@ if [ "${RMA_LONG:-0}" = 1 ]; then
     run 0 '^t_rma: ok$' 8 "$T/t_rma"
 fi
 unset MINIMPI_TRANSPORTS
+
+# Put/Get toward windows the origin does not map (Win_create, heap
+# Win_allocate, dynamic) go by single copy on one node: every window's
+# count at Win_free must say so (n - 1 + 5 of them, and 3 accumulates as
+# messages), so a silent fallback fails here; then with single copy off,
+# all of them as messages.
+paths() { # N REGEX: every rank reports REGEX for each of the 3 windows
+    got=$(grep -Ec -- "rma: window [0-9]+ freed: $2" "$TMP/err")
+    [ "$got" -eq $(($1 * 3)) ] || {
+        fail "unmapped on $1 ranks: $got of $(($1 * 3)) windows freed with /$2/"
+        grep 'freed:' "$TMP/err" | head -5 >&2
+    }
+}
+MINIMPI_VERBOSE=rma
+export MINIMPI_VERBOSE
+for n in 2 4 8; do
+    run 0 '^t_rma: ok$' "$n" "$T/t_rma" unmapped
+    paths "$n" "$((n + 4)) Put/Get by single copy, 3 by messages, 0 direct"
+done
+MINIMPI_SHM_CMA=0
+export MINIMPI_SHM_CMA
+for n in 2 8; do
+    run 0 '^t_rma: ok$' "$n" "$T/t_rma" unmapped
+    paths "$n" "0 Put/Get by single copy, $((n + 7)) by messages, 0 direct"
+done
+unset MINIMPI_VERBOSE MINIMPI_SHM_CMA
 # A displacement outside the window is fatal by default, named by the call.
 run 54 'MPI_Put: target bytes \[8, 12\) lie outside' 2 "$T/t_rma" fatal_range
 
