@@ -2,22 +2,30 @@
  * rt_win.h -- one-sided communication: window objects, the operations
  * (Put, Get, the accumulates) and the synchronization epochs.
  *
- * Every operation travels as RT_PKT_RMA active messages to the target and
- * is applied there by the target's progress engine, one packet at a time:
- * that works over every transport alike (shm, ofi, self) and makes each
- * accumulate atomic per element without locks, since a process applies
- * the accumulates it receives one after the other.  The target acknowledges
+ * By default an operation travels as RT_PKT_RMA active messages to the
+ * target and is applied there by the target's progress engine, one packet
+ * at a time: that works over every transport alike (shm, ofi, self) and
+ * makes each accumulate atomic per element without locks, since a process
+ * applies the accumulates it receives one after the other.  The target acknowledges
  * each packet (or answers it with data), and the origin counts what is
  * unacknowledged per target, so flushing is waiting for a count to drop to
- * zero.  Windows whose memory is in a shared segment (Win_allocate_shared)
- * take Put and Get by direct copies into the mapped memory instead
- * (rt_win_ops.c).
+ * zero.  Two paths skip the target's progress engine on one node:
+ * windows whose memory is in a shared segment (Win_allocate_shared, and
+ * Win_allocate when every rank is on the node) take every operation
+ * directly in the mapped memory (rt_win_direct.c: copies, hardware
+ * atomics); other windows take Put and Get toward a process of the node by
+ * single copy into its memory, CMA through the transport's putv/getv
+ * (rt_win_cma.c), when the transport can; accumulates toward them stay
+ * messages, which keeps them atomic per element.  A target layout too big
+ * for every packet goes in runs mode (rt_rma_desc_t.runs): each packet
+ * carries only the runs its own bytes go to.
  *
  * Progress: a target handles operations and lock requests only while it
  * is inside an MPI call (any call that progresses, including Win_free and
  * Win_fence); there is no progress thread, as in MPICH without
  * asynchronous progress.  A passive-target epoch toward a process that
- * computes without calling MPI waits until it calls MPI again.
+ * computes without calling MPI waits until it calls MPI again (for the
+ * lock; then Put and Get by single copy or directly need nothing of it).
  *
  * Wire: the header's context_id names the window (the context id of its
  * private communicator, the same on every rank), src_rank is the origin's
