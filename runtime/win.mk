@@ -11,10 +11,11 @@ tests_rma_t_rma_LDADD = runtime/libminimpi_core.la
 TESTS += tests/rma/test_rma.sh
 EXTRA_DIST += tests/rma/test_rma.sh
 
-# The longer variant (the ofi transport at 4 and 8 ranks too): not in
-# `make check`, whose time budget it would exceed.
+# The longer variant (the ofi transport at 4 and 8 ranks too, and two
+# loopback nodes mixing single copy and messages): not in `make check`,
+# whose time budget it would exceed.
 .PHONY: check-rma-long
-check-rma-long: tests/rma/t_rma launcher/mini-mpirun
+check-rma-long: tests/rma/t_rma launcher/mini-mpirun launcher/mini-mpid
 	RMA_LONG=1 $(SHELL) $(srcdir)/tests/rma/test_rma.sh
 
 # The put/get benchmark beside Open MPI and MPICH: sh bench/rma/run.sh.
