@@ -40,8 +40,8 @@ typedef struct cma_info {
     tp_mem_desc_t desc;
 } cma_info_t;
 
-/* The transport of this process's same-node peers in the window, if it can
- * copy single copy both ways; else NULL. */
+/* The transport of this process's same-node peers in the window, if it
+ * copies single copy both ways (getv and putv); else NULL. */
 static tp_t *cma_transport(const rt_win_t *w)
 {
     for (int r = 0; r < w->comm->size; r++) {
