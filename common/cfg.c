@@ -13,7 +13,9 @@ const cfg_var_t cfg_vars[] = {
     {"MINIMPI_VERBOSE", "",
      "Comma-separated topics to report on stderr: transport (per-peer transport, "
      "protocol thresholds, single-copy on or off and why), boot, coll (the algorithm "
-     "chosen for every collective call), proto (packets sent, by type, at MPI_Finalize), all."},
+     "chosen for every collective call), proto (packets sent, by type, at MPI_Finalize), "
+     "rma (per window: to how many ranks Put/Get go by single copy, and at MPI_Win_free "
+     "how many operations took each path), all."},
     {"MINIMPI_EAGER_LIMIT", "",
      "Largest message sent eagerly, in bytes (k/m suffixes allowed); larger ones use "
      "rendezvous. Empty: the transport's own limit."},

@@ -102,7 +102,7 @@ static int get_accumulate(const char *call, const void *origin_addr, int origin_
     rt_rma_args_t a = {.kind = result_addr != NULL || result_count > 0 ? RT_RMA_GET_ACC
                                                                         : RT_RMA_ACC,
                        .origin = origin_addr, .result = result_addr, .target = target_rank,
-                       .disp = target_disp, .op = op};
+                       .disp = target_disp, .op = op, .atomic = 1};
     RT_CHECK_INIT(call);
     RT_CHECK_WIN(call, win, w);
     CHECK_TRIPLE(call, w, (void *)1, target_count, target_datatype, a.target_dt);

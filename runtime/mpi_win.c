@@ -43,6 +43,11 @@ int MPI_Win_create(void *base, MPI_Aint size, int disp_unit, MPI_Info info, MPI_
     int err = rt_win_new(c, MPI_WIN_FLAVOR_CREATE, base, size, disp_unit, &w);
     if (err != MPI_SUCCESS)
         return rt_err(c, "MPI_Win_create", err, "cannot create the window");
+    err = rt_win_cma_expose(w);
+    if (err != MPI_SUCCESS) {
+        rt_win_destroy(w);
+        return rt_err(c, "MPI_Win_create", err, "cannot create the window");
+    }
     *win = w->handle;
     return MPI_SUCCESS;
 }
@@ -87,6 +92,12 @@ int MPI_Win_allocate(MPI_Aint size, int disp_unit, MPI_Info info, MPI_Comm comm,
         }
         w->owned = mem;
         w->base = mem;
+        /* Collective: every rank takes this branch when one does. */
+        err = rt_win_cma_expose(w);
+        if (err != MPI_SUCCESS) {
+            rt_win_destroy(w);
+            return rt_err(c, "MPI_Win_allocate", err, "cannot create the window");
+        }
     }
     *(void **)baseptr = mem;
     *win = w->handle;
@@ -149,6 +160,11 @@ int MPI_Win_create_dynamic(MPI_Info info, MPI_Comm comm, MPI_Win *win)
     CHECK_CREATE("MPI_Win_create_dynamic", comm, c, 0, 1, info, win);
     rt_win_t *w;
     int err = rt_win_new(c, MPI_WIN_FLAVOR_DYNAMIC, NULL, 0, 1, &w);
+    if (err == MPI_SUCCESS) {
+        err = rt_win_cma_expose(w);
+        if (err != MPI_SUCCESS)
+            rt_win_destroy(w);
+    }
     if (err != MPI_SUCCESS)
         return rt_err(c, "MPI_Win_create_dynamic", err, "cannot create the window");
     *win = w->handle;

@@ -135,6 +135,7 @@ static void win_release(rt_win_t *w)
     if (w->post_group != NULL)
         rt_group_free(w->post_group);
     rt_win_shm_free(w);
+    rt_win_cma_release(w);
     free(w->owned);
     free(w->peers);
     rt_comm_free(w->comm);
@@ -147,6 +148,8 @@ int rt_win_destroy(rt_win_t *w)
      * once everyone passed the barrier, which keeps progressing meanwhile. */
     rt_rma_flush(w, -1);
     int err = rt_coll_barrier(w->comm);
+    rt_verbose("rma", "window %d freed: %lu Put/Get by single copy, %lu by messages, "
+               "%lu direct", w->id, w->ops_cma, w->ops_am, w->ops_direct);
     win_release(w);
     return err;
 }

@@ -2,22 +2,30 @@
  * rt_win.h -- one-sided communication: window objects, the operations
  * (Put, Get, the accumulates) and the synchronization epochs.
  *
- * Every operation travels as RT_PKT_RMA active messages to the target and
- * is applied there by the target's progress engine, one packet at a time:
- * that works over every transport alike (shm, ofi, self) and makes each
- * accumulate atomic per element without locks, since a process applies
- * the accumulates it receives one after the other.  The target acknowledges
+ * By default an operation travels as RT_PKT_RMA active messages to the
+ * target and is applied there by the target's progress engine, one packet
+ * at a time: that works over every transport alike (shm, ofi, self) and
+ * makes each accumulate atomic per element without locks, since a process
+ * applies the accumulates it receives one after the other.  The target acknowledges
  * each packet (or answers it with data), and the origin counts what is
  * unacknowledged per target, so flushing is waiting for a count to drop to
- * zero.  Windows whose memory is in a shared segment (Win_allocate_shared)
- * take Put and Get by direct copies into the mapped memory instead
- * (rt_win_ops.c).
+ * zero.  Two paths skip the target's progress engine on one node:
+ * windows whose memory is in a shared segment (Win_allocate_shared, and
+ * Win_allocate when every rank is on the node) take every operation
+ * directly in the mapped memory (rt_win_direct.c: copies, hardware
+ * atomics); other windows take Put and Get toward a process of the node by
+ * single copy into its memory, CMA through the transport's putv/getv
+ * (rt_win_cma.c), when the transport can; accumulates toward them stay
+ * messages, which keeps them atomic per element.  A target layout too big
+ * for every packet goes in runs mode (rt_rma_desc_t.runs): each packet
+ * carries only the runs its own bytes go to.
  *
  * Progress: a target handles operations and lock requests only while it
  * is inside an MPI call (any call that progresses, including Win_free and
  * Win_fence); there is no progress thread, as in MPICH without
  * asynchronous progress.  A passive-target epoch toward a process that
- * computes without calling MPI waits until it calls MPI again.
+ * computes without calling MPI waits until it calls MPI again (for the
+ * lock; then Put and Get by single copy or directly need nothing of it).
  *
  * Wire: the header's context_id names the window (the context id of its
  * private communicator, the same on every rank), src_rank is the origin's
@@ -68,7 +76,8 @@ typedef struct rt_rma_desc {
     int32_t basic;                 /* derived: the one basic type it is made of */
     int32_t op;                    /* MPI_Op (accumulates) */
     uint8_t contiguous;
-    uint8_t reserved[3];
+    uint8_t runs;                  /* the blocks are this packet's runs only (count 1) */
+    uint8_t reserved[2];
     uint32_t num_blocks;
     uint32_t reserved2;
 } rt_rma_desc_t;
@@ -78,6 +87,8 @@ typedef struct rt_win_peer {
     MPI_Aint size;                 /* its window size (bytes) */
     int disp_unit;
     char *direct;                  /* its window memory mapped here, or NULL */
+    int cma;                       /* Put/Get by single copy into `desc` (rt_win_cma.c) */
+    tp_mem_desc_t desc;            /* its window memory as its transport exposed it */
     unsigned long pending;         /* packets sent to it and not answered */
     int lock_granted;              /* passive target: its lock is ours */
     int locked;                    /* inside Win_lock .. Win_unlock toward it */
@@ -122,6 +133,11 @@ typedef struct rt_win {
     rt_group_t *post_group;        /* Win_post .. Win_wait */
     int completes;                 /* COMPLETE packets not consumed by Win_wait */
     int error;                     /* first error a target reported (MPI class) */
+    /* Single copy: the transport that exposed this window's memory. */
+    tp_t *exposed_tp;
+    tp_mem_desc_t exposed;
+    /* Operations started, by path (MINIMPI_VERBOSE=rma reports them at Win_free). */
+    unsigned long ops_direct, ops_cma, ops_am;
     char name[MPI_MAX_OBJECT_NAME];
 } rt_win_t;
 
@@ -166,6 +182,8 @@ typedef struct rt_rma_args {
     size_t target_count;
     rt_datatype_t *target_dt;
     MPI_Op op;
+    int atomic;                    /* from the accumulate family: atomic per element,
+                                    * so never by plain copies (a no-op fetch is a GET) */
 } rt_rma_args_t;
 
 /* Start an operation whose arguments were checked; returns its request
@@ -183,7 +201,7 @@ void rt_rma_describe(const rt_rma_args_t *a, int64_t disp, rt_rma_desc_t *d);
  * `blocks` at `addr`: *iov is `one` (no allocation) for a layout without
  * gaps, else malloc'd.  Returns how many, or -1 when out of memory. */
 long rt_rma_pieces(const rt_dt_block_t *blocks, int num_blocks, size_t count, MPI_Aint extent,
-                   char *addr, size_t limit, tp_iov_t *one, tp_iov_t **iov);
+                   int64_t addr, size_t limit, tp_iov_t *one, tp_iov_t **iov);
 typedef enum rt_rma_move { RT_RMA_SCATTER, RT_RMA_GATHER, RT_RMA_COMBINE } rt_rma_move_t;
 int rt_rma_move(const rt_dt_block_t *blocks, int num_blocks, size_t count, MPI_Aint extent,
                 char *addr, size_t offset, size_t len, char *packed, rt_rma_move_t mode);
@@ -205,6 +223,19 @@ int rt_rma_combine(const rt_rma_desc_t *d, const rt_dt_block_t *blocks, char *ad
  * unaligned elements), which no element reached by atomics can share.
  */
 void rt_rma_direct(rt_win_t *w, const rt_rma_args_t *a, char *taddr, size_t bytes);
+
+/* ---- Same-node single copy (runtime/rt_win_cma.c) ---------------------- */
+/* Collective over the window: expose this rank's window memory (dynamic:
+ * the whole address space) through the transport of its same-node peers
+ * when it can write and read single copy (tp_ops_t.putv), and learn which
+ * targets did; fills peers[].cma and .desc.  Returns an MPI error class. */
+int rt_win_cma_expose(rt_win_t *w);
+void rt_win_cma_release(rt_win_t *w);
+/* Put or Get `a` (`bytes` of data at byte displacement `disp`) done at
+ * once by single copy.  Returns 1 when done, 0 when the operation must
+ * travel as messages (not a plain Put/Get, no single copy to the target,
+ * or the copy failed: then the target finds and reports the error). */
+int rt_rma_cma(rt_win_t *w, const rt_rma_args_t *a, int64_t disp, size_t bytes);
 
 /* Progress until nothing sent to `target` (-1: to anyone) is unanswered. */
 void rt_rma_flush(rt_win_t *w, int target);

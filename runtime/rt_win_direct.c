@@ -144,8 +144,8 @@ static int atomic_walk(const rt_rma_args_t *a, char *taddr, size_t bytes, MPI_Da
     const rt_datatype_t *t = a->target_dt;
     size_t width = rt_datatype_get(basic)->size;
     tp_iov_t *iov, one;
-    long n = rt_rma_pieces(t->blocks, t->num_blocks, a->target_count, t->extent, taddr, bytes,
-                           &one, &iov);
+    long n = rt_rma_pieces(t->blocks, t->num_blocks, a->target_count, t->extent,
+                           (int64_t)(intptr_t)taddr, bytes, &one, &iov);
     if (n < 0)
         rt_fatal("out of memory in a one-sided operation of %zu bytes", bytes);
     for (long i = 0; i < n; i++) {

@@ -38,20 +38,19 @@ const rt_datatype_t *rt_rma_acc_basic(MPI_Datatype basic)
 }
 
 long rt_rma_pieces(const rt_dt_block_t *blocks, int num_blocks, size_t count, MPI_Aint extent,
-                   char *addr, size_t limit, tp_iov_t *one, tp_iov_t **iov)
+                   int64_t addr, size_t limit, tp_iov_t *one, tp_iov_t **iov)
 {
     const rt_dt_block_t *b = blocks;
     if (num_blocks == 1 && (b->count == 1 || b->stride == (MPI_Aint)b->len) &&
         (MPI_Aint)(b->len * b->count) == extent) {
         /* Elements follow each other without gaps: one piece, found
          * without walking them (count may be a million bytes). */
-        one->base = (uint64_t)(intptr_t)(addr + b->offset);
+        one->base = (uint64_t)(addr + b->offset);
         one->len = limit;
         *iov = one;
         return 1;
     }
-    return rt_dt_runs_iov(blocks, num_blocks, count, extent, (int64_t)(intptr_t)addr, limit,
-                          iov);
+    return rt_dt_runs_iov(blocks, num_blocks, count, extent, addr, limit, iov);
 }
 
 /* rt_rma_move, and with `op` (RT_RMA_COMBINE) the accumulate of the packed
@@ -63,7 +62,8 @@ static int walk(const rt_dt_block_t *blocks, int num_blocks, size_t count, MPI_A
     if (len == 0)
         return 0;
     tp_iov_t *iov, one;
-    long n = rt_rma_pieces(blocks, num_blocks, count, extent, addr, offset + len, &one, &iov);
+    long n = rt_rma_pieces(blocks, num_blocks, count, extent, (int64_t)(intptr_t)addr,
+                           offset + len, &one, &iov);
     if (n < 0)
         return -1;
     size_t pos = 0;
@@ -215,7 +215,8 @@ static void target_op(rt_win_t *w, int src_world, const rt_pkt_hdr_t *h, const c
     memcpy(blocks, payload + sizeof(d), blocks_len);
     const char *data = payload + sizeof(d) + blocks_len;
     rt_rma_kind_t kind = (rt_rma_kind_t)h->tag;
-    size_t offset = (size_t)h->offset, len = (size_t)h->length;
+    /* Runs (send_runs): the blocks cover exactly this packet's bytes. */
+    size_t offset = d.runs ? 0 : (size_t)h->offset, len = (size_t)h->length;
 
     int64_t hi = d.count > 0 ? (int64_t)(d.count - 1) * d.extent + d.true_lb + d.true_extent : 0;
     char *addr = d.count > 0 ? target_addr(w, d.disp, d.true_lb, hi) : (char *)w->base;
@@ -383,6 +384,105 @@ static void target_span(const rt_rma_args_t *a, int64_t *lo, int64_t *hi)
     *hi = (int64_t)(a->target_count - 1) * t->extent + t->true_lb + t->true_extent;
 }
 
+/* Send one operation packet: `head_len` bytes of descriptor and blocks,
+ * then `len` bytes of `data` (and, for CAS, `len` bytes of `cmp`), in one
+ * buffer the transports take as the payload, owned by a detached request
+ * until they took it. */
+static void send_packet(int world, const rt_pkt_hdr_t *h, const void *head, size_t head_len,
+                        const char *data, const char *cmp, size_t len)
+{
+    size_t plen = data == NULL ? 0 : cmp != NULL ? 2 * len : len;
+    char *whole = malloc(head_len + plen);
+    if (whole == NULL)
+        rt_fatal("out of memory in a one-sided operation");
+    memcpy(whole, head, head_len);
+    if (data != NULL)
+        memcpy(whole + head_len, data, len);
+    if (cmp != NULL)
+        memcpy(whole + head_len + len, cmp, len);
+    rt_request_t *owner = rt_request_alloc(RT_REQ_RMA);
+    owner->tmp = whole;
+    rt_request_detach(owner);
+    rt_progress_send(world, h, whole, head_len + plen, owner);
+}
+
+/*
+ * An operation whose target layout does not fit a packet beside its data
+ * (an indexed type of thousands of blocks): every packet carries only the
+ * runs of target memory its own bytes go to, as a layout of one element
+ * (desc.runs set, so the target applies it from its start, while
+ * hdr.offset still says where the bytes sit in the packed stream, for the
+ * answers).  Runs are cut between units (basic elements for accumulates,
+ * which the target then combines piece by piece).  Counts the packets into
+ * req->rndv_len before sending any.
+ */
+static void send_runs(rt_win_t *w, const rt_rma_args_t *a, const rt_rma_desc_t *d0,
+                      rt_pkt_hdr_t *h, size_t max, size_t unit, const char *odata, size_t bytes,
+                      rt_request_t *req)
+{
+    const rt_datatype_t *t = a->target_dt;
+    int world = w->comm->world_rank_of[a->target];
+    tp_iov_t *runs;
+    long nruns = rt_dt_runs_iov(t->blocks, t->num_blocks, a->target_count, t->extent, 0, bytes,
+                                &runs);
+    /* Scratch for one packet's descriptor and blocks. */
+    char *head = malloc(max);
+    if (nruns < 0 || head == NULL)
+        rt_fatal("out of memory in a one-sided operation of %zu bytes", bytes);
+    rt_dt_block_t *blk = (rt_dt_block_t *)(void *)(head + sizeof(rt_rma_desc_t));
+    for (int pass = 0; pass < 2; pass++) {
+        size_t pos = 0, npkt = 0, skip = 0;
+        long i = 0;
+        while (pos < bytes) {
+            size_t room = max - sizeof(rt_rma_desc_t), k = 0, len = 0;
+            int64_t lo = INT64_MAX, hi = INT64_MIN;
+            while (i < nruns && room >= sizeof(rt_dt_block_t) + unit) {
+                size_t left = (size_t)runs[i].len - skip;
+                size_t take = room - sizeof(rt_dt_block_t);
+                take = take >= left ? left : take - take % unit;
+                int64_t at = (int64_t)runs[i].base + (int64_t)skip;
+                if (pass == 1) {
+                    blk[k] = (rt_dt_block_t){.offset = (MPI_Aint)at, .len = take, .count = 1,
+                                             .stride = 0};
+                    lo = at < lo ? at : lo;
+                    hi = at + (int64_t)take > hi ? at + (int64_t)take : hi;
+                }
+                k++;
+                len += take;
+                room -= sizeof(rt_dt_block_t) + take;
+                skip += take;
+                if (skip == (size_t)runs[i].len) {
+                    i++;
+                    skip = 0;
+                }
+            }
+            if (k == 0)
+                rt_fatal("one-sided operation: packets of %zu bytes cannot hold one run", max);
+            if (pass == 1) {
+                rt_rma_desc_t d = *d0;
+                d.runs = 1;
+                d.count = 1;
+                d.num_blocks = (uint32_t)k;
+                d.lb = d.true_lb = lo;
+                d.extent = d.true_extent = hi - lo;
+                d.size = len;
+                memcpy(head, &d, sizeof(d));
+                h->offset = pos;
+                h->length = len;
+                w->peers[a->target].pending++;
+                send_packet(world, h, head, sizeof(d) + k * sizeof(rt_dt_block_t),
+                            odata != NULL ? odata + pos : NULL, NULL, len);
+            }
+            pos += len;
+            npkt++;
+        }
+        if (pass == 0)
+            req->rndv_len = npkt;
+    }
+    free(head);
+    free(runs);
+}
+
 rt_request_t *rt_rma_start(rt_win_t *w, const rt_rma_args_t *a, const char *call, int *err)
 {
     rt_request_t *req = rt_request_alloc(RT_REQ_RMA);
@@ -414,9 +514,17 @@ rt_request_t *rt_rma_start(rt_win_t *w, const rt_rma_args_t *a, const char *call
     /* Memory this process maps: the origin does the work itself. */
     if (p->direct != NULL) {
         rt_rma_direct(w, a, p->direct + disp, bytes);
+        w->ops_direct++;
         rt_request_complete(req);
         return req;
     }
+    /* A process of this node: Put and Get by single copy. */
+    if (p->cma && rt_rma_cma(w, a, disp, bytes)) {
+        w->ops_cma++;
+        rt_request_complete(req);
+        return req;
+    }
+    w->ops_am++;
 
     /* How much data one packet carries. */
     int world = w->comm->world_rank_of[a->target];
@@ -425,20 +533,22 @@ rt_request_t *rt_rma_start(rt_win_t *w, const rt_rma_args_t *a, const char *call
     size_t per = head < max ? max - head : 0;
     if (a->kind == RT_RMA_CAS)
         per /= 2;
-    if (acc) {
-        /* Packets hold whole elements of what the target combines. */
-        const rt_datatype_t *b = rt_rma_acc_basic(t->basic);
-        size_t unit = b != NULL ? b->size : t->size;
-        per -= per % unit;
-    }
-    if (per == 0) {
+    /* Packets hold whole elements of what the target combines. */
+    const rt_datatype_t *b = acc ? rt_rma_acc_basic(t->basic) : NULL;
+    size_t unit = !acc ? 1 : b != NULL ? b->size : t->size;
+    per -= per % unit;
+    /* A layout that leaves less than half a packet to the data goes in runs
+     * (below), if the target can combine it piece by piece. */
+    int runs = head > max / 2 && a->kind != RT_RMA_CAS && (!acc || b != NULL);
+    if (per == 0 && !runs) {
         rt_request_release(req);
         *err = rt_err(w->comm, call, MPI_ERR_TYPE,
                       "the target datatype is too complex for one-sided operations here "
-                      "(%d blocks, %zu bytes per element)", t->num_blocks, t->size);
+                      "(%d blocks, %zu bytes per element of pair or mixed types)",
+                      t->num_blocks, t->size);
         return NULL;
     }
-    size_t npkt = (bytes + per - 1) / per;
+    size_t npkt = runs ? 0 : (bytes + per - 1) / per;
     size_t dlen = a->kind == RT_RMA_GET ? 0 : a->kind == RT_RMA_CAS ? 2 * bytes : bytes;
     size_t result_len = fetch ? bytes : 0;
     /* [result staging][packed origin data][compare][npkt headers] */
@@ -458,7 +568,6 @@ rt_request_t *rt_rma_start(rt_win_t *w, const rt_rma_args_t *a, const char *call
         rt_datatype_retain(req->dt);
         req->bytes = bytes;
     }
-    req->rndv_len = npkt;
 
     rt_rma_desc_t d;
     rt_rma_describe(a, disp, &d);
@@ -469,6 +578,11 @@ rt_request_t *rt_rma_start(rt_win_t *w, const rt_rma_args_t *a, const char *call
     h.src_rank = w->comm->rank;
     h.tag = (int32_t)a->kind;
     h.sreq = rt_request_id(req);
+    if (runs) {
+        send_runs(w, a, &d, &h, max, unit, a->kind == RT_RMA_GET ? NULL : odata, bytes, req);
+        return req;
+    }
+    req->rndv_len = npkt;
     char *hdrs = odata + dlen;
     for (size_t i = 0; i < npkt; i++) {
         size_t off = i * per, len = bytes - off < per ? bytes - off : per;
@@ -479,27 +593,15 @@ rt_request_t *rt_rma_start(rt_win_t *w, const rt_rma_args_t *a, const char *call
         memcpy(pk + sizeof(d), t->blocks, (size_t)t->num_blocks * sizeof(rt_dt_block_t));
         h.offset = off;
         h.length = len;
-        size_t plen = a->kind == RT_RMA_GET ? 0 : a->kind == RT_RMA_CAS ? 2 * len : len;
         p->pending++;
-        if (plen == 0) {
+        if (a->kind == RT_RMA_GET) {
             rt_progress_send(world, &h, pk, head, NULL);
             continue;
         }
-        /* The transports take one payload: header area and data together. */
-        char *whole = malloc(head + plen);
-        if (whole == NULL)
-            rt_fatal("out of memory in a one-sided operation of %zu bytes", bytes);
-        memcpy(whole, pk, head);
-        if (a->kind == RT_RMA_CAS) {
-            memcpy(whole + head, odata, len);
-            memcpy(whole + head + len, odata + bytes, len);
-        } else {
-            memcpy(whole + head, odata + off, len);
-        }
-        rt_request_t *owner = rt_request_alloc(RT_REQ_RMA);
-        owner->tmp = whole;
-        rt_request_detach(owner);
-        rt_progress_send(world, &h, whole, head + plen, owner);
+        if (a->kind == RT_RMA_CAS)
+            send_packet(world, &h, pk, head, odata, odata + bytes, len);
+        else
+            send_packet(world, &h, pk, head, odata + off, NULL, len);
     }
     return req;
 }

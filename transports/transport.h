@@ -196,6 +196,20 @@ struct tp_ops {
      * wake-ups are allowed, so the caller always polls progress again.
      */
     void (*wait)(tp_t *tp, int timeout_ms);
+
+    /*
+     * Optional (NULL when the transport cannot): the mirror of getv, a
+     * write into the peer buffer `remote` describes (one-sided Put to a
+     * window of a process on this node).  `riov` holds offsets inside that
+     * buffer, `liov` local addresses; both cover the same number of bytes.
+     * Synchronous: TP_OK means every byte is in the peer's memory.  Errors
+     * as for get (TP_ENOTSUP: not possible for this peer, the runtime uses
+     * active messages instead).  A transport with putv also accepts
+     * mem_expose(NULL, SIZE_MAX), the whole address space, whose offsets are
+     * addresses (dynamic windows), and its getv completes at once too.
+     */
+    tp_status_t (*putv)(tp_t *tp, int peer, const tp_mem_desc_t *remote, const tp_iov_t *riov,
+                        size_t riov_count, const tp_iov_t *liov, size_t liov_count);
 };
 
 /* The transports that exist.  The runtime picks one per peer. */

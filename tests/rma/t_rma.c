@@ -446,6 +446,202 @@ static void dynamic(void)
     T_OK(MPI_Win_free(&win));
 }
 
+/* A window of `bytes` (disp_unit 1) whose memory the origins do not map:
+ * MPI_Win_create (flavor 0), MPI_Win_allocate with alloc_shm=false (1), or
+ * a dynamic window with the memory attached (2).  base[r] is what an
+ * origin adds to a byte offset to address rank r's part (dynamic: the
+ * address; else 0); *buf is the window's memory here. */
+static void unmapped_win(int flavor, MPI_Aint bytes, MPI_Win *win, char **buf, MPI_Aint *base)
+{
+    MPI_Aint mine = 0;
+    if (flavor == 1) {
+        MPI_Info info;
+        MPI_Info_create(&info);
+        MPI_Info_set(info, "alloc_shm", "false");
+        T_OK(MPI_Win_allocate(bytes, 1, info, MPI_COMM_WORLD, buf, win));
+        MPI_Info_free(&info);
+    } else {
+        *buf = malloc((size_t)bytes);
+        T_CHECK(*buf != NULL);
+        if (flavor == 0) {
+            T_OK(MPI_Win_create(*buf, bytes, 1, MPI_INFO_NULL, MPI_COMM_WORLD, win));
+        } else {
+            T_OK(MPI_Win_create_dynamic(MPI_INFO_NULL, MPI_COMM_WORLD, win));
+            T_OK(MPI_Win_attach(*win, *buf, bytes));
+            MPI_Get_address(*buf, &mine);
+        }
+    }
+    MPI_Allgather(&mine, 1, MPI_AINT, base, 1, MPI_AINT, MPI_COMM_WORLD);
+}
+
+static void unmapped_free(int flavor, MPI_Win *win, char *buf)
+{
+    if (flavor == 2)
+        T_OK(MPI_Win_detach(*win, buf));
+    T_OK(MPI_Win_free(win));
+    if (flavor != 1)
+        free(buf);
+}
+
+/*
+ * Put and Get toward every other rank on windows the origin does not map
+ * (single copy on one node: test_rma.sh checks that MINIMPI_VERBOSE=rma
+ * counts them so, and runs this with single copy off too): contiguous into
+ * strided and back under fences, a large Put under an exclusive lock, and
+ * accumulates ordered against Puts and Gets by flushes.
+ */
+static void unmapped(int flavor)
+{
+    enum { N = 64, BIG = 70000 };
+    /* [a slot of 2N ints per origin][BIG bytes from the left][a long per origin] */
+    const MPI_Aint slots = (MPI_Aint)size * 2 * N * (MPI_Aint)sizeof(int);
+    const MPI_Aint cells = slots + BIG;
+    const MPI_Aint bytes = cells + (MPI_Aint)size * (MPI_Aint)sizeof(long);
+    MPI_Win win;
+    char *buf;
+    MPI_Aint *base = malloc((size_t)size * sizeof(*base));
+    unmapped_win(flavor, bytes, &win, &buf, base);
+    int *ints = (int *)(void *)buf;
+    for (int i = 0; i < size * 2 * N; i++)
+        ints[i] = -1;
+    memset(buf + slots, 0, (size_t)(bytes - slots));
+    MPI_Datatype vec;
+    T_OK(MPI_Type_vector(N, 1, 2, MPI_INT, &vec));
+    T_OK(MPI_Type_commit(&vec));
+    int src[N], back[N];
+    for (int i = 0; i < N; i++)
+        src[i] = rank * 1000 + i;
+
+    /* Every origin's values at the even places of its slot, everywhere else. */
+    MPI_Aint slot = (MPI_Aint)rank * 2 * N * (MPI_Aint)sizeof(int);
+    T_OK(MPI_Win_fence(0, win));
+    for (int t = 0; t < size; t++)
+        if (t != rank)
+            T_OK(MPI_Put(src, N, MPI_INT, t, base[t] + slot, 1, vec, win));
+    T_OK(MPI_Win_fence(0, win));
+    for (int r = 0; r < size; r++)
+        for (int i = 0; i < 2 * N; i++)
+            T_EQ(ints[r * 2 * N + i], r != rank && i % 2 == 0 ? r * 1000 + i / 2 : -1);
+    /* And back, the strided target into a contiguous buffer. */
+    int right = (rank + 1) % size, left = (rank + size - 1) % size;
+    if (size > 1) {
+        T_OK(MPI_Get(back, N, MPI_INT, right, base[right] + slot, 1, vec, win));
+        T_OK(MPI_Win_fence(0, win));
+        for (int i = 0; i < N; i++)
+            T_EQ(back[i], src[i]);
+    }
+
+    /* A large Put under an exclusive lock: in place once unlocked. */
+    char *big = malloc(BIG);
+    for (int i = 0; i < BIG; i++)
+        big[i] = (char)(rank * 31 + i * 7);
+    T_OK(MPI_Win_lock(MPI_LOCK_EXCLUSIVE, right, 0, win));
+    T_OK(MPI_Put(big, BIG, MPI_BYTE, right, base[right] + slots, BIG, MPI_BYTE, win));
+    T_OK(MPI_Win_unlock(right, win));
+    MPI_Barrier(MPI_COMM_WORLD);
+    for (int i = 0; i < BIG; i++)
+        T_EQ(buf[slots + i], (char)(left * 31 + i * 7));
+    free(big);
+
+    /* Accumulates travel as messages: a flush orders them against Puts
+     * and Gets by single copy to the same place. */
+    MPI_Aint cell = base[right] + cells + rank * (MPI_Aint)sizeof(long);
+    long v = 7, add = 3, got = 0, hundred = 100;
+    T_OK(MPI_Win_lock_all(0, win));
+    T_OK(MPI_Put(&v, 1, MPI_LONG, right, cell, 1, MPI_LONG, win));
+    T_OK(MPI_Win_flush(right, win));
+    T_OK(MPI_Accumulate(&add, 1, MPI_LONG, right, cell, 1, MPI_LONG, MPI_SUM, win));
+    T_OK(MPI_Win_flush(right, win));
+    T_OK(MPI_Get(&got, 1, MPI_LONG, right, cell, 1, MPI_LONG, win));
+    T_OK(MPI_Win_flush(right, win));
+    T_EQ(got, 10);
+    T_OK(MPI_Accumulate(&add, 1, MPI_LONG, right, cell, 1, MPI_LONG, MPI_PROD, win));
+    T_OK(MPI_Win_flush(right, win));
+    T_OK(MPI_Put(&hundred, 1, MPI_LONG, right, cell, 1, MPI_LONG, win));
+    T_OK(MPI_Win_flush(right, win));
+    T_OK(MPI_Fetch_and_op(NULL, &got, MPI_LONG, right, cell, MPI_NO_OP, win));
+    T_OK(MPI_Win_flush(right, win));
+    T_EQ(got, 100);
+    T_OK(MPI_Win_unlock_all(win));
+    MPI_Barrier(MPI_COMM_WORLD);
+    T_EQ(*(long *)(void *)(buf + cells + left * (MPI_Aint)sizeof(long)), 100);
+
+    T_OK(MPI_Type_free(&vec));
+    unmapped_free(flavor, &win, buf);
+    free(base);
+}
+
+/*
+ * A target type with more blocks than one packet holds beside its data
+ * (an indexed type of 2000 ints with irregular gaps): Accumulate from every
+ * rank into every rank is right per element and leaves the gaps alone,
+ * Get_accumulate returns the old values, Put and Get of it agree.
+ */
+static void many_blocks(int shared)
+{
+    enum { NB = 2000 };
+    int *displs = malloc(NB * sizeof(int)), span = 0;
+    for (int i = 0; i < NB; i++) {
+        displs[i] = span;
+        span += 2 + (i * 7) % 5;
+    }
+    MPI_Datatype idx;
+    T_OK(MPI_Type_create_indexed_block(NB, 1, displs, MPI_INT, &idx));
+    T_OK(MPI_Type_commit(&idx));
+    MPI_Win win;
+    int *mem = win_alloc(span * (MPI_Aint)sizeof(int), sizeof(int), shared, &win);
+    for (int i = 0; i < span; i++)
+        mem[i] = -1;
+    for (int i = 0; i < NB; i++)
+        mem[displs[i]] = 0;
+    int *src = malloc(NB * sizeof(int)), *old = malloc(NB * sizeof(int));
+    for (int i = 0; i < NB; i++)
+        src[i] = (rank + 1) * (i % 13 + 1);
+    T_OK(MPI_Win_fence(0, win));
+    for (int t = 0; t < size; t++)
+        T_OK(MPI_Accumulate(src, NB, MPI_INT, t, 0, 1, idx, MPI_SUM, win));
+    T_OK(MPI_Win_fence(0, win));
+    int k = 0;
+    for (int i = 0; i < span; i++) {
+        if (k < NB && displs[k] == i) {
+            T_EQ(mem[i], (k % 13 + 1) * size * (size + 1) / 2);
+            k++;
+        } else {
+            T_EQ(mem[i], -1);
+        }
+    }
+    /* The left neighbour alone adds one to each element here, once all checked. */
+    MPI_Barrier(MPI_COMM_WORLD);
+    int right = (rank + 1) % size;
+    for (int i = 0; i < NB; i++)
+        src[i] = 1;
+    T_OK(MPI_Win_lock(MPI_LOCK_EXCLUSIVE, right, 0, win));
+    T_OK(MPI_Get_accumulate(src, NB, MPI_INT, old, NB, MPI_INT, right, 0, 1, idx, MPI_SUM,
+                            win));
+    T_OK(MPI_Win_unlock(right, win));
+    for (int i = 0; i < NB; i++)
+        T_EQ(old[i], (i % 13 + 1) * size * (size + 1) / 2);
+    MPI_Barrier(MPI_COMM_WORLD);
+    for (int i = 0; i < NB; i++)
+        T_EQ(mem[displs[i]], (i % 13 + 1) * size * (size + 1) / 2 + 1);
+    /* A Put of it to the right, a Get of it back. */
+    for (int i = 0; i < NB; i++)
+        src[i] = rank * 100000 + i;
+    T_OK(MPI_Win_fence(0, win));
+    T_OK(MPI_Put(src, NB, MPI_INT, right, 0, 1, idx, win));
+    T_OK(MPI_Win_fence(0, win));
+    T_OK(MPI_Get(old, NB, MPI_INT, right, 0, 1, idx, win));
+    T_OK(MPI_Win_fence(0, win));
+    for (int i = 0; i < NB; i++)
+        T_EQ(old[i], src[i]);
+    T_EQ(mem[1], -1);
+    T_OK(MPI_Type_free(&idx));
+    T_OK(MPI_Win_free(&win));
+    free(displs);
+    free(src);
+    free(old);
+}
+
 /* Errors go through the window's handler: a displacement outside the
  * window, an unknown operation; a freed window is an invalid one. */
 static void errors(void)
@@ -576,8 +772,16 @@ int main(int argc, char **argv)
         vectors();
         pscw();
         dynamic();
+        many_blocks(0);
+        for (int flavor = 0; flavor < 3; flavor++)
+            unmapped(flavor);
+    } else if (argc > 1 && strcmp(argv[1], "unmapped") == 0) {
+        /* test_rma.sh reads the paths these took (MINIMPI_VERBOSE=rma). */
+        for (int flavor = 0; flavor < 3; flavor++)
+            unmapped(flavor);
     } else {
         for (int shared = 0; shared < 3; shared++) {
+            many_blocks(shared);
             counter(shared);
             cas_lock(shared);
             accumulates(shared);

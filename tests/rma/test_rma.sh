@@ -1,7 +1,8 @@
 #!/bin/sh
 # One-sided communication at 2, 4 and 8 ranks on one node, over shm and
-# with the ofi transport forced, each run under mini-mpirun --timeout so
-# nothing can hang `make check`.
+# with the ofi transport forced, the single-copy path of Put/Get and its
+# fallback, each run under mini-mpirun --timeout so nothing can hang
+# `make check`.
 set -u
 
 . "$(dirname "$0")/../mpi/expect.sh"
@@ -23,6 +24,46 @@ if [ "${RMA_LONG:-0}" = 1 ]; then
     run 0 '^t_rma: ok$' 8 "$T/t_rma"
 fi
 unset MINIMPI_TRANSPORTS
+
+# Put/Get toward windows the origin does not map (Win_create, heap
+# Win_allocate, dynamic) go by single copy on one node: every window's
+# count at Win_free must say so (n - 1 + 5 of them, and 3 accumulates as
+# messages), so a silent fallback fails here; then with single copy off,
+# all of them as messages.
+paths() { # LINES REGEX: so many window ends report REGEX (3 windows per rank)
+    got=$(grep -Ec -- "rma: window [0-9]+ freed: $2" "$TMP/err")
+    [ "$got" -eq "$1" ] || {
+        fail "unmapped: $got of $1 window ends with /$2/"
+        grep 'freed:' "$TMP/err" | head -5 >&2
+    }
+}
+MINIMPI_VERBOSE=rma
+export MINIMPI_VERBOSE
+for n in 2 4 8; do
+    run 0 '^t_rma: ok$' "$n" "$T/t_rma" unmapped
+    paths $((n * 3)) "$((n + 4)) Put/Get by single copy, 3 by messages, 0 direct"
+done
+MINIMPI_SHM_CMA=0
+export MINIMPI_SHM_CMA
+for n in 2 8; do
+    run 0 '^t_rma: ok$' "$n" "$T/t_rma" unmapped
+    paths $((n * 3)) "0 Put/Get by single copy, $((n + 7)) by messages, 0 direct"
+done
+unset MINIMPI_SHM_CMA
+# Two nodes of two ranks on loopback (a launch agent that starts the daemon
+# here): single copy toward the neighbour on the node, messages (libfabric)
+# toward the other node, in one window.  Seconds of libfabric start-up, so
+# only with RMA_LONG=1.
+if [ "${RMA_LONG:-0}" = 1 ]; then
+    printf '#!/bin/sh\nshift\nexec "$@"\n' >"$TMP/agent"
+    chmod +x "$TMP/agent"
+    run 0 '^t_rma: ok$' 4 --launch-agent "$TMP/agent" --iface lo -H localhost:2,nodeb:2 \
+        "$(cd "$T" && pwd)/t_rma" unmapped
+    # Ranks 0 and 2 have their right neighbour on their node, 1 and 3 not.
+    paths 6 "6 Put/Get by single copy, 5 by messages, 0 direct"
+    paths 6 "1 Put/Get by single copy, 10 by messages, 0 direct"
+fi
+unset MINIMPI_VERBOSE
 # A displacement outside the window is fatal by default, named by the call.
 run 54 'MPI_Put: target bytes \[8, 12\) lie outside' 2 "$T/t_rma" fatal_range
 

@@ -1,5 +1,6 @@
 /*
- * shm_cma.c -- single copy with process_vm_readv (see shm_cma.h).
+ * shm_cma.c -- single copy with process_vm_readv and process_vm_writev
+ * (see shm_cma.h).
  */
 #define _GNU_SOURCE
 #include "shm_cma.h"
@@ -158,10 +159,13 @@ static void iov_advance(iov_cursor_t *c, uint64_t bytes)
     }
 }
 
-tp_status_t shm_cma_getv(int rank, pid_t expected_pid, const tp_mem_desc_t *remote,
-                         const tp_iov_t *riov, size_t riov_count, const tp_iov_t *liov,
-                         size_t liov_count)
+/* getv (write 0) and putv (write 1): the kernel copies between the local
+ * list and the runs of the peer's exposed buffer, in list order. */
+static tp_status_t cma_copyv(int rank, pid_t expected_pid, const tp_mem_desc_t *remote,
+                             const tp_iov_t *riov, size_t riov_count, const tp_iov_t *liov,
+                             size_t liov_count, int write)
 {
+    const char *call = write ? "process_vm_writev" : "process_vm_readv";
     shm_cma_desc_t d;
     memcpy(&d, remote->bytes, sizeof(d));
     uint64_t total = 0;
@@ -172,9 +176,10 @@ tp_status_t shm_cma_getv(int rank, pid_t expected_pid, const tp_mem_desc_t *remo
     }
     if (!ok) {
         fprintf(stderr,
-                "minimpi: rank %d: shm: a get of %zu runs does not fit the descriptor "
+                "minimpi: rank %d: shm: a %s of %zu runs does not fit the descriptor "
                 "(pid %d, %llu bytes) of pid %d\n",
-                rank, riov_count, (int)d.pid, (unsigned long long)d.len, (int)expected_pid);
+                rank, write ? "put" : "get", riov_count, (int)d.pid,
+                (unsigned long long)d.len, (int)expected_pid);
         return TP_EINVAL;
     }
     /* The kernel takes at most IOV_MAX entries per side and may stop short;
@@ -186,14 +191,16 @@ tp_status_t shm_cma_getv(int rank, pid_t expected_pid, const tp_mem_desc_t *remo
     while (total > 0) {
         int nl = iov_batch(&lc, 0, lbatch, max);
         int nr = iov_batch(&rc, d.addr, rbatch, max);
-        ssize_t n = process_vm_readv(expected_pid, lbatch, (unsigned long)nl, rbatch,
-                                     (unsigned long)nr, 0);
+        ssize_t n = write ? process_vm_writev(expected_pid, lbatch, (unsigned long)nl, rbatch,
+                                              (unsigned long)nr, 0)
+                          : process_vm_readv(expected_pid, lbatch, (unsigned long)nl, rbatch,
+                                             (unsigned long)nr, 0);
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0) {
             int err = n < 0 ? errno : EFAULT;
-            fprintf(stderr, "minimpi: rank %d: shm: process_vm_readv(pid %d, %d runs): %s\n",
-                    rank, (int)expected_pid, nr, strerror(err));
+            fprintf(stderr, "minimpi: rank %d: shm: %s(pid %d, %d runs): %s\n", rank, call,
+                    (int)expected_pid, nr, strerror(err));
             return status_of_errno(err);
         }
         iov_advance(&lc, (uint64_t)n);
@@ -201,4 +208,18 @@ tp_status_t shm_cma_getv(int rank, pid_t expected_pid, const tp_mem_desc_t *remo
         total -= (uint64_t)n < total ? (uint64_t)n : total;
     }
     return TP_OK;
+}
+
+tp_status_t shm_cma_getv(int rank, pid_t expected_pid, const tp_mem_desc_t *remote,
+                         const tp_iov_t *riov, size_t riov_count, const tp_iov_t *liov,
+                         size_t liov_count)
+{
+    return cma_copyv(rank, expected_pid, remote, riov, riov_count, liov, liov_count, 0);
+}
+
+tp_status_t shm_cma_putv(int rank, pid_t expected_pid, const tp_mem_desc_t *remote,
+                         const tp_iov_t *riov, size_t riov_count, const tp_iov_t *liov,
+                         size_t liov_count)
+{
+    return cma_copyv(rank, expected_pid, remote, riov, riov_count, liov, liov_count, 1);
 }

@@ -49,4 +49,10 @@ tp_status_t shm_cma_getv(int rank, pid_t expected_pid, const tp_mem_desc_t *remo
                          const tp_iov_t *riov, size_t riov_count, const tp_iov_t *liov,
                          size_t liov_count);
 
+/* The other way round (tp_ops_t.putv): local runs written into the
+ * buffer `remote` describes, with process_vm_writev. */
+tp_status_t shm_cma_putv(int rank, pid_t expected_pid, const tp_mem_desc_t *remote,
+                         const tp_iov_t *riov, size_t riov_count, const tp_iov_t *liov,
+                         size_t liov_count);
+
 #endif /* MINIMPI_SHM_CMA_H */

@@ -287,6 +287,17 @@ static tp_status_t shm_getv(tp_t *tp, int peer, const tp_mem_desc_t *remote,
                         liov_count);
 }
 
+static tp_status_t shm_putv(tp_t *tp, int peer, const tp_mem_desc_t *remote,
+                            const tp_iov_t *riov, size_t riov_count, const tp_iov_t *liov,
+                            size_t liov_count)
+{
+    shm_tp_t *shm = (shm_tp_t *)tp;
+    if (!tp->can_get || !shm_reachable(tp, peer))
+        return TP_ENOTSUP;
+    return shm_cma_putv(shm->world_rank, shm->pid_of[peer], remote, riov, riov_count, liov,
+                        liov_count);
+}
+
 const tp_ops_t tp_shm_ops = {
     .name = "shm",
     .init = shm_init,
@@ -299,4 +310,5 @@ const tp_ops_t tp_shm_ops = {
     .progress = shm_progress,
     .finalize = shm_finalize,
     .wait = shm_wait,
+    .putv = shm_putv,
 };
