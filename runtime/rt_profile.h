@@ -5,8 +5,8 @@
  * When profiling is off that costs, per call, one predictable branch: the
  * test of the scope's own register value at the exit.  The entry's test is
  * the one RT_CHECK_INIT makes anyway (rt_entry_gate, rt.h, also nonzero
- * outside MPI_Init..MPI_Finalize).  Each send started costs one more, the
- * test in rt_prof_message (rt_proto_send_start).  When it is on, the outermost MPI call
+ * outside MPI_Init..MPI_Finalize).  A send started costs nothing: its test
+ * of rt_prof_on shares rt_proto_send_start's test for MPI_PROC_NULL.  When it is on, the outermost MPI call
  * of the application is counted and timed (calls the library makes to its
  * own PMPI_ functions are inside that one and are not counted again), and
  * every message the protocol starts adds its bytes to its destination's
@@ -22,7 +22,8 @@
 extern int rt_prof_on;
 
 /* Slow halves: start timing `call` (returns its scope, 0 when it is nested
- * in another MPI call), stop timing scope `scope`, count a message. */
+ * in another MPI call), stop timing scope `scope`, count a message (called
+ * by rt_proto_send_start when rt_prof_on). */
 int rt_prof_enter_slow(const char *call);
 void rt_prof_leave_slow(int scope);
 void rt_prof_message_slow(int world_dest, size_t bytes);
@@ -38,12 +39,6 @@ static inline void rt_prof_leave(const int *scope)
 {
     if (__builtin_expect(*scope != 0, 0))
         rt_prof_leave_slow(*scope);
-}
-
-static inline void rt_prof_message(int world_dest, size_t bytes)
-{
-    if (__builtin_expect(rt_prof_on, 0))
-        rt_prof_message_slow(world_dest, bytes);
 }
 
 #define RT_PROF_CAT2(a, b) a##b
