@@ -62,8 +62,7 @@ static inline void rt_hang_enter(const char *call, const struct rt_comm *comm, i
         rt_hang.peer_kind = peer_kind;
         rt_hang.peer = peer;
         rt_hang.tag = tag;
-        rt_hang.reqs = NULL;
-        rt_hang.seq++;
+        rt_hang.seq++;             /* reqs is NULL here: rt_hang_exit cleared it */
     }
 }
 
