@@ -95,8 +95,8 @@ void rt_insight_hang_init(void);
  * wait=<seconds in the call> done=<progress count> pending=<requests>
  * more=<requests not described>" (no reply; format in
  * launcher/lnch_insight.h).  <requests> describes the nonblocking
- * point-to-point requests the program started and has not seen complete
- * (rt_request_t.call set), at most four.
+ * point-to-point and collective requests the program started and has not
+ * seen complete (rt_request_t.call set), at most four.
  */
 void rt_insight_hang_tick(void);
 

@@ -137,7 +137,8 @@ static void describe_call(char *out, size_t len, waitfor_t *w)
         waitfor_add(w, world_of(rt_hang.comm, rt_hang.peer));
 }
 
-/* Collects the program's incomplete requests, for rt_request_foreach. */
+/* Collects the program's incomplete requests (point-to-point and
+ * nonblocking collectives), for rt_request_foreach. */
 #define PENDING_SHOWN 4
 
 typedef struct pending {
@@ -149,7 +150,7 @@ typedef struct pending {
 static int add_pending(rt_request_t *req, void *arg)
 {
     pending_t *p = arg;
-    if (req->call == NULL || req->detached || !req_pending(req))
+    if (req->call == NULL || req->detached || !req->active || req->complete)
         return 0;
     char args[300], item[360];
     format_args(req->comm, req_peer_kind(req), req->peer, req->tag, args, sizeof(args));

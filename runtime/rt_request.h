@@ -106,7 +106,7 @@ struct rt_request {
     void *on_complete_arg;
 
     /* The nonblocking MPI call that made it ("MPI_Irecv", "MPI_Send_init",
-     * ...) when the program holds its handle; NULL for the requests of
+     * "MPI_Ibarrier", ...) when the program holds its handle; NULL for the requests of
      * blocking calls and the runtime's own.  The hang diagnosis lists the
      * incomplete ones (rt_insight_hang.c). */
     const char *call;
