@@ -19,3 +19,6 @@ bench: $(BENCH_P2P_PROGS) launcher/mini-mpirun
 
 # Across two network namespaces (root): fi_pingpong, minimpi, Open MPI, MPICH.
 EXTRA_DIST += bench/netns/run.sh bench/netns/pp.c bench/ofi/run.sh
+
+# What --profile and --hang-timeout cost (sh bench/insight/overhead.sh).
+EXTRA_DIST += bench/insight/overhead.sh bench/insight/allreduce8.c

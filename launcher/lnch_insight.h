@@ -31,8 +31,13 @@ void lnch_insight_print_transports(const lnch_job_t *job, FILE *out);
  * --hang-timeout S (lnch_insight_hang.c).  A rank waiting in a blocking MPI
  * call sends now and then, with no reply, the PMI line
  *   cmd=minimpi_hang call=MPI_Recv args=source=0,+tag=5,+comm=MPI_COMM_WORLD
- *       waitfor=<world rank or -1> wait=<s in the call> done=<calls entered>
- * (spaces of args written as '+'; args=- when there are none).  When no
+ *       waitfor=<world ranks, comma-separated, or -1> wait=<s in the call>
+ *       done=<progress count> pending=<requests in flight> more=<N>
+ * (spaces of args and pending written as '+'; "-" when empty).  A Wait on
+ * an array shows args=count=N and waits for the peers of the array's
+ * incomplete requests; pending describes at most four of the program's
+ * nonblocking requests ("MPI_Irecv(source=0,+tag=5,+comm=...),+MPI_Isend(...)"),
+ * more counts the others.  pending and more may be missing.  When no
  * rank made progress for S seconds while one waited that long, mini-mpirun
  * prints where every rank is and the cycle of waits if there is one, then
  * ends the job with LNCH_HANG_EXIT unless the action is report.

@@ -127,6 +127,7 @@ static int launch_now(const char *call, rt_comm_t *c, const rt_coll_args_t *a,
     int err = rt_coll_sched_start(s, &req);
     if (err != MPI_SUCCESS)
         return rt_err(c, call, err, "cannot start the collective (error class %d)", err);
+    req->call = call;              /* the hang diagnosis lists it while incomplete */
     *request = req->handle;
     return MPI_SUCCESS;
 }

@@ -234,6 +234,7 @@ static int isend(const char *call, const void *buf, int count, MPI_Datatype data
     CHECK_SEND_ARGS(call);
     CHECK_PTR(call, c, request, "request");
     rt_request_t *req = new_send(c, buf, count, dt, dest, tag, mode);
+    req->call = call;
     rt_proto_send_start(req);
     *request = req->handle;
     return MPI_SUCCESS;
@@ -268,6 +269,7 @@ int MPI_Ibsend(const void *buf, int count, MPI_Datatype datatype, int dest, int 
     if (err != MPI_SUCCESS)
         return err;
     rt_request_t *req = new_send(c, buf, count, dt, dest, tag, RT_SEND_BUFFERED);
+    req->call = "MPI_Ibsend";
     rt_status_set_empty(&req->status);
     req->state = RT_STATE_DONE;
     req->complete = 1;
@@ -281,6 +283,7 @@ int MPI_Irecv(void *buf, int count, MPI_Datatype datatype, int source, int tag, 
     CHECK_RECV_ARGS("MPI_Irecv");
     CHECK_PTR("MPI_Irecv", c, request, "request");
     rt_request_t *req = new_recv(c, buf, count, dt, source, tag);
+    req->call = "MPI_Irecv";
     rt_proto_recv_start(req);
     *request = req->handle;
     return MPI_SUCCESS;
@@ -308,6 +311,7 @@ static int send_init(const char *call, const void *buf, int count, MPI_Datatype 
     CHECK_SEND_ARGS(call);
     CHECK_PTR(call, c, request, "request");
     rt_request_t *req = new_send(c, buf, count, dt, dest, tag, mode);
+    req->call = call;
     req->persistent = 1;
     req->active = 0;
     *request = req->handle;
@@ -348,6 +352,7 @@ int MPI_Recv_init(void *buf, int count, MPI_Datatype datatype, int source, int t
     CHECK_RECV_ARGS("MPI_Recv_init");
     CHECK_PTR("MPI_Recv_init", c, request, "request");
     rt_request_t *req = new_recv(c, buf, count, dt, source, tag);
+    req->call = "MPI_Recv_init";
     req->persistent = 1;
     req->active = 0;
     *request = req->handle;

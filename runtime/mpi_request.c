@@ -174,11 +174,18 @@ int MPI_Waitall(int count, MPI_Request array_of_requests[], MPI_Status array_of_
         return err;
     if (count > 0)
         CHECK_PTR(call, array_of_statuses, "array_of_statuses (use MPI_STATUSES_IGNORE)");
+    /* The hang diagnosis shows the whole array: the rank waits for the
+     * peers of all its incomplete requests.  Each request completed counts
+     * as progress. */
+    rt_hang_enter_reqs(call, count, array_of_requests);
     for (int i = 0; i < count; i++) {
         rt_request_t *req = rt_request_get(array_of_requests[i]);
-        if (rt_request_is_active(req))
-            wait_request(call, req);
+        if (rt_request_is_active(req)) {
+            rt_request_wait(req);
+            rt_hang.steps++;
+        }
     }
+    rt_hang_exit();
     return finish_many(call, array_of_requests, NULL, count, array_of_statuses, 0);
 }
 
@@ -235,7 +242,7 @@ int MPI_Waitany(int count, MPI_Request array_of_requests[], int *index, MPI_Stat
     CHECK_PTR(call, status, "status (use MPI_STATUS_IGNORE)");
     unsigned idle = 0;
     int i;
-    rt_hang_enter(call, NULL, RT_HANG_NO_PEER, 0, 0);
+    rt_hang_enter_reqs(call, count, array_of_requests);
     while ((i = find_complete(count, array_of_requests)) == -1) {
         if (rt_progress() == 0)
             rt_progress_idle(&idle);
@@ -316,7 +323,7 @@ static int some(const char *call, int incount, MPI_Request reqs[], int *outcount
     unsigned idle = 0;
     int n = collect_complete(incount, reqs, indices);
     if (blocking)
-        rt_hang_enter(call, NULL, RT_HANG_NO_PEER, 0, 0);
+        rt_hang_enter_reqs(call, incount, reqs);
     while (n == 0) {
         int events = rt_progress();
         n = collect_complete(incount, reqs, indices);

@@ -49,6 +49,17 @@ typedef struct rt_process {
 
 extern rt_process_t rt_proc;
 
+/*
+ * Nonzero when an MPI entry point must leave its fast path: MPI is not
+ * initialized (or is finalized), or mini-mpirun --profile is on.  Folding
+ * both into one word makes RT_CHECK_INIT's test of it the only branch
+ * profiling adds at a call's entry (the other is the test of the profile
+ * scope at its exit, rt_profile.h).  rt_entry_gate_update() recomputes it
+ * after rt_proc.phase or rt_prof_on changes.
+ */
+extern int rt_entry_gate;
+void rt_entry_gate_update(void);
+
 /* ---- Communicators (runtime/rt_comm.c) -------------------------------- */
 struct rt_group;                   /* runtime/rt_group.h */
 struct rt_attr;                    /* runtime/rt_attr.h */
@@ -194,16 +205,21 @@ void rt_verbose(const char *topic, const char *fmt, ...) __attribute__((format(p
  * standard's error class with the argument's name through rt_err and makes
  * the calling function return its code.  `CALL` is the MPI function's name.
  * RT_CHECK_INIT also opens the call's profile scope (rt_profile.h), so it
- * is a declaration: at most one per block, never right after a label.
+ * is a declaration: at most one per block, never right after a label.  With
+ * MPI initialized and --profile off it costs one predictable branch, the
+ * test of rt_entry_gate, plus the scope's test at the exit.
  */
 #define RT_CHECK_INIT(CALL)                                                   \
-    RT_PROFILE_SCOPE(CALL);                                                   \
+    RT_PROFILE_SCOPE;                                                         \
     do {                                                                      \
-        if (RT_UNLIKELY(rt_proc.phase != RT_PHASE_INITIALIZED))               \
-            return rt_err(NULL, CALL, MPI_ERR_OTHER, "%s",                    \
-                          rt_proc.phase == RT_PHASE_BEFORE_INIT               \
-                              ? "called before MPI_Init"                      \
-                              : "called after MPI_Finalize");                 \
+        if (RT_UNLIKELY(rt_entry_gate != 0)) {                                \
+            if (rt_proc.phase != RT_PHASE_INITIALIZED)                        \
+                return rt_err(NULL, CALL, MPI_ERR_OTHER, "%s",                \
+                              rt_proc.phase == RT_PHASE_BEFORE_INIT           \
+                                  ? "called before MPI_Init"                  \
+                                  : "called after MPI_Finalize");             \
+            RT_PROFILE_SCOPE_NAME = rt_prof_enter(CALL);                      \
+        }                                                                     \
     } while (0)
 
 #define RT_CHECK_COMM(CALL, HANDLE, OUT)                                      \

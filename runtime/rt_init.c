@@ -13,6 +13,12 @@
 #include <string.h>
 
 rt_process_t rt_proc;
+int rt_entry_gate = 1;             /* before MPI_Init: every entry checks */
+
+void rt_entry_gate_update(void)
+{
+    rt_entry_gate = rt_proc.phase != RT_PHASE_INITIALIZED || rt_prof_on;
+}
 
 static int init_common(const char *call, int required, int *provided)
 {
@@ -35,6 +41,7 @@ static int init_common(const char *call, int required, int *provided)
     if (rt_comm_init_predefined() != 0)
         rt_fatal("%s: out of memory creating MPI_COMM_WORLD", call);
     rt_proc.phase = RT_PHASE_INITIALIZED;
+    rt_entry_gate_update();
     if (rt_progress_init() != 0)
         rt_fatal("%s: cannot start the transports", call);
     rt_insight_profile_start();
@@ -89,6 +96,7 @@ int MPI_Finalize(void)
     rt_coll_finalize();
     rt_progress_finalize();
     rt_proc.phase = RT_PHASE_FINALIZED;
+    rt_entry_gate_update();
     rt_comm_finalize();
     rt_datatype_finalize();
     if (rt_boot_finalize() != 0)

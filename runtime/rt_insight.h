@@ -5,6 +5,8 @@
 #ifndef MINIMPI_RT_INSIGHT_H
 #define MINIMPI_RT_INSIGHT_H
 
+#include "mpi.h"
+
 /*
  * With MINIMPI_REPORT_TRANSPORTS=1 (mini-mpirun --report-transports): put
  * this rank's transport choices under the PMI key "minimpi-transports-<rank>"
@@ -40,6 +42,11 @@ typedef struct rt_hang_state {
     int tag;
     int depth;
     unsigned long seq;             /* blocking calls entered so far */
+    /* A Wait on an array of requests (MPI_Waitall, _any, _some): the
+     * program's array, read while the call waits; NULL otherwise. */
+    const MPI_Request *reqs;
+    int nreqs;
+    unsigned long steps;           /* requests a Waitall completed so far (progress too) */
 } rt_hang_state_t;
 
 extern rt_hang_state_t rt_hang;
@@ -55,14 +62,27 @@ static inline void rt_hang_enter(const char *call, const struct rt_comm *comm, i
         rt_hang.peer_kind = peer_kind;
         rt_hang.peer = peer;
         rt_hang.tag = tag;
-        rt_hang.seq++;
+        rt_hang.seq++;             /* reqs is NULL here: rt_hang_exit cleared it */
+    }
+}
+
+/* Enter a Wait on `count` requests of the program's array, shown as
+ * "call(count=N)" and waiting for the peers of its incomplete requests. */
+static inline void rt_hang_enter_reqs(const char *call, int count, const MPI_Request *reqs)
+{
+    rt_hang_enter(call, NULL, RT_HANG_NO_PEER, 0, 0);
+    if (rt_hang.depth == 1) {
+        rt_hang.reqs = reqs;
+        rt_hang.nreqs = count;
     }
 }
 
 static inline void rt_hang_exit(void)
 {
-    if (--rt_hang.depth == 0)
+    if (--rt_hang.depth == 0) {
         rt_hang.call = NULL;
+        rt_hang.reqs = NULL;
+    }
 }
 
 /* Read MINIMPI_HANG_TIMEOUT (at MPI_Init, once the PMI connection is up). */
@@ -71,9 +91,12 @@ void rt_insight_hang_init(void);
 /*
  * Called by rt_progress_idle while a blocking call waits, when rt_hang_on:
  * at most every min(1 s, timeout / 4) it sends mini-mpirun the PMI line
- * "cmd=minimpi_hang call=<call> args=<text> waitfor=<world rank or -1>
- * wait=<seconds in the call> done=<blocking calls entered>" (no reply;
- * format in launcher/lnch_insight.h).
+ * "cmd=minimpi_hang call=<call> args=<text> waitfor=<world ranks or -1>
+ * wait=<seconds in the call> done=<progress count> pending=<requests>
+ * more=<requests not described>" (no reply; format in
+ * launcher/lnch_insight.h).  <requests> describes the nonblocking
+ * point-to-point and collective requests the program started and has not
+ * seen complete (rt_request_t.call set), at most four.
  */
 void rt_insight_hang_tick(void);
 

@@ -78,6 +78,7 @@ void rt_insight_profile_start(void)
     }
     prof_start = rt_wtime();
     rt_prof_on = 1;
+    rt_entry_gate_update();
 }
 
 /* Append to a growing text; 0 or -1 when out of memory. */
@@ -155,6 +156,7 @@ void rt_insight_report_profile(void)
     if (!rt_prof_on)
         return;
     rt_prof_on = 0;               /* MPI_Finalize's own traffic is not the program's */
+    rt_entry_gate_update();
     char *text = format_profile();
     free(prof_bytes);
     prof_bytes = NULL;

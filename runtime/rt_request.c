@@ -96,6 +96,14 @@ void rt_request_release(rt_request_t *req)
     rt_req_free = req;
 }
 
+void rt_request_foreach(int (*fn)(rt_request_t *req, void *arg), void *arg)
+{
+    for (size_t i = 0; i < rt_req_num_chunks; i++)
+        for (size_t j = 0; j < RT_REQ_CHUNK; j++)
+            if (rt_req_chunks[i][j].kind != RT_REQ_UNUSED && fn(&rt_req_chunks[i][j], arg))
+                return;
+}
+
 static rt_request_t *request_at(uint32_t id)
 {
     if (id == 0)

@@ -105,6 +105,12 @@ struct rt_request {
     void (*on_complete)(rt_request_t *req);
     void *on_complete_arg;
 
+    /* The nonblocking MPI call that made it ("MPI_Irecv", "MPI_Send_init",
+     * "MPI_Ibarrier", ...) when the program holds its handle; NULL for the requests of
+     * blocking calls and the runtime's own.  The hang diagnosis lists the
+     * incomplete ones (rt_insight_hang.c). */
+    const char *call;
+
     /* RT_REQ_COLL: the schedule that completes it (rt_coll_sched.h). */
     struct rt_coll_sched *sched;
 
@@ -122,6 +128,11 @@ void rt_request_release(rt_request_t *req);
 
 /* The live request behind a handle, or NULL (invalid, freed or NULL handle). */
 rt_request_t *rt_request_get(MPI_Request handle);
+
+/* Call fn(req, arg) for every request in use (not in the free list), in
+ * pool order, until fn returns nonzero.  Costs a pass over the whole pool:
+ * for diagnostics, never for the fast path. */
+void rt_request_foreach(int (*fn)(rt_request_t *req, void *arg), void *arg);
 
 /* Wire ids: the id carried in packets, and the live request it names (NULL
  * when none). */

@@ -5,15 +5,19 @@
  * lines go to ranks 0, 1, 2, 0, ... in turn, through lnch_pmi_read, so the
  * line splitting and the too-long-line path are fuzzed too.  Replies are
  * drained after every line, and must each be one well-formed PMI line.
+ * The hang diagnosis is on, so "minimpi_hang" notices are parsed, and its
+ * report (cycle search included) is printed from them at the end.
  */
 #include "fuzz.h"
 
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "launcher/lnch_insight.h"
 #include "launcher/lnch_job.h"
 #include "launcher/lnch_pmi.h"
 #include "pmi_wire.h"
@@ -44,7 +48,7 @@ void fuzz_pmi_server(const uint8_t *data, size_t size)
 {
     static lnch_job_t job;
     int client[NRANKS];
-    if (lnch_job_init(&job, NRANKS, 0) != 0)
+    if (lnch_job_init(&job, NRANKS, 0) != 0 || lnch_hang_setup(&job, 0.001, 1) != 0)
         abort();
     for (int i = 0; i < NRANKS; i++) {
         int sv[2];
@@ -79,6 +83,12 @@ void fuzz_pmi_server(const uint8_t *data, size_t size)
     for (int i = 0; i < NRANKS; i++)
         inside += job.ranks[i].in_barrier;
     FUZZ_ASSERT(job.barrier_count == inside);
+    /* Notices stay fresh for half a second; the timeout has passed. */
+    static FILE *devnull;
+    if (devnull == NULL && (devnull = fopen("/dev/null", "w")) == NULL)
+        abort();
+    lnch_hang_tick(&job, lnch_now() + 0.01, devnull);
+    lnch_hang_fini(&job);
     for (int i = 0; i < NRANKS; i++) {
         close(client[i]);
         job.ranks[i].alive = 0;

@@ -5,6 +5,10 @@
  *   missing  rank 1 receives (tag 7) a message rank 0 never sends; rank 0
  *            goes on to MPI_Finalize
  *   coll     rank 0 calls MPI_Allreduce, rank 1 never does
+ *   irecv    both ranks post receives from the other (rank 0 two, tags 5
+ *            and 6; rank 1 six, tags 5 to 10) and MPI_Waitall on them:
+ *            0 waits for 1 waits for 0, seen through the pending requests;
+ *            rank 0 starts an MPI_Ibarrier first, which rank 1 never joins
  *   compute  rank 0 computes for SECONDS (second argument) without MPI
  *            calls, then sends: slow, but no hang
  */
@@ -34,6 +38,14 @@ int main(int argc, char **argv)
     } else if (strcmp(mode, "coll") == 0) {
         if (rank == 0)
             MPI_Allreduce(&x, &y, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
+    } else if (strcmp(mode, "irecv") == 0) {
+        int n = rank == 0 ? 2 : 6, buf[6];
+        MPI_Request reqs[6], barrier;
+        if (rank == 0)
+            MPI_Ibarrier(MPI_COMM_WORLD, &barrier);
+        for (int i = 0; i < n; i++)
+            MPI_Irecv(&buf[i], 1, MPI_INT, other, 5 + i, MPI_COMM_WORLD, &reqs[i]);
+        MPI_Waitall(n, reqs, MPI_STATUSES_IGNORE);
     } else if (strcmp(mode, "compute") == 0) {
         double seconds = argc > 2 ? atof(argv[2]) : 1.0;
         if (rank == 0) {

@@ -1,9 +1,10 @@
 #!/bin/sh
 # mini-mpirun --hang-timeout: each deliberate hang is diagnosed (one line
 # per rank with its blocking call, the cycle when there is one) and the job
-# ends with status 125 well before --timeout; --hang-action=report prints
-# the diagnosis and keeps waiting; a computation shorter than the timeout is
-# not reported.
+# ends with status 125 well before --timeout; requests started with
+# MPI_Irecv and waited for with MPI_Waitall are listed and make the cycle;
+# --hang-action=report prints the diagnosis and keeps waiting; a computation
+# shorter than the timeout is not reported.
 set -u
 
 MPIRUN=${MPIRUN:-./launcher/mini-mpirun}
@@ -44,6 +45,26 @@ if run 125 --hang-timeout 1 -n 2 "$PROG" cycle; then
     expect "cycle: rank 1" "rank 1: MPI_Recv(source=0, tag=5, $W"
     expect "cycle: named" "deadlock: 0 waits for 1 waits for 0"
     expect "cycle: aborted" "the job hangs; killing it"
+fi
+
+# Receives posted with MPI_Irecv, then MPI_Waitall: the pending requests
+# are listed (four at most), and their sources make the cycle.
+# Rank 0's MPI_Ibarrier, outside the Waitall, is pending too.
+if run 125 --hang-timeout 1 -n 2 "$PROG" irecv; then
+    expect "irecv: rank 0" "rank 0: MPI_Waitall(count=2) waiting"
+    grep -F "rank 0: " "$TMP/out" >"$TMP/rank0"
+    for r in 'MPI_Irecv(source=1, tag=5, comm=MPI_COMM_WORLD)' 'MPI_Ibarrier(comm=MPI_COMM_WORLD)' \
+        'MPI_Irecv(source=1, tag=6, comm=MPI_COMM_WORLD)'; do
+        if grep -Fq "$r" "$TMP/rank0"; then
+            echo "ok: irecv: rank 0 pending $r"
+        else
+            fail "irecv: rank 0 does not list $r as pending"
+        fi
+    done
+    grep -Fq "more" "$TMP/rank0" && fail "irecv: rank 0 lists more than its 3 requests"
+    expect "irecv: rank 1" "rank 1: MPI_Waitall(count=6) waiting"
+    expect "irecv: rank 1 pending, capped" "tag=7, comm=MPI_COMM_WORLD), MPI_Irecv(source=0, tag=8, comm=MPI_COMM_WORLD), +2 more"
+    expect "irecv: named" "deadlock: 0 waits for 1 waits for 0"
 fi
 
 # The variable does what the option does.

@@ -142,6 +142,45 @@ START_TEST(test_hang_progress)
 }
 END_TEST
 
+/* A Wait on several peers: the cycle goes through any of its edges, the
+ * pending requests are shown with the count of those not described, and
+ * malformed fields are skipped, not trusted. */
+START_TEST(test_hang_waitall)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    lnch_rank_t ranks[4];
+    memset(ranks, 0, sizeof(ranks));
+    job_setup(4);
+    job.ranks = ranks;
+    for (int i = 0; i < 4; i++)
+        ranks[i].rank = i;
+    ck_assert_int_eq(lnch_hang_setup(&job, 0.1, 1), 0);
+    /* 0 waits for 1 (which computes) and 3; 3 waits for 0: the cycle is
+     * found through 0's second edge.  Ranks out of range are dropped. */
+    notice(&ranks[0], "cmd=minimpi_hang call=MPI_Waitall args=count=2 waitfor=1,x,9,-4,3 "
+                      "wait=3.0 done=4 pending=MPI_Irecv(source=1,+comm=W),+MPI_Irecv(source=3,"
+                      "+comm=W) more=3\n");
+    notice(&ranks[3], "cmd=minimpi_hang call=MPI_Wait args=source=0 waitfor=0 wait=3.0 done=1 "
+                      "pending=- more=junk\n");
+    notice(&ranks[2], "cmd=minimpi_hang call=MPI_Waitany args=count=1 waitfor=, wait=3.0 "
+                      "done=1\n");
+    lnch_hang_tick(&job, lnch_now() + 0.2, out);
+    fclose(out);
+    ck_assert_ptr_nonnull(strstr(text, "  rank 0: MPI_Waitall(count=2) waiting 3."));
+    ck_assert_ptr_nonnull(strstr(text, " s; pending: MPI_Irecv(source=1, comm=W), "
+                                       "MPI_Irecv(source=3, comm=W), +3 more\n"));
+    ck_assert_ptr_nonnull(strstr(text, "  rank 3: MPI_Wait(source=0) waiting 3."));
+    ck_assert_ptr_null(strstr(strstr(text, "  rank 3: "), "pending"));
+    ck_assert_ptr_nonnull(strstr(text, "  rank 2: MPI_Waitany(count=1) waiting 3."));
+    ck_assert_ptr_nonnull(strstr(text, "mini-mpirun: deadlock: 0 waits for 3 waits for 0\n"));
+    free(text);
+    lnch_hang_fini(&job);
+    lnch_kvs_fini(&job.kvs);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("lnch_insight");
@@ -150,6 +189,7 @@ int main(void)
     tcase_add_test(tc, test_bad_report_is_named);
     tcase_add_test(tc, test_hang_cycle);
     tcase_add_test(tc, test_hang_progress);
+    tcase_add_test(tc, test_hang_waitall);
     suite_add_tcase(s, tc);
     return check_run(s);
 }
