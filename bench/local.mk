@@ -19,3 +19,6 @@ bench: $(BENCH_P2P_PROGS) launcher/mini-mpirun
 
 # Across two network namespaces (root): fi_pingpong, minimpi, Open MPI, MPICH.
 EXTRA_DIST += bench/netns/run.sh bench/netns/pp.c bench/ofi/run.sh
+
+# What bench/coll/run.sh and bench/rma/run.sh share.
+EXTRA_DIST += bench/lib.sh
