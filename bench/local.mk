@@ -22,3 +22,6 @@ EXTRA_DIST += bench/netns/run.sh bench/netns/pp.c bench/ofi/run.sh
 
 # What --profile and --hang-timeout cost (sh bench/insight/overhead.sh).
 EXTRA_DIST += bench/insight/overhead.sh bench/insight/allreduce8.c
+
+# What bench/coll/run.sh and bench/rma/run.sh share.
+EXTRA_DIST += bench/lib.sh

@@ -217,4 +217,30 @@ extern const tp_ops_t tp_self_ops;   /* a process sending to itself */
 extern const tp_ops_t tp_shm_ops;    /* peers on the same node */
 extern const tp_ops_t tp_ofi_ops;    /* libfabric: peers on other nodes (or all, when forced) */
 
+/*
+ * The runtime's side of this contract (am_send to a peer the transport said
+ * it reaches, with at most am_max_hdr + am_max_payload bytes) is the
+ * runtime's to keep, and checking it on every message would tax the fast
+ * path, so a transport checks it only in a debug build (configure
+ * --enable-debug, on with --enable-sanitizers): there TP_CONTRACT aborts
+ * naming the transport, the call and the broken condition; elsewhere the
+ * condition is type-checked and never evaluated.  Input from outside the
+ * process (another rank's shared memory, a remote packet) is checked for
+ * real, never with this.
+ */
+#ifdef MINIMPI_DEBUG
+#include <stdio.h>
+#include <stdlib.h>
+#define TP_CONTRACT(COND, TP_NAME, CALL)                                        \
+    do {                                                                        \
+        if (!(COND)) {                                                          \
+            fprintf(stderr, "minimpi: %s: %s: broken contract: %s (%s:%d)\n",  \
+                    (TP_NAME), (CALL), #COND, __FILE__, __LINE__);              \
+            abort();                                                            \
+        }                                                                       \
+    } while (0)
+#else
+#define TP_CONTRACT(COND, TP_NAME, CALL) ((void)sizeof(!(COND)))
+#endif
+
 #endif /* MINIMPI_TRANSPORT_H */

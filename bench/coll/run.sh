@@ -18,21 +18,8 @@ out=$(mktemp -d "${TMPDIR:-/tmp}/osu_coll.XXXXXX")
 trap 'rm -rf "$out"' EXIT
 src=bench/coll/osu_coll.c
 
-cc -O2 -Iinclude -o "$out/mini" "$src" runtime/.libs/libminimpi.a $(pkg-config --libs libfabric) -lrt -pthread || exit 1
-have_ompi=0 have_mpich=0
-command -v mpicc.openmpi >/dev/null && mpicc.openmpi -O2 -o "$out/ompi" "$src" && have_ompi=1
-command -v mpicc.mpich >/dev/null && mpicc.mpich -O2 -o "$out/mpich" "$src" && have_mpich=1
-
-# median FILES...: per "collective bytes" key, the median of the values the
-# files give (lines "<collective> <bytes> <microseconds>").
-median() {
-    cat "$@" 2>/dev/null | awk 'NF == 3 && $3 ~ /^[0-9.]+$/ { print $1, $2, $3 }' |
-        sort -k1,1 -k2,2n -k3,3g |
-        awk '{ k = $1 " " $2; v[k, ++n[k]] = $3; if (!(k in seen)) { seen[k] = 1; keys[++nk] = k } }
-             END { for (i = 1; i <= nk; i++) { k = keys[i]; c = n[k]
-                       m = c % 2 ? v[k, (c + 1) / 2] : (v[k, c / 2] + v[k, c / 2 + 1]) / 2
-                       print k, m } }'
-}
+. "$(dirname "$0")/../lib.sh"
+bench_build "$src" "$out"
 
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 for n in "$@"; do

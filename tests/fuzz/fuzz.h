@@ -39,6 +39,13 @@ void fuzz_fail(const char *file, int line, const char *what) __attribute__((nore
 /* The input as a '\0'-terminated string (malloc'd; free it). */
 char *fuzz_strndup(const uint8_t *data, size_t size);
 
+/* The input as what a peer sent on a socket: a socketpair with as much of
+ * the input queued as its buffer takes (the rest is cut), then end of file.
+ * Returns the end to read from; *other is the sending end, whose reading
+ * side stays open so that what the code under test writes is accepted
+ * (while it fits the buffer).  The caller closes both. */
+int fuzz_queued_socket(const uint8_t *data, size_t size, int *other);
+
 void fuzz_pmi_wire(const uint8_t *data, size_t size);
 void fuzz_pmi_server(const uint8_t *data, size_t size);
 void fuzz_pmi_client(const uint8_t *data, size_t size);

@@ -8,34 +8,23 @@
  */
 #include "fuzz.h"
 
-#include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include "runtime/rt_boot.h"
 
 void fuzz_pmi_client(const uint8_t *data, size_t size)
 {
-    int sv[2];
-    if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0)
-        abort();
     /* The requests the client writes must fit in the socket's buffer, since
      * nobody reads them: a few hundred bytes, far below any default. */
-    size_t sent = 0;
-    while (sent < size) {
-        ssize_t w = send(sv[1], data + sent, size - sent, MSG_DONTWAIT | MSG_NOSIGNAL);
-        if (w <= 0)
-            break;                /* a full buffer: the rest is cut */
-        sent += (size_t)w;
-    }
-    (void)shutdown(sv[1], SHUT_WR);
+    int launcher;
+    int fd = fuzz_queued_socket(data, size, &launcher);
 
     rt_boot_info_t info;
     memset(&info, 0, sizeof(info));
-    const rt_boot_ops_t *ops = rt_boot_pmi_start(sv[0], 1, 4, &info);
+    const rt_boot_ops_t *ops = rt_boot_pmi_start(fd, 1, 4, &info);
     if (ops == NULL) {
-        close(sv[0]);
+        close(fd);
     } else {
         FUZZ_ASSERT(info.rank == 1 && info.size == 4);
         FUZZ_ASSERT(memchr(info.kvsname, '\0', sizeof(info.kvsname)) != NULL);
@@ -50,5 +39,5 @@ void fuzz_pmi_client(const uint8_t *data, size_t size)
         int nodes = rt_boot_parse_mapping(info.process_mapping, 4, node_of_rank);
         FUZZ_ASSERT(nodes == -1 || nodes >= 1);
     }
-    close(sv[1]);
+    close(launcher);
 }

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 static const fuzz_target_t targets[] = {
     {"pmi_wire", "common/pmi_wire.c: parse, format, parse again", fuzz_pmi_wire},
@@ -47,4 +48,21 @@ char *fuzz_strndup(const uint8_t *data, size_t size)
         memcpy(s, data, size);
     s[size] = '\0';
     return s;
+}
+
+int fuzz_queued_socket(const uint8_t *data, size_t size, int *other)
+{
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0)
+        abort();
+    size_t sent = 0;
+    while (sent < size) {
+        ssize_t w = send(sv[1], data + sent, size - sent, MSG_DONTWAIT | MSG_NOSIGNAL);
+        if (w <= 0)
+            break;                /* a full buffer: the rest is cut */
+        sent += (size_t)w;
+    }
+    (void)shutdown(sv[1], SHUT_WR);
+    *other = sv[1];
+    return sv[0];
 }

@@ -14,4 +14,4 @@ tests_security_t_slow_init_LDADD = runtime/libminimpi_core.la
 tests_security_sec_flood_SOURCES = tests/security/sec_flood.c
 SEC_TESTS = tests/security/shm.sh tests/security/flood.sh tests/security/static.sh
 TESTS += $(SEC_TESTS)
-EXTRA_DIST += $(SEC_TESTS)
+EXTRA_DIST += $(SEC_TESTS) tests/security/lib.sh

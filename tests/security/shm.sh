@@ -10,19 +10,8 @@
 #     /proc/PID/fd and /proc/PID/map_files; we, its owner, can (the control
 #     that shows the check can fail);
 #   - the job still completes, and nothing is left in /dev/shm.
-set -u
-MPIRUN=${MPIRUN:-./launcher/mini-mpirun}
-PROG=${PROG:-./tests/security/t_slow_init}
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/sectest.XXXXXX")
-job=
-cleanup() {
-    [ -n "$job" ] && kill -KILL "$job" 2>/dev/null
-    rm -rf "$TMP"
-}
-trap cleanup EXIT
-failures=0
-fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
-pass() { echo "ok: $*"; }
+. "$(dirname "$0")/lib.sh"
+job_scratch
 
 # As user nobody, with no capabilities: NOBODY CMD...
 NOBODY=
@@ -82,15 +71,9 @@ else
         done
     fi
 fi
-wait "$job"
-status=$?
-jobpid=$job
-job=
-[ "$status" -eq 0 ] && grep -q "^t_slow_init: 2 ranks: ok" "$TMP/out" &&
+job_wait
+job_completed &&
     pass "the job completed (exit 0)" ||
     { fail "the job ended with $status"; sed 's/^/    /' "$TMP/err" | head -20 >&2; }
-left=$(ls -d /dev/shm/minimpi-"$jobpid"-* 2>/dev/null)
-[ -z "$left" ] && pass "nothing left in /dev/shm" || fail "left in /dev/shm: $left"
-
-[ "$failures" -eq 0 ] || { echo "$failures failure(s)" >&2; exit 1; }
-exit 0
+check_shm_clean
+finish

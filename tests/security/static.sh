@@ -14,12 +14,9 @@
 #     writing is listed, and each must say 0600 or be on the allow list.
 # The grep cannot prove absence everywhere; it catches the new call that
 # nobody reviewed.  It fails on a planted system() call (checked by hand).
-set -u
+. "$(dirname "$0")/lib.sh"
 top=${srcdir:-.}
 dirs="$top/runtime $top/transports $top/launcher $top/common"
-failures=0
-fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
-pass() { echo "ok: $*"; }
 
 calls=$(grep -nE '(^|[^_a-z])(system|popen|execl|execlp|execle)[[:space:]]*\(' \
     $(find $dirs -name '*.c' -o -name '*.h') 2>/dev/null)
@@ -39,5 +36,4 @@ bad=$(printf '%s\n' "$creates" | grep -v '0600' | grep -vE 'shm_open\(name, O_RD
 [ -z "$bad" ] && pass "every file creation says 0600 ($(printf '%s\n' "$creates" | grep -c .) site(s))" ||
     fail "a file is created without mode 0600: $bad"
 
-[ "$failures" -eq 0 ] || { echo "$failures failure(s)" >&2; exit 1; }
-exit 0
+finish

@@ -76,8 +76,8 @@ static tp_status_t self_am_send(tp_t *tp, int peer, const void *hdr, size_t hdr_
                                 const void *payload, size_t payload_len)
 {
     self_tp_t *s = (self_tp_t *)tp;
-    if (peer != s->rank || hdr_len > SELF_MAX_HDR || payload_len > SELF_MAX_PAYLOAD)
-        return TP_EINVAL;
+    TP_CONTRACT(peer == s->rank, "self", "am_send");
+    TP_CONTRACT(hdr_len <= SELF_MAX_HDR && payload_len <= SELF_MAX_PAYLOAD, "self", "am_send");
     self_msg_t *m = s->free;
     if (m != NULL) {
         s->free = m->next;

@@ -37,3 +37,11 @@ tests_unit_check_shm_segment_SOURCES = tests/unit/check_shm_segment.c \
 	transports/shm/shm_queue.c transports/shm/shm_fbox.c
 tests_unit_check_shm_segment_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_check_shm_segment_LDADD = $(CHECK_LIBS) -lrt
+
+# The fast-box claim race (a box claimed behind another sender's unfinished
+# claim), replayed deterministically in one process.
+check_PROGRAMS += tests/unit/check_shm_claim_race
+TESTS += tests/unit/check_shm_claim_race
+tests_unit_check_shm_claim_race_SOURCES = tests/unit/check_shm_claim_race.c
+tests_unit_check_shm_claim_race_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_check_shm_claim_race_LDADD = runtime/libminimpi_core.la $(CHECK_LIBS)

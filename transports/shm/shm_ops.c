@@ -63,14 +63,8 @@ static tp_status_t shm_am_send(tp_t *tp, int peer, const void *hdr, size_t hdr_l
                                const void *payload, size_t payload_len)
 {
     shm_tp_t *shm = (shm_tp_t *)tp;
-    if (peer < 0 || peer >= shm->world_size || shm->queue_of[peer] == NULL ||
-        hdr_len > tp->am_max_hdr || payload_len > tp->am_max_payload) {
-        fprintf(stderr,
-                "minimpi: rank %d: shm: am_send to rank %d of %zu + %zu bytes: %s\n",
-                shm->world_rank, peer, hdr_len, payload_len,
-                shm_reachable(tp, peer) ? "message larger than a cell" : "peer not on this node");
-        return TP_EINVAL;
-    }
+    TP_CONTRACT(shm_reachable(tp, peer), "shm", "am_send");
+    TP_CONTRACT(hdr_len <= tp->am_max_hdr && payload_len <= tp->am_max_payload, "shm", "am_send");
     shm_pair_t *pair = &shm->pair[peer];
     if (hdr_len + payload_len <= SHM_FBOX_MAX_INLINE) {
         if (pair->out_box == NULL && !pair->no_out_box) {
