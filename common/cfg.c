@@ -36,7 +36,8 @@ const cfg_var_t cfg_vars[] = {
      "C compiler that the mpicc wrapper runs (default: the compiler minimpi was built with)."},
     {"MINIMPI_YIELD", "auto",
      "When idle in a blocking call: auto (yield the core only when the node is "
-     "oversubscribed), always, or never. Ranks that yield spin briefly, then yield, then "
+     "oversubscribed or the rank has peers on other nodes, whose messages the kernel's "
+     "network processing must be let run to deliver), always, or never. Ranks that yield spin briefly, then yield, then "
      "sleep until a shared-memory message arrives (senders wake them)."},
     {"MINIMPI_COLL_BARRIER", "auto",
      "Barrier algorithm: auto, dissemination or tree."},

@@ -112,8 +112,12 @@ static size_t copy_limit_for(size_t eager_limit)
     return limit > eager_limit ? limit : eager_limit;
 }
 
+/* MINIMPI_YIELD=auto: the runtime decides (oversubscribed, or libfabric peers). */
+static int rt_yield_auto;
+
 static int yield_policy(void)
 {
+    rt_yield_auto = 0;
     const char *mode = cfg_get("MINIMPI_YIELD");
     if (strcasecmp(mode, "always") == 0)
         return 1;
@@ -122,6 +126,7 @@ static int yield_policy(void)
     if (strcasecmp(mode, "auto") != 0 && mode[0] != '\0' && rt_proc.job.world_rank == 0)
         fprintf(stderr, "minimpi: warning: MINIMPI_YIELD=%s is not auto, always or never; "
                         "using auto\n", mode);
+    rt_yield_auto = 1;
     return rt_proc.job.oversubscribed != 0;
 }
 
@@ -269,6 +274,15 @@ int rt_progress_init(void)
             rt_poll_shm = 1;
         }
     }
+    /* libfabric over kernel sockets (tcp;ofi_rxm, net) needs the kernel's
+     * network processing to run on the ranks' cores: a rank that spins
+     * without ever giving its core up leaves that work to ksoftirqd, which
+     * the scheduler runs at its next tick (4 ms per message across two
+     * network namespaces on 2 cores; 0.14 ms when idle ranks yield).  So with
+     * libfabric peers an idle rank yields after its spin rounds, as when
+     * oversubscribed; with nothing else to run, sched_yield returns at once. */
+    if (rt_poll_ofi && rt_yield_auto)
+        rt_yield = 1;
     report_peers();
     rt_insight_report_transports();
     rt_insight_hang_init();
