@@ -4,7 +4,8 @@
 # needed, so a second run is quick:
 #   1. Debian packages the build and `make check` need, installed only when
 #      missing (as root: apt-get update once, then apt-get install); the
-#      test-only ones (MPICH and a Slurm for the interoperability tests) are
+#      test-only ones (MPICH and a Slurm for the interoperability tests, clang
+#      for the fuzzers, Chromium and gnuplot for the profile report) are
 #      skipped with a note when not root, and those tests then skip;
 #   2. ./autogen.sh when configure or Makefile.in is missing;
 #   3. ./configure --prefix=<this directory>/_install $CONFIGURE_FLAGS when
@@ -20,7 +21,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 CONFIGURE_FLAGS=${CONFIGURE_FLAGS:-}
 PACKAGES="build-essential autoconf automake libtool pkg-config libfabric-dev libhwloc-dev check"
-TEST_PACKAGES="mpich libmpich-dev slurmctld slurmd slurm-client munge clang"
+TEST_PACKAGES="mpich libmpich-dev slurmctld slurmd slurm-client munge clang chromium gnuplot-nox"
 
 say() { echo "build.sh: $*"; }
 

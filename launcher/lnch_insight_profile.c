@@ -233,9 +233,13 @@ static void write_html(const prof_t *p, const call_sum_t *calls, int num_calls, 
     int cell = p->n > 0 ? 600 / p->n : 1;
     cell = cell > 60 ? 60 : cell < 2 ? 2 : cell;
     int side = cell * p->n;
+    /* The grid starts at (origin, origin): room for the axis titles and the
+     * rank numbers, one every `step` ranks so that labels stay 20 px apart. */
+    const int origin = 60;
+    int step = (20 + cell - 1) / cell;
     fprintf(f, "<h2>Bytes sent (row: sender, column: receiver; largest %llu)</h2>\n"
                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\">\n",
-            (unsigned long long)max, side + 40, side + 40);
+            (unsigned long long)max, side + origin, side + origin);
     for (int i = 0; i < p->n; i++) {
         for (int j = 0; j < p->n; j++) {
             uint64_t v = p->matrix[(size_t)i * (size_t)p->n + j];
@@ -243,12 +247,20 @@ static void write_html(const prof_t *p, const call_sum_t *calls, int num_calls, 
             heat_color(v, max, color, sizeof(color));
             fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\" "
                        "stroke=\"#ccc\"><title>%d to %d: %llu bytes</title></rect>\n",
-                    40 + j * cell, 40 + i * cell, cell, cell, color, i, j, (unsigned long long)v);
+                    origin + j * cell, origin + i * cell, cell, cell, color, i, j,
+                    (unsigned long long)v);
         }
     }
-    fprintf(f, "<text x=\"40\" y=\"25\" font-size=\"14\">receiver &#8594;</text>\n"
-               "<text x=\"25\" y=\"%d\" font-size=\"14\" transform=\"rotate(-90 25 %d)\">"
-               "sender &#8594;</text>\n</svg>\n", 40 + side, 40 + side);
+    for (int r = 0; r < p->n; r += step) {
+        int middle = origin + r * cell + cell / 2;
+        fprintf(f, "<text x=\"%d\" y=\"%d\" font-size=\"11\" text-anchor=\"middle\">%d</text>"
+                   "<text x=\"%d\" y=\"%d\" font-size=\"11\" text-anchor=\"end\">%d</text>\n",
+                middle, origin - 5, r, origin - 5, middle + 4, r);
+    }
+    fprintf(f, "<text x=\"%d\" y=\"20\" font-size=\"14\">receiver rank &#8594;</text>\n"
+               "<text x=\"20\" y=\"%d\" font-size=\"14\" transform=\"rotate(-90 20 %d)\">"
+               "sender rank &#8594;</text>\n</svg>\n",
+            origin, origin + side, origin + side);
     fputs("<h2>Time in MPI per rank</h2>\n<table><tr><th>rank</th><th>time in MPI (s)</th>"
           "<th>MPI_Init to MPI_Finalize (s)</th><th>bytes sent</th></tr>\n", f);
     for (int i = 0; i < p->n; i++) {

@@ -35,7 +35,7 @@ tests_insight_t_hang_SOURCES = tests/insight/t_hang.c
 tests_insight_t_hang_LDADD = runtime/libminimpi.la
 tests_insight_t_hang_LDFLAGS = -no-install
 TESTS += tests/insight/test_hang.sh
-EXTRA_DIST += tests/insight/test_hang.sh
+EXTRA_DIST += tests/insight/test_hang.sh tests/insight/lib.sh
 
 # mini-mpirun --profile: exact byte matrices and call counts for a ring and
 # an all-to-all, the PNG and the HTML report (rendered by headless Chromium
@@ -45,3 +45,4 @@ tests_insight_t_profile_LDADD = runtime/libminimpi.la
 tests_insight_t_profile_LDFLAGS = -no-install
 TESTS += tests/insight/test_profile.sh
 EXTRA_DIST += tests/insight/test_profile.sh
+CLEANFILES += tests/insight/profile-report.png

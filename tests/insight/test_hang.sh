@@ -7,37 +7,19 @@
 # shorter than the timeout is not reported.
 set -u
 
-MPIRUN=${MPIRUN:-./launcher/mini-mpirun}
+. "$(dirname "$0")/lib.sh"
 PROG=${HANG_PROG:-./tests/insight/t_hang}
-LIMIT=${RUN_LIMIT:-60}
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/hang.XXXXXX")
-trap 'rm -rf "$TMP"' EXIT
-failures=0
+scratch hang
 
-fail() {
-    echo "FAIL: $*" >&2
-    sed 's/^/    /' "$TMP/out" | head -20 >&2
-    failures=$((failures + 1))
-}
-
-# run WANT_STATUS MPIRUN_ARGS...: stdout and stderr together in $TMP/out.
+# run WANT_STATUS MPIRUN_ARGS...
 run() {
-    want=$1
+    want_status=$1
     shift
-    timeout -k 5 $((LIMIT + 10)) "$MPIRUN" --timeout "$LIMIT" "$@" >"$TMP/out" 2>&1 </dev/null
-    status=$?
-    [ "$status" -eq "$want" ] || { fail "$*: exit status $status, not $want"; return 1; }
-    return 0
+    run_job "$*" "$want_status" "$@"
 }
 
 # expect WHAT FIXED-STRING: some line holds it.
-expect() {
-    if grep -Fq -- "$2" "$TMP/out"; then
-        echo "ok: $1"
-    else
-        fail "$1: no line holds '$2'"
-    fi
-}
+expect() { expect_fixed "$@"; }
 
 W='comm=MPI_COMM_WORLD) waiting'
 if run 125 --hang-timeout 1 -n 2 "$PROG" cycle; then
@@ -102,5 +84,4 @@ fi
 
 run 2 --hang-action maybe -n 2 "$PROG" cycle && expect "bad action" "must be abort or report"
 
-[ "$failures" -eq 0 ] || { echo "$failures failure(s)" >&2; exit 1; }
-exit 0
+finish
