@@ -12,12 +12,48 @@
 #include "check_run.h"
 
 static lnch_job_t job;
+static lnch_rank_t ranks[8];
+static char *text;                      /* what the module printed */
+static size_t len;
+static FILE *out;
 
-static void job_setup(int size)
+/* A job of `size` ranks, its store, and `out` capturing what the module
+ * prints; with a hang timeout > 0, its ranks (numbered 0..) and the hang
+ * diagnosis set up too. */
+static void job_setup(int size, double hang_timeout)
 {
     memset(&job, 0, sizeof(job));
+    memset(ranks, 0, sizeof(ranks));
+    ck_assert_int_le(size, 8);
     job.size = size;
+    for (int i = 0; i < size; i++)
+        ranks[i].rank = i;
     ck_assert_int_eq(lnch_kvs_init(&job.kvs, 100), 0);
+    text = NULL;
+    len = 0;
+    out = open_memstream(&text, &len);
+    ck_assert_ptr_nonnull(out);
+    /* Without a rank table the transport summary names nodes from the
+     * reports, which is what its tests check. */
+    if (hang_timeout > 0) {
+        job.ranks = ranks;
+        ck_assert_int_eq(lnch_hang_setup(&job, hang_timeout, 1), 0);
+    }
+}
+
+/* Ends the capture (text holds it) for the checks; job_teardown frees all. */
+static void capture_end(void)
+{
+    fclose(out);
+    out = NULL;
+}
+
+static void job_teardown(void)
+{
+    free(text);
+    text = NULL;
+    lnch_hang_fini(&job);
+    lnch_kvs_fini(&job.kvs);
 }
 
 /* Store rank r's report and tell the module, as lnch_pmi's put does. */
@@ -31,10 +67,7 @@ static void put(int r, const char *value, FILE *out)
 
 START_TEST(test_nodes_and_pairs)
 {
-    char *text = NULL;
-    size_t len = 0;
-    FILE *out = open_memstream(&text, &len);
-    job_setup(4);
+    job_setup(4, 0);
     lnch_insight_put(&job, "ofi-prov", out); /* other keys are not reports */
     put(0, "0|a|shm:+eager+up+to+8+B|ofi+(provider+tcp;ofi_rxm):+x", out);
     put(1, "0|a|shm:+pipelined+(single+copy+off:+why)|ofi+(provider+tcp;ofi_rxm):+x", out);
@@ -42,32 +75,25 @@ START_TEST(test_nodes_and_pairs)
     fflush(out);
     ck_assert_uint_eq(len, 0);                /* nothing before the last report */
     put(2, "1|b|-|ofi+(provider+tcp;ofi_rxm):+y", out);
-    fclose(out);
+    capture_end();
     ck_assert_str_eq(text, "mini-mpirun: transports of 4 ranks on 2 nodes:\n"
                            "  node 0 (a), same-node peers: shm: eager up to 8 B\n"
                            "  node 0 (a), rank 1, same-node peers: shm: pipelined "
                            "(single copy off: why)\n"
                            "  node 0 (a) <-> node 1 (b): ofi (provider tcp;ofi_rxm): x\n");
-    free(text);
-    lnch_kvs_fini(&job.kvs);
 }
 END_TEST
 
 START_TEST(test_bad_report_is_named)
 {
-    char *text = NULL;
-    size_t len = 0;
-    FILE *out = open_memstream(&text, &len);
-    job_setup(2);
+    job_setup(2, 0);
     ck_assert_int_eq(lnch_kvs_put(&job.kvs, "minimpi-transports-0", "0|a|shm:+s|-"), LNCH_KVS_OK);
     ck_assert_int_eq(lnch_kvs_put(&job.kvs, "minimpi-transports-1", "garbage"), LNCH_KVS_OK);
     lnch_insight_print_transports(&job, out);
-    fclose(out);
+    capture_end();
     ck_assert_str_eq(text, "mini-mpirun: transports: rank 1 sent no valid report\n"
                            "mini-mpirun: transports of 2 ranks on 1 node:\n"
                            "  node 0 (a), same-node peers: shm: s\n");
-    free(text);
-    lnch_kvs_fini(&job.kvs);
 }
 END_TEST
 
@@ -82,17 +108,8 @@ static void notice(lnch_rank_t *r, const char *line)
 
 START_TEST(test_hang_cycle)
 {
-    char *text = NULL;
-    size_t len = 0;
-    FILE *out = open_memstream(&text, &len);
-    lnch_rank_t ranks[3];
-    memset(ranks, 0, sizeof(ranks));
-    job_setup(3);
-    job.ranks = ranks;
-    for (int i = 0; i < 3; i++)
-        ranks[i].rank = i;
     /* A 0.1 s timeout: the notices below stay fresh for 0.55 s. */
-    ck_assert_int_eq(lnch_hang_setup(&job, 0.1, 1), 0);
+    job_setup(3, 0.1);
     notice(&ranks[1], "cmd=minimpi_hang call=MPI_Recv args=source=2,+tag=5,+comm=W "
                       "waitfor=2 wait=3.0 done=4\n");
     notice(&ranks[2], "cmd=minimpi_hang call=MPI_Ssend args=dest=1,+tag=6,+comm=W "
@@ -103,30 +120,19 @@ START_TEST(test_hang_cycle)
     ck_assert_uint_eq(len, 0);
     lnch_hang_tick(&job, now + 0.2, out);
     lnch_hang_tick(&job, now + 0.45, out); /* reported once per stall */
-    fclose(out);
+    capture_end();
     ck_assert_ptr_nonnull(strstr(text, "  rank 0: not in a blocking MPI call"));
     ck_assert_ptr_nonnull(strstr(text, "  rank 1: MPI_Recv(source=2, tag=5, comm=W) waiting 3."));
     ck_assert_ptr_nonnull(strstr(text, "  rank 2: MPI_Ssend(dest=1, tag=6, comm=W) waiting 3."));
     ck_assert_ptr_nonnull(strstr(text, "mini-mpirun: deadlock: 1 waits for 2 waits for 1\n"));
     ck_assert_ptr_null(strstr(strstr(text, "deadlock") + 1, "deadlock"));
-    free(text);
-    lnch_hang_fini(&job);
-    lnch_kvs_fini(&job.kvs);
 }
 END_TEST
 
 /* Notices whose count moves are progress: no report. */
 START_TEST(test_hang_progress)
 {
-    char *text = NULL;
-    size_t len = 0;
-    FILE *out = open_memstream(&text, &len);
-    lnch_rank_t ranks[2];
-    memset(ranks, 0, sizeof(ranks));
-    job_setup(2);
-    job.ranks = ranks;
-    ranks[1].rank = 1;
-    ck_assert_int_eq(lnch_hang_setup(&job, 0.1, 1), 0);
+    job_setup(2, 0.1);
     double now = lnch_now();
     notice(&ranks[1], "cmd=minimpi_hang call=MPI_Recv args=- waitfor=-1 wait=3.0 done=1\n");
     lnch_hang_tick(&job, now + 0.05, out);
@@ -134,11 +140,8 @@ START_TEST(test_hang_progress)
         ;                                /* the timeout passes ... */
     notice(&ranks[1], "cmd=minimpi_hang call=MPI_Recv args=- waitfor=-1 wait=3.0 done=2\n");
     lnch_hang_tick(&job, lnch_now() + 0.05, out); /* ... but the count moved */
-    fclose(out);
+    capture_end();
     ck_assert_uint_eq(len, 0);
-    free(text);
-    lnch_hang_fini(&job);
-    lnch_kvs_fini(&job.kvs);
 }
 END_TEST
 
@@ -147,16 +150,7 @@ END_TEST
  * malformed fields are skipped, not trusted. */
 START_TEST(test_hang_waitall)
 {
-    char *text = NULL;
-    size_t len = 0;
-    FILE *out = open_memstream(&text, &len);
-    lnch_rank_t ranks[4];
-    memset(ranks, 0, sizeof(ranks));
-    job_setup(4);
-    job.ranks = ranks;
-    for (int i = 0; i < 4; i++)
-        ranks[i].rank = i;
-    ck_assert_int_eq(lnch_hang_setup(&job, 0.1, 1), 0);
+    job_setup(4, 0.1);
     /* 0 waits for 1 (which computes) and 3; 3 waits for 0: the cycle is
      * found through 0's second edge.  Ranks out of range are dropped. */
     notice(&ranks[0], "cmd=minimpi_hang call=MPI_Waitall args=count=2 waitfor=1,x,9,-4,3 "
@@ -167,7 +161,7 @@ START_TEST(test_hang_waitall)
     notice(&ranks[2], "cmd=minimpi_hang call=MPI_Waitany args=count=1 waitfor=, wait=3.0 "
                       "done=1\n");
     lnch_hang_tick(&job, lnch_now() + 0.2, out);
-    fclose(out);
+    capture_end();
     ck_assert_ptr_nonnull(strstr(text, "  rank 0: MPI_Waitall(count=2) waiting 3."));
     ck_assert_ptr_nonnull(strstr(text, " s; pending: MPI_Irecv(source=1, comm=W), "
                                        "MPI_Irecv(source=3, comm=W), +3 more\n"));
@@ -175,9 +169,6 @@ START_TEST(test_hang_waitall)
     ck_assert_ptr_null(strstr(strstr(text, "  rank 3: "), "pending"));
     ck_assert_ptr_nonnull(strstr(text, "  rank 2: MPI_Waitany(count=1) waiting 3."));
     ck_assert_ptr_nonnull(strstr(text, "mini-mpirun: deadlock: 0 waits for 3 waits for 0\n"));
-    free(text);
-    lnch_hang_fini(&job);
-    lnch_kvs_fini(&job.kvs);
 }
 END_TEST
 
@@ -185,6 +176,7 @@ int main(void)
 {
     Suite *s = suite_create("lnch_insight");
     TCase *tc = tcase_create("transports");
+    tcase_add_checked_fixture(tc, NULL, job_teardown);
     tcase_add_test(tc, test_nodes_and_pairs);
     tcase_add_test(tc, test_bad_report_is_named);
     tcase_add_test(tc, test_hang_cycle);
