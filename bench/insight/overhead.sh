@@ -9,6 +9,7 @@
 # scale multiplies osu_p2p's iteration counts (1: 20000 ping-pongs);
 # a smoke run: sh bench/insight/overhead.sh 1 0.01 1000
 set -u
+. bench/lib.sh
 rounds=${1:-5}
 scale=${2:-1}
 ar_iters=${3:-100000}
@@ -22,7 +23,7 @@ cc -O2 -Iinclude -o "$out/pp" bench/p2p/osu_p2p.c $libs || exit 1
 cc -O2 -Iinclude -o "$out/ar" bench/insight/allreduce8.c $libs || exit 1
 
 # run MODE: one round of both programs in MODE (plain, profile, hang),
-# appending "<test> <us>" lines to $out/MODE.
+# appending "<test> 8 <us>" lines to $out/MODE (bench/lib.sh's median form).
 run() {
     case $1 in
     plain) opts= ;;
@@ -31,17 +32,16 @@ run() {
     esac
     # shellcheck disable=SC2086 # $opts is zero or more words
     timeout 600 "$MPIRUN" $opts -n 2 "$out/pp" latency 8 "$scale" 2>/dev/null |
-        awk '$1 == "latency" && $2 == 8 { print "pingpong", $3 }' >>"$out/$1"
+        awk '$1 == "latency" && $2 == 8 { print "pingpong", 8, $3 }' >>"$out/$1"
     # shellcheck disable=SC2086
     timeout 600 "$MPIRUN" $opts -n 2 "$out/ar" "$ar_iters" 2>/dev/null |
-        awk '$1 == "allreduce" { print "allreduce", $3 }' >>"$out/$1"
+        awk '$1 == "allreduce" { print "allreduce", 8, $3 }' >>"$out/$1"
 }
 
-# median MODE TEST: the median of TEST's values in $out/MODE ("-": none).
-median() {
-    awk -v t="$2" '$1 == t { print $2 }' "$out/$1" 2>/dev/null | sort -g |
-        awk '{ v[++n] = $1 } END { if (n == 0) print "-"
-             else print (n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2) }'
+# value MODE TEST: the median of TEST's runs in MODE ("-": none).
+value() {
+    v=$(median "$out/$1" | awk -v t="$2" '$1 == t { print $3 }')
+    echo "${v:--}"
 }
 
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -55,7 +55,7 @@ done
 echo "== 2 ranks, 8 bytes, median over $rounds runs (microseconds; ratio to plain)"
 printf "%-10s %10s %10s %7s %10s %7s\n" test plain profile ratio hang ratio
 for t in pingpong allreduce; do
-    p=$(median plain $t) f=$(median profile $t) h=$(median hang $t)
+    p=$(value plain $t) f=$(value profile $t) h=$(value hang $t)
     awk -v t="$t" -v p="$p" -v f="$f" -v h="$h" 'function ratio(x) {
             return (p + 0 > 0 && x != "-") ? sprintf("%.3f", x / p) : "-" }
         BEGIN { printf "%-10s %10s %10s %7s %10s %7s\n", t, p, f, ratio(f), h, ratio(h) }'
