@@ -19,6 +19,9 @@
 # fails with the ranks that did not finish named; timeout(1) guards
 # mini-mpirun itself.
 #
+# MPI_TEST_SHOW=REGEX (extended) repeats the stdout lines it matches after
+# PASS, for figures a caller wants in its log (the stress runs' counts).
+#
 # MPI_TEST_IMPL=openmpi or mpich runs the same programs, built with that
 # MPI's mpicc, under its own launcher (see check-reference.sh); the checks
 # of minimpi's messages and of /dev/shm are skipped then.
@@ -140,6 +143,7 @@ fi
 
 if [ ${#problems[@]} -eq 0 ]; then
     echo "PASS: $what (exit $status, ${secs}s)"
+    [ -n "${MPI_TEST_SHOW:-}" ] && grep -E -- "$MPI_TEST_SHOW" "$tmp/out" | sed 's/^/    /'
     exit 0
 fi
 echo "FAIL: $what (${secs}s)"

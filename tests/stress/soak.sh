@@ -12,6 +12,8 @@ set -u
 here=$(dirname "$0")
 secs=${SOAK_SECONDS:-600}
 export MPI_TEST_DIR=${MPI_TEST_DIR:-tests/stress}
+# The counts of messages checked, in the log.
+export MPI_TEST_SHOW=${MPI_TEST_SHOW:-'^t_stress: seed [0-9]+: '}
 # A round may end after the duration; a loaded machine stretches it further.
 export MPI_TEST_TIMEOUT=$((secs * 2 + 1800))
 envs=()

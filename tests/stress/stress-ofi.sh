@@ -9,6 +9,8 @@
 . "$(dirname "$0")/../mpi/lib.sh"
 here=$(dirname "$0")/../mpi   # where lib.sh's mpitest finds run-test.sh
 export MPI_TEST_DIR=${MPI_TEST_DIR:-tests/stress}
+# The counts of messages checked, in the log.
+export MPI_TEST_SHOW=${MPI_TEST_SHOW:-'^t_stress: seed [0-9]+: '}
 # Should a run stall (t_stress reports it after 60 s), mini-mpirun's hang
 # report comes first and says what each rank is blocked in: t_stress itself
 # only knows what its own rank waits for.

@@ -8,6 +8,8 @@
 . "$(dirname "$0")/../mpi/lib.sh"
 here=$(dirname "$0")/../mpi   # where lib.sh's mpitest finds run-test.sh
 export MPI_TEST_DIR=${MPI_TEST_DIR:-tests/stress}
+# The counts of messages checked, in the log.
+export MPI_TEST_SHOW=${MPI_TEST_SHOW:-'^t_stress: seed [0-9]+: '}
 seed() { echo "${STRESS_SEED:-$(( ($(date +%s%N) / 1000) % 4294967296 ))}"; }
 mpitest 2 t_stress --seed "$(seed)" --messages 600
 mpitest 4 t_stress --seed "$(seed)" --messages 300 --max-size 1048576
