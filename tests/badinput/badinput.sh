@@ -8,6 +8,8 @@
 . "$(dirname "$0")/../mpi/lib.sh"
 here=$(dirname "$0")/../mpi   # where lib.sh's mpitest finds run-test.sh
 export MPI_TEST_DIR=${MPI_TEST_DIR:-tests/badinput}
+# The counts of cases tried and of functions covered, in the log.
+export MPI_TEST_SHOW=${MPI_TEST_SHOW:-'^t_badinput: (rank 0: |[0-9]+ functions)'}
 header=$(cd "$(dirname "$0")/../../include" && pwd)/mpi.h
 mpitest 3 t_badinput --header "$header"
 who="minimpi: rank 1 on [^ ]+ \(pid [0-9]+\)"
