@@ -50,6 +50,16 @@ for n in 2 8; do
     paths $((n * 3)) "0 Put/Get by single copy, $((n + 7)) by messages, 0 direct"
 done
 unset MINIMPI_SHM_CMA
+# Every peer on libfabric (MINIMPI_TRANSPORTS=ofi): the 6 Put/Get of the
+# Win_create and heap Win_allocate windows by fi_write/fi_read, the 6 of the
+# dynamic window as messages (the whole address space cannot be
+# registered), so a silent fallback to messages fails here.
+MINIMPI_TRANSPORTS=ofi
+export MINIMPI_TRANSPORTS
+run 0 '^t_rma: ok$' 2 "$T/t_rma" unmapped
+paths 4 "0 Put/Get by single copy, 3 by messages, 0 direct, 6 by libfabric RMA"
+paths 2 "0 Put/Get by single copy, 9 by messages, 0 direct, 0 by libfabric RMA"
+unset MINIMPI_TRANSPORTS
 # Two nodes of two ranks on loopback (a launch agent that starts the daemon
 # here): single copy toward the neighbour on the node, messages (libfabric)
 # toward the other node, in one window.  Seconds of libfabric start-up, so
