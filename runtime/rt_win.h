@@ -88,6 +88,7 @@ typedef struct rt_win_peer {
     int disp_unit;
     char *direct;                  /* its window memory mapped here, or NULL */
     int cma;                       /* Put/Get by single copy into `desc` (rt_win_cma.c) */
+    int rdma;                      /* ... through the network instead (putv_async: libfabric) */
     tp_mem_desc_t desc;            /* its window memory as its transport exposed it */
     unsigned long pending;         /* packets sent to it and not answered */
     int lock_granted;              /* passive target: its lock is ours */
@@ -133,11 +134,12 @@ typedef struct rt_win {
     rt_group_t *post_group;        /* Win_post .. Win_wait */
     int completes;                 /* COMPLETE packets not consumed by Win_wait */
     int error;                     /* first error a target reported (MPI class) */
-    /* Single copy: the transport that exposed this window's memory. */
-    tp_t *exposed_tp;
-    tp_mem_desc_t exposed;
+    /* Single copy: the transports that exposed this window's memory (the
+     * one of the node's peers, libfabric's toward other nodes). */
+    tp_t *exposed_tp[2];
+    tp_mem_desc_t exposed[2];
     /* Operations started, by path (MINIMPI_VERBOSE=rma reports them at Win_free). */
-    unsigned long ops_direct, ops_cma, ops_am;
+    unsigned long ops_direct, ops_cma, ops_am, ops_rdma;
     char name[MPI_MAX_OBJECT_NAME];
 } rt_win_t;
 
@@ -227,15 +229,21 @@ void rt_rma_direct(rt_win_t *w, const rt_rma_args_t *a, char *taddr, size_t byte
 /* ---- Same-node single copy (runtime/rt_win_cma.c) ---------------------- */
 /* Collective over the window: expose this rank's window memory (dynamic:
  * the whole address space) through the transport of its same-node peers
- * when it can write and read single copy (tp_ops_t.putv), and learn which
- * targets did; fills peers[].cma and .desc.  Returns an MPI error class. */
+ * when it can write and read single copy (tp_ops_t.putv), and through the
+ * one toward other nodes when it writes and reads one-sided
+ * (tp_ops_t.putv_async: libfabric RMA; not for dynamic windows), and learn
+ * which targets did; fills peers[].cma, .rdma and .desc.  Returns an MPI
+ * error class. */
 int rt_win_cma_expose(rt_win_t *w);
 void rt_win_cma_release(rt_win_t *w);
-/* Put or Get `a` (`bytes` of data at byte displacement `disp`) done at
- * once by single copy.  Returns 1 when done, 0 when the operation must
- * travel as messages (not a plain Put/Get, no single copy to the target,
- * or the copy failed: then the target finds and reports the error). */
-int rt_rma_cma(rt_win_t *w, const rt_rma_args_t *a, int64_t disp, size_t bytes);
+/* Put or Get `a` (`bytes` of data at byte displacement `disp`) by single
+ * copy (done at once) or one-sided through the network (done later,
+ * counted in peers[].pending until then).  Returns 1 when taken: `req`
+ * completes when the bytes are in place; 0 when the operation must travel
+ * as messages (not a plain Put/Get, no single copy to the target, or the
+ * copy failed: then the target finds and reports the error). */
+int rt_rma_cma(rt_win_t *w, const rt_rma_args_t *a, int64_t disp, size_t bytes,
+               rt_request_t *req);
 
 /* Progress until nothing sent to `target` (-1: to anyone) is unanswered. */
 void rt_rma_flush(rt_win_t *w, int target);

@@ -14,11 +14,20 @@
  * it is only caught when it is not mapped, then the copy fails and the
  * operation goes as messages, whose target reports MPI_ERR_RMA_RANGE).
  *
+ * Between nodes the same goes through the network when the transport
+ * toward the target writes and reads one-sided (tp_ops_t.putv_async and
+ * getv_async: libfabric's fi_write and fi_read into window memory it
+ * registered at creation).  Dynamic windows are not registered (the whole
+ * address space cannot be), so their operations between nodes stay
+ * messages.
+ *
  * Completion and ordering: a copy is complete, at the origin and in the
  * target's memory, when the system call returns, so flushes, unlocks,
- * fences and Win_complete need nothing more for it; they still wait for
- * the operations that went as messages (accumulates), so a Put after a
- * flush never overtakes an accumulate before it.  Accumulates, and the
+ * fences and Win_complete need nothing more for it; a network write or
+ * read counts in peers[].pending until its completion (a write's meaning
+ * its bytes reached the target's memory), which is what those calls wait
+ * for, as they do for the operations that went as messages (accumulates),
+ * so a Put after a flush never overtakes an accumulate before it.  Accumulates, and the
  * fetches of the accumulate family (atomic per element), always travel as
  * messages: a plain copy could tear an element another origin's accumulate
  * is updating.
@@ -33,76 +42,127 @@
 #include "rt_comm_new.h"
 #include "rt_progress.h"
 
+/* Most transports one rank exposes its window through: the one of its
+ * node's peers and the one toward other nodes. */
+#define CMA_MAX_TP 2
+
 /* What every rank tells the others about its exposed memory. */
 typedef struct cma_info {
-    int32_t exposed;               /* 1: desc is valid */
-    char tp_name[12];              /* the transport that made desc */
-    tp_mem_desc_t desc;
+    int32_t count;                 /* valid entries of x */
+    int32_t reserved;
+    struct {
+        char tp_name[12];          /* the transport that made desc */
+        int32_t reserved;
+        tp_mem_desc_t desc;
+    } x[CMA_MAX_TP];
 } cma_info_t;
 
-/* The transport of this process's same-node peers in the window, if it
- * copies single copy both ways (getv and putv); else NULL. */
-static tp_t *cma_transport(const rt_win_t *w)
+/* The transport writes into a peer's exposed memory later, through the
+ * network (putv_async), rather than at once (putv). */
+static int is_async(const tp_t *tp)
 {
-    for (int r = 0; r < w->comm->size; r++) {
-        if (r == w->comm->rank)
-            continue;
-        tp_t *tp = rt_progress_peer(w->comm->world_rank_of[r])->tp;
-        if (tp->can_get && tp->ops->putv != NULL && tp->ops->getv != NULL &&
-            tp->ops->mem_expose != NULL)
-            return tp;
-    }
-    return NULL;
+    return tp->ops->putv == NULL;
+}
+
+/* The transport can write and read exposed memory one-sided. */
+static int one_sided(const tp_t *tp)
+{
+    const tp_ops_t *o = tp->ops;
+    return tp->can_get && o->mem_expose != NULL &&
+           ((o->putv != NULL && o->getv != NULL) ||
+            (o->putv_async != NULL && o->getv_async != NULL));
 }
 
 int rt_win_cma_expose(rt_win_t *w)
 {
     cma_info_t mine;
     memset(&mine, 0, sizeof(mine));
-    tp_t *tp = cma_transport(w);
-    if (tp != NULL) {
-        int dynamic = w->flavor == MPI_WIN_FLAVOR_DYNAMIC;
-        const void *base = dynamic ? NULL : w->base;
-        size_t len = dynamic ? SIZE_MAX : (size_t)w->size;
-        if (tp->ops->mem_expose(tp, base, len, &mine.desc) == TP_OK) {
-            mine.exposed = 1;
-            snprintf(mine.tp_name, sizeof(mine.tp_name), "%s", tp->name);
-            w->exposed_tp = tp;
-            w->exposed = mine.desc;
-        }
+    int dynamic = w->flavor == MPI_WIN_FLAVOR_DYNAMIC;
+    const void *base = dynamic ? NULL : w->base;
+    size_t len = dynamic ? SIZE_MAX : (size_t)w->size;
+    /* Expose through each transport toward a peer that can use it. */
+    for (int r = 0; r < w->comm->size && (dynamic || len > 0); r++) {
+        if (r == w->comm->rank)
+            continue;
+        tp_t *tp = rt_progress_peer(w->comm->world_rank_of[r])->tp;
+        int k = 0;
+        while (k < mine.count && w->exposed_tp[k] != tp)
+            k++;
+        if (k < mine.count || mine.count == CMA_MAX_TP || !one_sided(tp))
+            continue;
+        /* A network transport cannot register the whole address space:
+         * it says so (TP_ENOTSUP), and that is no error. */
+        if (tp->ops->mem_expose(tp, base, len, &mine.x[k].desc) != TP_OK)
+            continue;
+        snprintf(mine.x[k].tp_name, sizeof(mine.x[k].tp_name), "%s", tp->name);
+        w->exposed_tp[k] = tp;
+        w->exposed[k] = mine.x[k].desc;
+        mine.count++;
     }
     cma_info_t *all = malloc((size_t)w->comm->size * sizeof(*all));
     int err = all != NULL ? rt_comm_allgather_bytes(w->comm, &mine, sizeof(mine), all)
                           : MPI_ERR_NO_MEM;
-    int n = 0;
+    int n = 0, nrdma = 0;
     for (int r = 0; err == MPI_SUCCESS && r < w->comm->size; r++) {
         rt_win_peer_t *p = &w->peers[r];
-        if (r == w->comm->rank || !all[r].exposed || p->direct != NULL)
+        if (r == w->comm->rank || p->direct != NULL)
             continue;
-        /* The descriptor means something only to the same transport here. */
-        tp_t *mine_tp = rt_progress_peer(w->comm->world_rank_of[r])->tp;
-        if (mine_tp->ops->putv == NULL || !mine_tp->can_get ||
-            strncmp(mine_tp->name, all[r].tp_name, sizeof(all[r].tp_name)) != 0)
+        /* A descriptor means something only to the same transport here. */
+        tp_t *tp = rt_progress_peer(w->comm->world_rank_of[r])->tp;
+        if (!one_sided(tp))
             continue;
-        p->cma = 1;
-        p->desc = all[r].desc;
-        n++;
+        for (int k = 0; k < all[r].count && k < CMA_MAX_TP; k++) {
+            if (strncmp(tp->name, all[r].x[k].tp_name, sizeof(all[r].x[k].tp_name)) != 0)
+                continue;
+            p->cma = 1;
+            p->rdma = is_async(tp);
+            p->desc = all[r].x[k].desc;
+            if (p->rdma)
+                nrdma++;
+            else
+                n++;
+            break;
+        }
     }
     free(all);
     if (err == MPI_SUCCESS)
-        rt_verbose("rma", "window %d: Put/Get by single copy to %d of %d ranks%s", w->id, n,
-                   w->comm->size, tp == NULL ? " (no single copy here)" : "");
+        rt_verbose("rma", "window %d: Put/Get by single copy to %d of %d ranks%s, by libfabric "
+                   "RMA to %d", w->id, n, w->comm->size,
+                   mine.count == 0 ? " (no single copy here)" : "", nrdma);
     return err;
 }
 
 void rt_win_cma_release(rt_win_t *w)
 {
-    if (w->exposed_tp != NULL && w->exposed_tp->ops->mem_release != NULL)
-        w->exposed_tp->ops->mem_release(w->exposed_tp, &w->exposed);
-    w->exposed_tp = NULL;
+    for (int k = 0; k < CMA_MAX_TP; k++) {
+        tp_t *tp = w->exposed_tp[k];
+        if (tp != NULL && tp->ops->mem_release != NULL)
+            tp->ops->mem_release(tp, &w->exposed[k]);
+        w->exposed_tp[k] = NULL;
+    }
 }
 
-int rt_rma_cma(rt_win_t *w, const rt_rma_args_t *a, int64_t disp, size_t bytes)
+/* A network write or read in flight: its completion answers for it. */
+typedef struct rma_comp {
+    tp_comp_t comp;                /* first: the transport hands it back */
+    rt_win_t *w;
+    int target;
+    rt_request_t *req;
+} rma_comp_t;
+
+static void rma_comp_done(tp_comp_t *c, tp_status_t status)
+{
+    rma_comp_t *rc = (rma_comp_t *)(void *)c;
+    if (status != TP_OK)
+        rt_fatal("a one-sided Put or Get with window rank %d failed (transport status %d)",
+                 rc->target, (int)status);
+    rc->w->peers[rc->target].pending--;
+    rt_request_complete(rc->req);
+    free(rc);
+}
+
+int rt_rma_cma(rt_win_t *w, const rt_rma_args_t *a, int64_t disp, size_t bytes,
+               rt_request_t *req)
 {
     rt_win_peer_t *p = &w->peers[a->target];
     int put = a->kind == RT_RMA_PUT;
@@ -126,19 +186,40 @@ int rt_rma_cma(rt_win_t *w, const rt_rma_args_t *a, int64_t disp, size_t bytes)
                             (int64_t)(intptr_t)laddr, bytes, &lone, &liov);
     if (nr < 0 || nl < 0)
         rt_fatal("out of memory in a one-sided operation of %zu bytes", bytes);
-    tp_status_t st = put ? tp->ops->putv(tp, world, &p->desc, riov, (size_t)nr, liov, (size_t)nl)
-                         : tp->ops->getv(tp, world, &p->desc, riov, (size_t)nr, liov, (size_t)nl,
-                                         NULL);
+    tp_status_t st;
+    rma_comp_t *rc = NULL;
+    if (p->rdma) {
+        rc = malloc(sizeof(*rc));
+        if (rc == NULL)
+            rt_fatal("out of memory in a one-sided operation of %zu bytes", bytes);
+        *rc = (rma_comp_t){.comp = {.done = rma_comp_done}, .w = w, .target = a->target,
+                           .req = req};
+        st = put ? tp->ops->putv_async(tp, world, &p->desc, riov, (size_t)nr, liov, (size_t)nl,
+                                       &rc->comp)
+                 : tp->ops->getv_async(tp, world, &p->desc, riov, (size_t)nr, liov, (size_t)nl,
+                                       &rc->comp);
+    } else {
+        st = put ? tp->ops->putv(tp, world, &p->desc, riov, (size_t)nr, liov, (size_t)nl)
+                 : tp->ops->getv(tp, world, &p->desc, riov, (size_t)nr, liov, (size_t)nl, NULL);
+    }
     if (riov != &rone)
         free(riov);
     if (liov != &lone)
         free(liov);
-    if (st == TP_OK)
+    if (st == TP_INPROGRESS) {
+        p->pending++;
         return 1;
+    }
+    free(rc);
+    if (st == TP_OK) {
+        rt_request_complete(req);
+        return 1;
+    }
     /* The kernel refused (a security module denied it after the probe at
      * start-up): this target gets messages from now on.  Other failures (a
-     * dynamic window's address not mapped there) are this operation's. */
-    if (st == TP_ENOTSUP)
+     * dynamic window's address not mapped there; through the network, a
+     * layout of too many pieces) are this operation's. */
+    if (st == TP_ENOTSUP && !p->rdma)
         p->cma = 0;
     return 0;
 }

@@ -518,10 +518,13 @@ rt_request_t *rt_rma_start(rt_win_t *w, const rt_rma_args_t *a, const char *call
         rt_request_complete(req);
         return req;
     }
-    /* A process of this node: Put and Get by single copy. */
-    if (p->cma && rt_rma_cma(w, a, disp, bytes)) {
-        w->ops_cma++;
-        rt_request_complete(req);
+    /* A process of this node: Put and Get by single copy; of another node:
+     * by libfabric RMA (rt_win_cma.c). */
+    if (p->cma && rt_rma_cma(w, a, disp, bytes, req)) {
+        if (p->rdma)
+            w->ops_rdma++;
+        else
+            w->ops_cma++;
         return req;
     }
     w->ops_am++;

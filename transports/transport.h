@@ -210,6 +210,24 @@ struct tp_ops {
      */
     tp_status_t (*putv)(tp_t *tp, int peer, const tp_mem_desc_t *remote, const tp_iov_t *riov,
                         size_t riov_count, const tp_iov_t *liov, size_t liov_count);
+
+    /*
+     * Optional (NULL when the transport cannot): putv and getv for
+     * one-sided communication between nodes, which finish later (a network
+     * write or read: libfabric's fi_write/fi_read).  Same lists as putv and
+     * getv, read before the call returns.  TP_OK: done already;
+     * TP_INPROGRESS: comp->done is called from progress once every byte is
+     * in the peer's memory (write) or here (read); TP_ENOTSUP: not this
+     * operation (too many pieces, memory that cannot be registered), the
+     * runtime sends it as messages.  Only for buffers exposed by
+     * mem_expose with a length (no whole address space).
+     */
+    tp_status_t (*putv_async)(tp_t *tp, int peer, const tp_mem_desc_t *remote,
+                              const tp_iov_t *riov, size_t riov_count, const tp_iov_t *liov,
+                              size_t liov_count, tp_comp_t *comp);
+    tp_status_t (*getv_async)(tp_t *tp, int peer, const tp_mem_desc_t *remote,
+                              const tp_iov_t *riov, size_t riov_count, const tp_iov_t *liov,
+                              size_t liov_count, tp_comp_t *comp);
 };
 
 /* The transports that exist.  The runtime picks one per peer. */

@@ -10,6 +10,9 @@
 # flavor create (whose Put/Get go by single copy, CMA, on one node) it
 # shows single copy against the active-message path through the target's
 # progress engine; allocate and shared windows take the direct path either way.
+# With MINIMPI_TRANSPORTS=ofi in the environment (libfabric between the two
+# ranks, as between nodes) that column is MINIMPI_OFI_RMA=0 instead: flavor
+# allocate or create then shows fi_write/fi_read against active messages.
 set -u
 max=${1:-65536}
 iters=${2:-1000}
@@ -27,7 +30,8 @@ r=1
 while [ "$r" -le "$rounds" ]; do
     timeout 600 ./launcher/mini-mpirun -n 2 "$out/mini" "$max" "$iters" "$flavor" \
         >"$out/mini.$r" 2>&1
-    MINIMPI_SHM_CMA=0 timeout 600 ./launcher/mini-mpirun -n 2 "$out/mini" "$max" "$iters" \
+    env MINIMPI_SHM_CMA=0 ${MINIMPI_TRANSPORTS:+MINIMPI_OFI_RMA=0} timeout 600 \
+        ./launcher/mini-mpirun -n 2 "$out/mini" "$max" "$iters" \
         "$flavor" >"$out/nocma.$r" 2>&1
     [ $have_ompi = 1 ] && timeout 600 mpirun.openmpi --allow-run-as-root --oversubscribe -n 2 \
         "$out/ompi" "$max" "$iters" "$flavor" >"$out/ompi.$r" 2>/dev/null

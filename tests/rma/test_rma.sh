@@ -50,6 +50,16 @@ for n in 2 8; do
     paths $((n * 3)) "0 Put/Get by single copy, $((n + 7)) by messages, 0 direct"
 done
 unset MINIMPI_SHM_CMA
+# Every peer on libfabric (MINIMPI_TRANSPORTS=ofi): the 6 Put/Get of the
+# Win_create and heap Win_allocate windows by fi_write/fi_read, the 6 of the
+# dynamic window as messages (the whole address space cannot be
+# registered), so a silent fallback to messages fails here.
+MINIMPI_TRANSPORTS=ofi
+export MINIMPI_TRANSPORTS
+run 0 '^t_rma: ok$' 2 "$T/t_rma" unmapped
+paths 4 "0 Put/Get by single copy, 3 by messages, 0 direct, 6 by libfabric RMA"
+paths 2 "0 Put/Get by single copy, 9 by messages, 0 direct, 0 by libfabric RMA"
+unset MINIMPI_TRANSPORTS
 # Two nodes of two ranks on loopback (a launch agent that starts the daemon
 # here): single copy toward the neighbour on the node, messages (libfabric)
 # toward the other node, in one window.  Seconds of libfabric start-up, so
@@ -59,9 +69,13 @@ if [ "${RMA_LONG:-0}" = 1 ]; then
     chmod +x "$TMP/agent"
     run 0 '^t_rma: ok$' 4 --launch-agent "$TMP/agent" --iface lo -H localhost:2,nodeb:2 \
         "$(cd "$T" && pwd)/t_rma" unmapped
-    # Ranks 0 and 2 have their right neighbour on their node, 1 and 3 not.
-    paths 6 "6 Put/Get by single copy, 5 by messages, 0 direct"
-    paths 6 "1 Put/Get by single copy, 10 by messages, 0 direct"
+    # Ranks 0 and 2 have their right neighbour on their node, 1 and 3 not;
+    # Put/Get toward the other node by libfabric RMA, but on the dynamic
+    # window (the last of each rank's three) as messages.
+    paths 4 "6 Put/Get by single copy, 3 by messages, 0 direct, 2 by libfabric RMA"
+    paths 2 "6 Put/Get by single copy, 5 by messages, 0 direct, 0 by libfabric RMA"
+    paths 4 "1 Put/Get by single copy, 3 by messages, 0 direct, 7 by libfabric RMA"
+    paths 2 "1 Put/Get by single copy, 10 by messages, 0 direct, 0 by libfabric RMA"
 fi
 unset MINIMPI_VERBOSE
 # A displacement outside the window is fatal by default, named by the call.

@@ -5,8 +5,8 @@
  * transports/ofi/: the runtime sees only tp_ofi_ops.
  *
  * One reliable-datagram endpoint (FI_EP_RDM) per process, untagged
- * messages (FI_MSG), and FI_RMA reads when every rank's provider offers
- * them.  Every message is a wire header (ofi_wire_t), the runtime's header
+ * messages (FI_MSG), and FI_RMA reads and writes when every rank's
+ * provider offers them.  Every message is a wire header (ofi_wire_t), the runtime's header
  * and its payload, copied into a bounce buffer from a pool registered once;
  * receives land in a pool of posted buffers that are posted again as soon
  * as the runtime's handler returned.
@@ -60,7 +60,19 @@ _Static_assert(sizeof(ofi_wire_t) == 16, "the wire header keeps the runtime head
 
 #define OFI_MAX_PAYLOAD (OFI_BUF_SIZE - sizeof(ofi_wire_t) - OFI_MAX_HDR)
 
-typedef enum ofi_op_kind { OFI_OP_SEND, OFI_OP_RECV, OFI_OP_READ } ofi_op_kind_t;
+typedef enum ofi_op_kind { OFI_OP_SEND, OFI_OP_RECV, OFI_OP_READ, OFI_OP_WRITE } ofi_op_kind_t;
+
+/* Pieces of one getv/putv (or get) that are not done yet: the last one
+ * done calls comp. */
+typedef struct ofi_group {
+    tp_comp_t *comp;
+    size_t left;
+    tp_status_t status;
+} ofi_group_t;
+
+/* Most pieces one getv_async/putv_async takes (each is an operation of its
+ * own); more go as messages. */
+#define OFI_MAX_PIECES 256u
 
 /*
  * The context of every operation posted to the endpoint.  The fi_context2
@@ -71,17 +83,18 @@ typedef struct ofi_op ofi_op_t;
 struct ofi_op {
     struct fi_context2 ctx;
     ofi_op_kind_t kind;
-    int peer;                      /* SEND, READ: the other rank */
+    int peer;                      /* SEND, READ, WRITE: the other rank */
     ofi_op_t *next;                /* free list, repost list, pending reads */
     unsigned char *buf;            /* SEND, RECV: its bounce buffer */
-    /* READ: the whole read, done as chunks of at most max_msg_size bytes. */
-    tp_comp_t *comp;
+    /* READ, WRITE: one contiguous piece, done as chunks of at most
+     * max_msg_size bytes, one at a time. */
+    ofi_group_t *group;
     char *local;
     size_t len;
     size_t done;                   /* bytes whose read completed */
     uint64_t remote_addr;
     uint64_t remote_key;
-    struct fid_mr *local_mr;       /* FI_MR_LOCAL providers: the destination */
+    struct fid_mr *local_mr;       /* FI_MR_LOCAL providers: the local side */
 };
 
 /* What mem_expose writes into a tp_mem_desc_t. */
@@ -133,9 +146,9 @@ typedef struct ofi_tp {
     ofi_op_t *send_free;
     int sends_outstanding;
     ofi_op_t *repost;              /* receives the provider refused to take back */
-    ofi_op_t *reads_waiting;       /* reads the provider refused (-FI_EAGAIN), oldest first */
-    ofi_op_t *reads_waiting_tail;
-    int reads_outstanding;
+    ofi_op_t *rma_waiting;         /* reads/writes the provider refused (-FI_EAGAIN), oldest first */
+    ofi_op_t *rma_waiting_tail;
+    int rma_outstanding;           /* reads and writes not completed yet */
 
     double timeout;                /* MINIMPI_OFI_TIMEOUT seconds, 0: never */
     double next_check;
@@ -160,9 +173,15 @@ tp_status_t ofi_mem_expose(tp_t *tp, const void *buf, size_t len, tp_mem_desc_t 
 void ofi_mem_release(tp_t *tp, tp_mem_desc_t *desc);
 tp_status_t ofi_get(tp_t *tp, int peer, const tp_mem_desc_t *remote, size_t offset, void *local,
                     size_t len, tp_comp_t *comp);
-/* A chunk of a read completed (or failed: status != TP_OK). */
-void ofi_read_done(ofi_tp_t *ofi, ofi_op_t *op, tp_status_t status);
-/* Issue reads the provider refused before. */
-int ofi_reads_retry(ofi_tp_t *ofi);
+tp_status_t ofi_getv_async(tp_t *tp, int peer, const tp_mem_desc_t *remote, const tp_iov_t *riov,
+                           size_t riov_count, const tp_iov_t *liov, size_t liov_count,
+                           tp_comp_t *comp);
+tp_status_t ofi_putv_async(tp_t *tp, int peer, const tp_mem_desc_t *remote, const tp_iov_t *riov,
+                           size_t riov_count, const tp_iov_t *liov, size_t liov_count,
+                           tp_comp_t *comp);
+/* A chunk of a read or write completed (or failed: status != TP_OK). */
+void ofi_rma_done(ofi_tp_t *ofi, ofi_op_t *op, tp_status_t status);
+/* Issue reads and writes the provider refused before. */
+int ofi_rma_retry(ofi_tp_t *ofi);
 
 #endif /* MINIMPI_OFI_H */

@@ -57,7 +57,10 @@ static struct fi_info *get_info(const char *prov_name, int with_rma, int *err_ou
         return NULL;
     }
     hints->ep_attr->type = FI_EP_RDM;
-    hints->caps = FI_MSG | (with_rma ? FI_RMA | FI_READ | FI_REMOTE_READ : 0);
+    /* Reads for rendezvous, writes too for one-sided Put (rt_win_cma.c). */
+    hints->caps = FI_MSG | (with_rma ? FI_RMA | FI_READ | FI_REMOTE_READ | FI_WRITE |
+                                           FI_REMOTE_WRITE
+                                     : 0);
     hints->mode = FI_CONTEXT | FI_CONTEXT2;
     hints->domain_attr->mr_mode = OFI_MR_MODES;
     hints->domain_attr->threading = FI_THREAD_DOMAIN;
@@ -207,10 +210,10 @@ static void destroy_instance(ofi_tp_t *ofi)
     close_fid(ofi->fabric ? &ofi->fabric->fid : NULL);
     if (ofi->info != NULL)
         fi_freeinfo(ofi->info);
-    /* Reads still waiting to be issued own nothing but their context. */
-    while (ofi->reads_waiting != NULL) {
-        ofi_op_t *op = ofi->reads_waiting;
-        ofi->reads_waiting = op->next;
+    /* Reads and writes still waiting to be issued own nothing but their context. */
+    while (ofi->rma_waiting != NULL) {
+        ofi_op_t *op = ofi->rma_waiting;
+        ofi->rma_waiting = op->next;
         free(op);
     }
     free(ofi->ops);

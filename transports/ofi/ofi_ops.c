@@ -75,4 +75,6 @@ const tp_ops_t tp_ofi_ops = {
     .progress = ofi_progress,
     .finalize = ofi_finalize,
     .pending = ofi_pending,
+    .putv_async = ofi_putv_async,
+    .getv_async = ofi_getv_async,
 };

@@ -84,7 +84,8 @@ static void complete(ofi_tp_t *ofi, const struct fi_cq_msg_entry *e)
         ofi_post_recv(ofi, op);
         break;
     case OFI_OP_READ:
-        ofi_read_done(ofi, op, TP_OK);
+    case OFI_OP_WRITE:
+        ofi_rma_done(ofi, op, TP_OK);
         break;
     }
 }
@@ -104,7 +105,9 @@ static void complete_error(ofi_tp_t *ofi)
     if (op == NULL || op->kind == OFI_OP_RECV)
         ofi_fail(ofi, "a receive failed: %s (%s)", fi_strerror(err.err),
                  prov_err ? prov_err : "no detail");
-    const char *what = op->kind == OFI_OP_SEND ? "sending to" : "reading from";
+    const char *what = op->kind == OFI_OP_SEND    ? "sending to"
+                       : op->kind == OFI_OP_WRITE ? "writing into"
+                                                  : "reading from";
     ofi_fail(ofi, "%s rank %d on %s failed: %s (%s)", what, op->peer, ofi->peers[op->peer].host,
              fi_strerror(err.err), prov_err ? prov_err : "no detail");
 }
@@ -142,8 +145,8 @@ int ofi_progress(tp_t *tp)
         if (ofi->repost == op)
             break;                 /* refused again: the provider needs progress first */
     }
-    if (ofi->reads_waiting != NULL)
-        n += ofi_reads_retry(ofi);
+    if (ofi->rma_waiting != NULL)
+        n += ofi_rma_retry(ofi);
 
     struct fi_cq_msg_entry entries[OFI_CQ_BATCH];
     ssize_t got = fi_cq_read(ofi->cq, entries, OFI_CQ_BATCH);
@@ -156,7 +159,7 @@ int ofi_progress(tp_t *tp)
     } else if (got != -FI_EAGAIN) {
         ofi_fail(ofi, "reading the completion queue failed: %s", fi_strerror((int)-got));
     }
-    if (ofi->sends_outstanding > 0 || ofi->reads_outstanding > 0)
+    if (ofi->sends_outstanding > 0 || ofi->rma_outstanding > 0)
         check_silence(ofi);
     ofi->in_progress = 0;
     return n;
@@ -165,5 +168,5 @@ int ofi_progress(tp_t *tp)
 int ofi_pending(tp_t *tp)
 {
     ofi_tp_t *ofi = (ofi_tp_t *)tp;
-    return ofi->sends_outstanding + ofi->reads_outstanding;
+    return ofi->sends_outstanding + ofi->rma_outstanding;
 }
