@@ -104,19 +104,6 @@ int lnch_node_place_compute(lnch_node_place_t *np, const lnch_place_opts_t *opts
     return 0;
 }
 
-int lnch_node_place_init(lnch_node_place_t **out, const lnch_place_opts_t *opts, int num_ranks,
-                         const char *host, const int *world_ranks, FILE *map_out)
-{
-    int code = lnch_node_place_load(out, opts);
-    if (code == 0 &&
-        (code = lnch_node_place_compute(*out, opts, num_ranks, NULL, host, world_ranks,
-                                        map_out)) != 0) {
-        lnch_node_place_free(*out);
-        *out = NULL;
-    }
-    return code;
-}
-
 void lnch_node_place_machine(const lnch_node_place_t *np, char *buf, size_t len)
 {
     char boot_id[64] = "";

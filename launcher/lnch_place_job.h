@@ -28,22 +28,16 @@ typedef struct lnch_job_place {
 } lnch_node_place_t;
 
 /*
- * Place `num_ranks` ranks on this node.  The allowed set is this process's
- * binding within the cgroup's cpus, within --cpu-set.  Prints the map with
+ * Place the ranks of this node, in two steps since the node may share its
+ * machine with other nodes of the job.  Load: the topology and the allowed
+ * set (this process's binding within the cgroup's cpus, within --cpu-set);
+ * returns 0 and sets *out, or the exit code for the launcher after printing
+ * why: 2 for a --cpu-set naming cpus not available here, 1 otherwise.
+ * Compute, once the shares are known: place `num_ranks` ranks (share: NULL
+ * when the node is alone on its machine) and print the map with
  * --display-map (world_ranks[i]: the job-wide rank of local rank i; NULL:
- * the same).  Returns 0 and sets *out, or the exit code for the launcher
- * after printing why: 2 for a --cpu-set naming cpus not available here, 1
- * otherwise.  The map goes to `map_out` (stdout for this launcher; a
- * daemon sends it on to mini-mpirun).
- */
-int lnch_node_place_init(lnch_node_place_t **out, const lnch_place_opts_t *opts, int num_ranks,
-                         const char *host, const int *world_ranks, FILE *map_out);
-
-/*
- * The same in two steps, for a node that may share its machine with other
- * nodes of the job: load the topology and the allowed set (errors as
- * lnch_node_place_init), then, once the shares are known, place the ranks
- * (share: NULL when the node is alone on its machine).
+ * the same) to `map_out` (stdout for this launcher; a daemon sends it on to
+ * mini-mpirun); returns 0, or 1 after printing why.
  */
 int lnch_node_place_load(lnch_node_place_t **out, const lnch_place_opts_t *opts);
 int lnch_node_place_compute(lnch_node_place_t *np, const lnch_place_opts_t *opts, int num_ranks,
@@ -56,7 +50,10 @@ int lnch_node_place_compute(lnch_node_place_t *np, const lnch_place_opts_t *opts
  * every container and namespace on it, and different on another machine or
  * virtual machine) and the allowed cpu list (containers given disjoint
  * cpusets do not share cores).  Empty when the boot id cannot be read: the
- * node is then taken to be alone.
+ * node is then taken to be alone.  Host names cannot tell (containers have
+ * their own, network namespaces share one, and the job's node names are the
+ * host list's), nor can hwloc, whose topology carries no machine identity;
+ * /etc/machine-id is copied into container images.
  */
 void lnch_node_place_machine(const lnch_node_place_t *np, char *buf, size_t len);
 
@@ -79,7 +76,7 @@ void lnch_node_place_free(lnch_node_place_t *np);
  * The job: place the ranks this process starts (all of a single-node job;
  * those of the launcher's own node in a multi-node job) and publish their
  * keys in its key-value store.  Returns 0, or the exit code (as
- * lnch_node_place_init).  A daemon's job has only its node's ranks.
+ * lnch_node_place_load).  A daemon's job has only its node's ranks.
  */
 int lnch_place_job_setup(lnch_job_t *job, const lnch_place_opts_t *opts);
 
