@@ -183,10 +183,11 @@ static int set_ranks(lnch_daemon_t *d, const daemon_args_t *a)
     return 0;
 }
 
-/* Place this node's ranks (lnch_place_job.h) with mini-mpirun's options, and
- * send mini-mpirun their PMI keys and the --display-map block before any of
- * them starts.  Returns 0, or an exit code after printing why. */
-static int place_ranks(lnch_daemon_t *d, const daemon_args_t *a)
+/* Place this node's ranks (lnch_place_job.h, loaded already) on its share
+ * of the machine, and send mini-mpirun their PMI keys and the --display-map
+ * block before any of them starts.  Returns 0, or an exit code after
+ * printing why. */
+static int place_ranks(lnch_daemon_t *d, const daemon_args_t *a, const lnch_place_share_t *share)
 {
     lnch_job_t *job = &d->job;
     int *world = malloc((size_t)job->size * sizeof(*world));
@@ -203,7 +204,8 @@ static int place_ranks(lnch_daemon_t *d, const daemon_args_t *a)
     }
     for (int i = 0; i < job->size; i++)
         world[i] = job->ranks[i].rank;
-    int code = lnch_node_place_init(&job->place, &a->place, job->size, job->host, world, map_out);
+    int code = lnch_node_place_compute(job->place, &a->place, job->size, share, job->host, world,
+                                       map_out);
     free(world);
     fclose(map_out);
     if (code == 0 && map_len > 0)
@@ -236,6 +238,41 @@ static void report_ranks(lnch_daemon_t *d)
                                job->ranks[i].pid, line, sizeof(line));
         (void)lnch_wire_send(&d->conn, LNCH_WIRE_REPORT, job->ranks[i].rank, line, strlen(line));
     }
+}
+
+static const daemon_args_t *the_args;   /* for lnch_daemon_start */
+
+void lnch_daemon_start(lnch_daemon_t *d, const char *share_text, size_t len)
+{
+    lnch_place_share_t share;
+    char text[96], msg[512];
+    int code;
+    if (d->started)
+        return;
+    d->started = 1;
+    snprintf(text, sizeof(text), "%.*s", (int)(len < sizeof(text) ? len : sizeof(text) - 1),
+             share_text);
+    if (sscanf(text, "%d %d %d", &share.offset, &share.machine_ranks, &share.machine_nodes) != 3 ||
+        share.offset < 0 || share.machine_ranks < d->job.size || share.machine_nodes < 1) {
+        snprintf(msg, sizeof(msg), "mini-mpirun sent a malformed share '%s'", text);
+        code = 1;
+    } else if ((code = place_ranks(d, the_args, &share)) != 0) {
+        snprintf(msg, sizeof(msg), "could not place its ranks (see above)");
+    } else if ((code = lnch_spawn_job(&d->job, the_args->prog_argv, NULL, 0)) != 0) {
+        snprintf(msg, sizeof(msg), "could not start its ranks (see above)");
+    }
+    if (code != 0) {
+        (void)lnch_wire_send(&d->conn, LNCH_WIRE_ERROR, code, msg, strlen(msg));
+        lnch_job_signal_groups(&d->job, SIGKILL);
+    }
+    for (int i = 0; i < d->job.size; i++) {
+        if (d->job.ranks[i].pid <= 0)
+            continue;
+        int n = snprintf(msg, sizeof(msg), "%ld", (long)d->job.ranks[i].pid);
+        (void)lnch_wire_send(&d->conn, LNCH_WIRE_STARTED, d->job.ranks[i].rank, msg, (size_t)n);
+    }
+    if (code == 0)
+        report_ranks(d);
 }
 
 int main(int argc, char **argv)
@@ -274,6 +311,7 @@ int main(int argc, char **argv)
         return 1;
     }
     int code = 0;
+    the_args = &a;
     if (set_ranks(&d, &a) != 0) {
         snprintf(msg, sizeof(msg), "mini-mpid: bad rank list '%s'", a.ranks);
         code = 1;
@@ -281,23 +319,19 @@ int main(int argc, char **argv)
         snprintf(msg, sizeof(msg), "cannot change to the directory %s: %s", a.wdir,
                  strerror(errno));
         code = 1;
-    } else if ((code = place_ranks(&d, &a)) != 0) {
+    } else if ((code = lnch_node_place_load(&d.job.place, &a.place)) != 0) {
         snprintf(msg, sizeof(msg), "could not place its ranks (see above)");
-    } else if ((code = lnch_spawn_job(&d.job, a.prog_argv, NULL, 0)) != 0) {
-        snprintf(msg, sizeof(msg), "could not start its ranks (see above)");
+    } else {
+        /* The ranks start once mini-mpirun knows every node's machine and
+         * sends this node's share of its own (SHARE, lnch_daemon_start). */
+        char machine[PMI_WIRE_VALUE_MAX];
+        lnch_node_place_machine(d.job.place, machine, sizeof(machine));
+        (void)lnch_wire_send(&d.conn, LNCH_WIRE_MACHINE, a.node, machine, strlen(machine));
     }
     if (code != 0) {
         (void)lnch_wire_send(&d.conn, LNCH_WIRE_ERROR, code, msg, strlen(msg));
-        lnch_job_signal_groups(&d.job, SIGKILL);
+        d.started = 1;            /* nothing to wait for */
     }
-    for (int i = 0; i < d.job.size && d.job.ranks != NULL; i++) {
-        if (d.job.ranks[i].pid <= 0)
-            continue;
-        int n = snprintf(msg, sizeof(msg), "%ld", (long)d.job.ranks[i].pid);
-        (void)lnch_wire_send(&d.conn, LNCH_WIRE_STARTED, d.job.ranks[i].rank, msg, (size_t)n);
-    }
-    if (code == 0)
-        report_ranks(&d);
     int rc = lnch_daemon_loop(&d, sig_fd);
     (void)lnch_shm_cleanup(LNCH_SHM_DIR, d.job.id);
     lnch_place_job_fini(&d.job);

@@ -6,7 +6,9 @@
  *        --ranks R1,R2,... --timeouts BOOT,HEARTBEAT [--wdir DIR]
  *        [-x VAR=value]... -- PROGRAM ARGS...
  * with the job's secret as the first line of its stdin.  It connects back,
- * says HELLO, forks its node's ranks with the same code mini-mpirun uses on
+ * says HELLO and which machine it is, and once mini-mpirun has sent the
+ * node's share of that machine (nodes that are one machine share its
+ * cores), forks its node's ranks with the same code mini-mpirun uses on
  * its own node (lnch_spawn.c), and relays their PMI lines, output and exit
  * statuses (lnch_wire.h).  Told to (LAUNCH frames), it starts the daemons
  * of other nodes through the launch agent, as mini-mpirun would (the launch
@@ -37,7 +39,13 @@ typedef struct lnch_daemon {
     char secret[128];             /* the job's, for the agents it starts */
     lnch_daemon_agent_t *agents;
     int num_agents;
+    int started;                  /* its ranks were started (or could not be): the
+                                   * loop ends once they are all reaped */
 } lnch_daemon_t;
+
+/* mini-mpirun's SHARE frame (lnch_wire.h): place this node's ranks on its
+ * share of the machine, tell mini-mpirun where they run, and start them. */
+void lnch_daemon_start(lnch_daemon_t *d, const char *share, size_t len);
 
 /* Serve the ranks until they are all reaped and their output is sent.
  * Returns the daemon's exit status. */

@@ -128,7 +128,15 @@ static void on_parent(lnch_daemon_t *d)
         } else if (f.type == LNCH_WIRE_LAUNCH) {
             if (!d->orphaned)
                 launch(d, f.arg, f.data, f.len);
+        } else if (f.type == LNCH_WIRE_SHARE) {
+            if (!d->orphaned)
+                lnch_daemon_start(d, f.data, f.len);
         } else if (f.type == LNCH_WIRE_SIGNAL) {
+            /* A job that ends before this node's share came (another node
+             * was lost while booting): its ranks will never start, and the
+             * daemon goes, which tells mini-mpirun they are gone. */
+            if (f.arg == SIGTERM || f.arg == SIGKILL || f.arg == SIGINT || f.arg == SIGHUP)
+                d->started = 1;
             lnch_job_signal_groups(&d->job, f.arg);
             if (f.arg != SIGKILL && f.arg != SIGCONT)
                 lnch_job_signal_groups(&d->job, SIGCONT);
@@ -230,7 +238,8 @@ int lnch_daemon_loop(lnch_daemon_t *d, int sig_fd)
                     if (!d->agents[i].reaped)
                         (void)kill(-d->agents[i].pid, SIGKILL);
         }
-        if (lnch_job_alive(job) == 0) {
+        /* Before SHARE no rank runs yet: there is nothing to be done with. */
+        if (lnch_job_alive(job) == 0 && (d->started || d->orphaned)) {
             if (drain_at == 0) {
                 lnch_job_signal_groups(job, SIGKILL);
                 drain_at = now + DAEMON_DRAIN_GRACE;

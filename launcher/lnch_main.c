@@ -128,20 +128,24 @@ int main(int argc, char **argv)
     int rc = lnch_hang_setup(&job, hang_timeout, hang_report_only);
     if (rc != 0)
         goto out_job;
-    rc = lnch_place_job_setup(&job, &args.place);
+    /* A multi-node job's nodes may be one machine (containers, namespaces):
+     * our own node's ranks are placed and started once every daemon has
+     * said which machine it is (lnch_remote_share), so that the nodes of one
+     * machine get disjoint cores. */
+    rc = job.remote != NULL ? lnch_place_job_load(&job, &args.place)
+                            : lnch_place_job_setup(&job, &args.place);
     if (rc != 0) {
         exit_code = rc;           /* reported already; nothing was started */
         goto out_job;
     }
-    rc = lnch_spawn_job(&job, args.prog_argv, args.env, args.num_env);
-    if (rc == 0 && job.remote != NULL)
-        rc = lnch_remote_launch(&job, &args);
+    rc = job.remote != NULL ? lnch_remote_launch(&job, &args)
+                            : lnch_spawn_job(&job, args.prog_argv, args.env, args.num_env);
     if (rc != 0) {
         /* Reported already; the loop kills and reaps what did start. */
         job.failed = 1;
         job.exit_code = rc;
         lnch_job_fail(&job, rc);
-    } else {
+    } else if (job.remote == NULL) {
         lnch_place_job_report(&job);
     }
     lnch_loop_run(&job, sig_fd, args.timeout);

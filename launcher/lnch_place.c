@@ -238,11 +238,41 @@ static void bind_set(hwloc_topology_t topo, hwloc_const_bitmap_t allowed, hwloc_
         hwloc_bitmap_copy(out, allowed);
 }
 
+void lnch_place_share(int num_nodes, const char *const *machine, const int *ranks,
+                      lnch_place_share_t *out)
+{
+    for (int n = 0; n < num_nodes; n++) {
+        out[n] = (lnch_place_share_t){.offset = 0, .machine_ranks = ranks[n], .machine_nodes = 1};
+        if (machine[n] == NULL || machine[n][0] == '\0')
+            continue;
+        for (int m = 0; m < num_nodes; m++) {
+            if (m == n || machine[m] == NULL || strcmp(machine[m], machine[n]) != 0)
+                continue;
+            out[n].machine_ranks += ranks[m];
+            out[n].machine_nodes++;
+            if (m < n)
+                out[n].offset += ranks[m];
+        }
+    }
+}
+
 int lnch_place_compute(hwloc_topology_t topo, hwloc_const_bitmap_t allowed, int num_ranks,
                        lnch_map_by_t map_by, lnch_bind_to_t bind_to, lnch_place_t *place,
                        char *err, size_t err_len)
 {
+    return lnch_place_compute_shared(topo, allowed, num_ranks, NULL, map_by, bind_to, place, err,
+                                     err_len);
+}
+
+int lnch_place_compute_shared(hwloc_topology_t topo, hwloc_const_bitmap_t allowed, int num_ranks,
+                              const lnch_place_share_t *share, lnch_map_by_t map_by,
+                              lnch_bind_to_t bind_to, lnch_place_t *place, char *err,
+                              size_t err_len)
+{
     memset(place, 0, sizeof(*place));
+    place->offset = share != NULL ? share->offset : 0;
+    place->machine_ranks = share != NULL ? share->machine_ranks : num_ranks;
+    place->machine_nodes = share != NULL ? share->machine_nodes : 1;
     place->topo = topo;
     place->map_by = map_by;
     place->num_ranks = num_ranks;
@@ -269,18 +299,19 @@ int lnch_place_compute(hwloc_topology_t topo, hwloc_const_bitmap_t allowed, int 
     }
     order_units(topo, units, place->num_units, map_by, order, dom, taken);
 
-    place->oversubscribed = num_ranks > place->num_units;
+    place->oversubscribed = place->machine_ranks > place->num_units;
     if (bind_to == LNCH_BIND_DEFAULT)
         bind_to = place->oversubscribed ? LNCH_BIND_NONE : LNCH_BIND_CORE;
     place->bind_to = bind_to;
     for (int i = 0; i < num_ranks; i++) {
         lnch_place_rank_t *r = &place->ranks[i];
-        r->unit = order[i % place->num_units];
+        int pos = place->offset + i;     /* in the machine's order */
+        r->unit = order[pos % place->num_units];
         r->bound = bind_to != LNCH_BIND_NONE;
         r->cpuset = hwloc_bitmap_alloc();
         if (r->cpuset == NULL)
             goto err_nomem;
-        bind_set(topo, allowed, units[r->unit], i / place->num_units, bind_to, r->cpuset);
+        bind_set(topo, allowed, units[r->unit], pos / place->num_units, bind_to, r->cpuset);
     }
     free(units);
     free(order);

@@ -19,7 +19,9 @@
  *                              rank 0 on the first unit of the first one,
  *                              rank 1 on the first unit of the second, ...
  * With more ranks than units the order starts again (rank N+i shares the
- * unit of rank i): the node is then oversubscribed.
+ * unit of rank i): the node is then oversubscribed.  Nodes that are one
+ * machine continue one order instead of each starting at the first unit
+ * (lnch_place_share_t below).
  *   --bind-to hwthread         one PU of the unit (the next one on each pass
  *                              of oversubscription);
  *   --bind-to core             the allowed PUs of the unit;
@@ -54,9 +56,39 @@ typedef struct lnch_place {
     lnch_bind_to_t bind_to;       /* as applied: never LNCH_BIND_DEFAULT */
     int num_ranks;
     int num_units;                /* the node's slots: allowed cores */
-    int oversubscribed;           /* num_ranks > num_units */
+    int oversubscribed;           /* machine_ranks > num_units */
+    int offset;                   /* see lnch_place_share_t */
+    int machine_ranks;
+    int machine_nodes;
     lnch_place_rank_t *ranks;     /* [num_ranks] */
 } lnch_place_t;
+
+/*
+ * How a node shares its machine with the job's other nodes there.  Nodes
+ * that are one machine (containers or network namespaces on one kernel)
+ * have the same cores: placed each on its own, every node would put its
+ * first rank on the first core, so that ranks of different nodes share a
+ * core while others idle, and a rank spinning in progress starves the other
+ * until the scheduler's tick.  So the nodes of one machine continue one
+ * order of the units: a node's rank i takes position offset + i of it
+ * (wrapping when the machine's ranks exceed its units), and the machine is
+ * oversubscribed when all its nodes' ranks exceed its units.  A node alone
+ * on its machine has offset 0 and machine_ranks = its ranks.
+ */
+typedef struct lnch_place_share {
+    int offset;                   /* ranks of the machine's earlier nodes */
+    int machine_ranks;            /* ranks of all the machine's nodes */
+    int machine_nodes;            /* the job's nodes on the machine */
+} lnch_place_share_t;
+
+/*
+ * The shares of `num_nodes` nodes: machine[n] says which machine node n is
+ * (equal strings: one machine; NULL or "": a machine of its own) and
+ * ranks[n] how many ranks it runs.  Nodes of one machine take their offsets
+ * in node order.  A pure function (tests/unit/check_lnch_place.c).
+ */
+void lnch_place_share(int num_nodes, const char *const *machine, const int *ranks,
+                      lnch_place_share_t *out);
 
 /* The names on the command line; NULL for a value out of range. */
 const char *lnch_place_map_name(lnch_map_by_t map_by);
@@ -90,6 +122,14 @@ int lnch_place_compute(hwloc_topology_t topo, hwloc_const_bitmap_t allowed, int 
                        lnch_map_by_t map_by, lnch_bind_to_t bind_to, lnch_place_t *place,
                        char *err, size_t err_len);
 void lnch_place_fini(lnch_place_t *place);
+
+/* The same for a node that shares its machine (`share`; NULL: alone): its
+ * ranks continue the machine's order of units from share->offset, and the
+ * default binding and oversubscription count the machine's ranks. */
+int lnch_place_compute_shared(hwloc_topology_t topo, hwloc_const_bitmap_t allowed, int num_ranks,
+                              const lnch_place_share_t *share, lnch_map_by_t map_by,
+                              lnch_bind_to_t bind_to, lnch_place_t *place, char *err,
+                              size_t err_len);
 
 /* The kind of object ranks are placed on: cores, or PUs in a topology that
  * has no cores. */

@@ -47,8 +47,7 @@ static hwloc_bitmap_t own_binding(hwloc_topology_t topo)
     return set;
 }
 
-int lnch_node_place_init(lnch_node_place_t **out, const lnch_place_opts_t *opts, int num_ranks,
-                         const char *host, const int *world_ranks, FILE *map_out)
+int lnch_node_place_load(lnch_node_place_t **out, const lnch_place_opts_t *opts)
 {
     char err[512];
     int code = 1;
@@ -64,12 +63,12 @@ int lnch_node_place_init(lnch_node_place_t **out, const lnch_place_opts_t *opts,
         return 1;
     }
     hwloc_bitmap_t binding = own_binding(np->topo);
-    hwloc_bitmap_t allowed = hwloc_bitmap_alloc();
-    if (allowed == NULL) {
+    np->allowed = hwloc_bitmap_alloc();
+    if (np->allowed == NULL) {
         fprintf(stderr, "mini-mpirun: out of memory placing the ranks\n");
         goto err_allowed;
     }
-    if (lnch_place_allowed(np->topo, binding, opts->cpu_set, allowed, err, sizeof(err)) != 0) {
+    if (lnch_place_allowed(np->topo, binding, opts->cpu_set, np->allowed, err, sizeof(err)) != 0) {
         if (opts->cpu_set != NULL) {
             fprintf(stderr, "mini-mpirun: invalid value '%s' for --cpu-set: %s\n"
                     "Try 'mini-mpirun --help'.\n", opts->cpu_set, err);
@@ -79,25 +78,50 @@ int lnch_node_place_init(lnch_node_place_t **out, const lnch_place_opts_t *opts,
         }
         goto err_allowed;
     }
-    if (lnch_place_compute(np->topo, allowed, num_ranks, opts->map_by, opts->bind_to, &np->place,
-                           err, sizeof(err)) != 0) {
-        fprintf(stderr, "mini-mpirun: %s\n", err);
-        goto err_allowed;
-    }
     np->report = opts->report_bindings;
-    if (opts->display_map)
-        lnch_place_display(map_out, &np->place, host, world_ranks);
-    hwloc_bitmap_free(allowed);
     hwloc_bitmap_free(binding);
     *out = np;
     return 0;
 
 err_allowed:
-    hwloc_bitmap_free(allowed);
     hwloc_bitmap_free(binding);
-    hwloc_topology_destroy(np->topo);
-    free(np);
+    lnch_node_place_free(np);
     return code;
+}
+
+int lnch_node_place_compute(lnch_node_place_t *np, const lnch_place_opts_t *opts, int num_ranks,
+                            const lnch_place_share_t *share, const char *host,
+                            const int *world_ranks, FILE *map_out)
+{
+    char err[512];
+    if (lnch_place_compute_shared(np->topo, np->allowed, num_ranks, share, opts->map_by,
+                                  opts->bind_to, &np->place, err, sizeof(err)) != 0) {
+        fprintf(stderr, "mini-mpirun: %s\n", err);
+        return 1;
+    }
+    if (opts->display_map)
+        lnch_place_display(map_out, &np->place, host, world_ranks);
+    return 0;
+}
+
+void lnch_node_place_machine(const lnch_node_place_t *np, char *buf, size_t len)
+{
+    char boot_id[64] = "";
+    FILE *f = fopen("/proc/sys/kernel/random/boot_id", "r");
+    if (f != NULL) {
+        if (fgets(boot_id, sizeof(boot_id), f) == NULL)
+            boot_id[0] = '\0';
+        fclose(f);
+    }
+    boot_id[strcspn(boot_id, "\n")] = '\0';
+    if (boot_id[0] == '\0' || len == 0) {
+        if (len > 0)
+            buf[0] = '\0';
+        return;
+    }
+    int n = snprintf(buf, len, "%s ", boot_id);
+    if (n > 0 && (size_t)n < len)
+        hwloc_bitmap_list_snprintf(buf + n, len - (size_t)n, np->allowed);
 }
 
 int lnch_node_place_bind(const lnch_node_place_t *np, int local_rank)
@@ -130,6 +154,7 @@ void lnch_node_place_free(lnch_node_place_t *np)
     if (np == NULL)
         return;
     lnch_place_fini(&np->place);
+    hwloc_bitmap_free(np->allowed);
     hwloc_topology_destroy(np->topo);
     free(np);
 }
@@ -146,14 +171,40 @@ static int local_index(const lnch_job_t *job, int idx)
     return local;
 }
 
-int lnch_place_job_setup(lnch_job_t *job, const lnch_place_opts_t *opts)
+int lnch_place_job_load(lnch_job_t *job, const lnch_place_opts_t *opts)
 {
-    lnch_node_place_t *np;
     /* Of a multi-node job, this launcher places the ranks of its own node
      * (if any); each daemon places its node's (lnch_daemon.c) and sends their
      * keys and report lines here (lnch_place_job_remote_report). */
+    if (opts->report_bindings && job->remote != NULL) {
+        size_t n = job->size > 0 ? (size_t)job->size : 1;
+        job->report_lines = calloc(n, sizeof(*job->report_lines));
+        if (job->report_lines == NULL) {
+            fprintf(stderr, "mini-mpirun: out of memory placing the ranks\n");
+            return 1;
+        }
+    }
+    if (local_index(job, job->size) == 0)
+        return 0;
+    return lnch_node_place_load(&job->place, opts);
+}
+
+void lnch_place_job_machine(const lnch_job_t *job, char *buf, size_t len)
+{
+    if (job->place != NULL)
+        lnch_node_place_machine(job->place, buf, len);
+    else if (len > 0)
+        buf[0] = '\0';
+}
+
+int lnch_place_job_share(lnch_job_t *job, const lnch_place_opts_t *opts,
+                         const lnch_place_share_t *share)
+{
+    lnch_node_place_t *np = job->place;
     int num_local = local_index(job, job->size);
-    int *world = malloc(((size_t)num_local + 1) * sizeof(*world));
+    if (np == NULL || num_local == 0)
+        return 0;
+    int *world = malloc((size_t)num_local * sizeof(*world));
     if (world == NULL) {
         fprintf(stderr, "mini-mpirun: out of memory placing the ranks\n");
         return 1;
@@ -161,37 +212,27 @@ int lnch_place_job_setup(lnch_job_t *job, const lnch_place_opts_t *opts)
     for (int i = 0, l = 0; i < job->size; i++)
         if (!job->ranks[i].remote)
             world[l++] = job->ranks[i].rank;
-    if (opts->report_bindings && job->remote != NULL) {
-        size_t n = job->size > 0 ? (size_t)job->size : 1;
-        job->report_lines = calloc(n, sizeof(*job->report_lines));
-        if (job->report_lines == NULL) {
-            fprintf(stderr, "mini-mpirun: out of memory placing the ranks\n");
-            free(world);
-            return 1;
-        }
-    }
-    if (num_local == 0) {
-        free(world);
-        return 0;
-    }
-    int code = lnch_node_place_init(&np, opts, num_local, job->host, world, stdout);
-    if (code != 0) {
-        free(world);
-        return code;
-    }
+    int code = lnch_node_place_compute(np, opts, num_local, share, job->host, world, stdout);
     char key[PMI_WIRE_KEY_MAX], value[PMI_WIRE_VALUE_MAX];
-    for (int i = 0; i < num_local; i++) {
+    for (int i = 0; code == 0 && i < num_local; i++) {
         if (lnch_node_place_key(np, i, world[i], key, sizeof(key), value, sizeof(value)) != 0 ||
             lnch_kvs_put(&job->kvs, key, value) != LNCH_KVS_OK) {
             fprintf(stderr, "mini-mpirun: cannot publish the placement of rank %d\n", world[i]);
-            lnch_node_place_free(np);
-            free(world);
-            return 1;
+            code = 1;
         }
     }
     free(world);
-    job->place = np;
-    return 0;
+    if (code != 0) {
+        lnch_node_place_free(np);
+        job->place = NULL;
+    }
+    return code;
+}
+
+int lnch_place_job_setup(lnch_job_t *job, const lnch_place_opts_t *opts)
+{
+    int code = lnch_place_job_load(job, opts);
+    return code != 0 ? code : lnch_place_job_share(job, opts, NULL);
 }
 
 int lnch_place_job_bind_child(const lnch_job_t *job, int idx)

@@ -159,6 +159,11 @@ void lnch_place_display(FILE *out, const lnch_place_t *place, const char *host,
             place->num_units, place->num_ranks, place->oversubscribed ? "yes" : "no");
     fprintf(out, " \tMapping policy: BY%s\tBinding policy: %s\tAvailable cpus: %s\n", map, bind,
             allowed);
+    /* Nodes that are one machine share its cores (lnch_place_share_t). */
+    if (place->machine_nodes > 1)
+        fprintf(out, " \tMachine shared by %d nodes: %d procs on its %d slots, this node's "
+                "from slot %d\n", place->machine_nodes, place->machine_ranks, place->num_units,
+                place->offset % place->num_units);
     for (int i = 0; i < place->num_ranks; i++) {
         const lnch_place_rank_t *r = &place->ranks[i];
         int rank = world_ranks != NULL ? world_ranks[i] : i;

@@ -24,7 +24,10 @@
 #include "lnch_hosts.h"
 #include "lnch_map.h"
 #include "lnch_place.h"
+#include "lnch_place_job.h"
 #include "lnch_slurm.h"
+#include "lnch_spawn.h"
+#include "pmi_wire.h"
 
 /* How long agents get to exit after their connection closed at the end. */
 #define LNCH_REMOTE_AGENT_GRACE 3.0
@@ -368,9 +371,59 @@ int lnch_remote_tree_first_child(int t, int k)
     return k > (INT_MAX - k) / (t + 1) ? INT_MAX : (t + 1) * k;
 }
 
+void lnch_remote_share(lnch_job_t *job)
+{
+    lnch_remote_t *rm = job->remote;
+    if (rm->shared || job->ending || rm->args == NULL)
+        return;
+    for (int t = 0; t < rm->tree_size; t++)
+        if (rm->nodes[rm->tree_node[t]].machine == NULL)
+            return;
+    rm->shared = 1;
+    int nn = rm->num_nodes, local = -1, rc = 1;
+    const char **machine = calloc((size_t)nn + 1, sizeof(*machine));
+    int *ranks = calloc((size_t)nn + 1, sizeof(*ranks));
+    lnch_place_share_t *share = calloc((size_t)nn + 1, sizeof(*share));
+    char own[PMI_WIRE_VALUE_MAX], text[64];
+    if (machine == NULL || ranks == NULL || share == NULL) {
+        fprintf(stderr, "mini-mpirun: out of memory placing the ranks\n");
+        goto out;
+    }
+    lnch_place_job_machine(job, own, sizeof(own));
+    for (int i = 0; i < job->size; i++) {
+        ranks[job->ranks[i].node]++;
+        if (!job->ranks[i].remote && local < 0)
+            local = job->ranks[i].node;
+    }
+    for (int n = 0; n < nn; n++)
+        machine[n] = rm->nodes[n].remote ? rm->nodes[n].machine : n == local ? own : NULL;
+    lnch_place_share(nn, machine, ranks, share);
+    for (int t = 0; t < rm->tree_size; t++) {
+        lnch_remote_node_t *nd = &rm->nodes[rm->tree_node[t]];
+        const lnch_place_share_t *s = &share[rm->tree_node[t]];
+        int len = snprintf(text, sizeof(text), "%d %d %d", s->offset, s->machine_ranks,
+                           s->machine_nodes);
+        /* A connection that broke is reported as its node's loss. */
+        if (nd->conn.fd >= 0)
+            (void)lnch_wire_send(&nd->conn, LNCH_WIRE_SHARE, 0, text, (size_t)len);
+    }
+    rc = lnch_place_job_share(job, &rm->args->place, local >= 0 ? &share[local] : NULL);
+    if (rc == 0)
+        rc = lnch_spawn_job(job, rm->args->prog_argv, rm->args->env, rm->args->num_env);
+out:
+    free(machine);
+    free(ranks);
+    free(share);
+    if (rc != 0)
+        lnch_job_fail(job, rc);   /* reported already */
+    else
+        lnch_place_job_report(job);
+}
+
 int lnch_remote_launch(lnch_job_t *job, const lnch_args_t *args)
 {
     lnch_remote_t *rm = job->remote;
+    rm->args = args;
     /* Remote ranks count as alive from now: their daemon reports their end,
      * or their node is lost. */
     for (int i = 0; i < job->size; i++)
@@ -402,6 +455,7 @@ int lnch_remote_launch(lnch_job_t *job, const lnch_args_t *args)
         if (rc != 0)
             return 1;
     }
+    lnch_remote_share(job);       /* at once when no daemon is to say its machine */
     return 0;
 }
 
@@ -453,6 +507,7 @@ void lnch_remote_fini(lnch_job_t *job)
         for (int n = 0; n < rm->num_nodes; n++) {
             lnch_conn_close(&rm->nodes[n].conn);
             free(rm->nodes[n].launch);
+            free(rm->nodes[n].machine);
         }
         for (int i = 0; i < LNCH_REMOTE_PENDING_MAX; i++)
             lnch_conn_close(&rm->pending[i].conn);

@@ -53,6 +53,7 @@ typedef struct lnch_remote_node {
     int tree;                     /* index in the launch tree, -1 when not launched */
     char *launch;                 /* LAUNCH payload (agent argv) until sent, else NULL */
     size_t launch_len;
+    char *machine;                /* which machine it is (MACHINE), NULL until said */
 } lnch_remote_node_t;
 
 typedef struct lnch_pending {
@@ -76,6 +77,8 @@ typedef struct lnch_remote {
     int *tree_node;               /* node index by tree index */
     int tree_size;                /* remote nodes with ranks */
     lnch_pending_t pending[LNCH_REMOTE_PENDING_MAX];
+    const lnch_args_t *args;      /* the command line, to start our own node's ranks */
+    int shared;                   /* the shares were sent (lnch_remote_share) */
 } lnch_remote_t;
 
 /* Whether the command line asks for a multi-node job (-H or --hostfile). */
@@ -90,8 +93,19 @@ int lnch_remote_wanted(const lnch_args_t *args);
 int lnch_remote_job_init(lnch_job_t *job, const lnch_args_t *args);
 
 /* Start a daemon on every remote node through the launch agent.  Returns 0,
- * or 1 after printing why (what started is ended by the event loop). */
+ * or 1 after printing why (what started is ended by the event loop).  The
+ * ranks of mini-mpirun's own node (placement loaded with
+ * lnch_place_job_load) start later, with lnch_remote_share. */
 int lnch_remote_launch(lnch_job_t *job, const lnch_args_t *args);
+
+/*
+ * Once every node that runs ranks has said which machine it is (its MACHINE
+ * frame; ours from lnch_place_job_machine): send each daemon its node's
+ * share of its machine (lnch_place_share: nodes that are one machine get
+ * disjoint cores), then place and start the ranks of mini-mpirun's own
+ * node.  Does nothing before that, or a second time, or once the job ends.
+ */
+void lnch_remote_share(lnch_job_t *job);
 
 /* Send a PMI reply to a rank on a remote node (for lnch_pmi.c).  Returns 0;
  * a connection that breaks loses its node. */

@@ -268,7 +268,8 @@ static int on_frame(lnch_job_t *job, int n, const lnch_wire_frame_t *f)
     char text[256];
     lnch_rank_t *r = NULL;
     if (f->type != LNCH_WIRE_PING && f->type != LNCH_WIRE_ERROR &&
-        f->type != LNCH_WIRE_AGENT_EXIT && !(f->type == LNCH_WIRE_REPORT && f->arg == -1) &&
+        f->type != LNCH_WIRE_AGENT_EXIT && f->type != LNCH_WIRE_MACHINE &&
+        !(f->type == LNCH_WIRE_REPORT && f->arg == -1) &&
         (r = frame_rank(job, n, f)) == NULL)
         return -1;
     switch (f->type) {
@@ -326,6 +327,14 @@ static int on_frame(lnch_job_t *job, int n, const lnch_wire_frame_t *f)
         } else {
             lnch_place_job_remote_report(job, f->arg, f->data, f->len);
         }
+        return 0;
+    case LNCH_WIRE_MACHINE:
+        if (nd->machine != NULL || f->len >= PMI_WIRE_VALUE_MAX)
+            return -1;
+        nd->machine = strndup(f->data, f->len);
+        if (nd->machine == NULL)
+            return -1;
+        lnch_remote_share(job);   /* when it was the last one */
         return 0;
     case LNCH_WIRE_ERROR:
         if (!job->ending)

@@ -31,6 +31,12 @@
  *                  before the rank starts so that it is in the store first
  *   REPORT   d->m  arg rank; payload: its --report-bindings line; arg -1:
  *                  the node's --display-map block (lnch_place_job.h)
+ *   MACHINE  d->m  arg node id; payload: which machine the node is
+ *                  (lnch_node_place_machine), sent right after HELLO
+ *   SHARE    m->d  payload: "<offset> <machine ranks> <machine nodes>", the
+ *                  node's share of its machine (lnch_place_share_t), once
+ *                  every node's MACHINE is in: only then does the daemon
+ *                  place and start its ranks (mini-mpirun its own node's)
  *
  * The daemon ends when all its ranks are reaped and their output sent;
  * mini-mpirun sees its connection close after the last EXIT.  A
@@ -68,6 +74,8 @@ typedef enum lnch_wire_type {
     LNCH_WIRE_AGENT_EXIT,
     LNCH_WIRE_PLACE,
     LNCH_WIRE_REPORT,
+    LNCH_WIRE_MACHINE,
+    LNCH_WIRE_SHARE,
 } lnch_wire_type_t;
 
 typedef struct lnch_wire_frame {

@@ -274,13 +274,21 @@ int rt_progress_init(void)
             rt_poll_shm = 1;
         }
     }
-    /* libfabric over kernel sockets (tcp;ofi_rxm, net) needs the kernel's
-     * network processing to run on the ranks' cores: a rank that spins
-     * without ever giving its core up leaves that work to ksoftirqd, which
-     * the scheduler runs at its next tick (4 ms per message across two
-     * network namespaces on 2 cores; 0.14 ms when idle ranks yield).  So with
-     * libfabric peers an idle rank yields after its spin rounds, as when
-     * oversubscribed; with nothing else to run, sched_yield returns at once. */
+    /* With libfabric peers an idle rank yields after its spin rounds, as
+     * when oversubscribed.  The 4 ms per message once measured across two
+     * network namespaces on 2 cores was not the kernel's network processing
+     * but both "nodes" binding their first rank to core 0, so that one
+     * spinning rank starved the other until the scheduler's tick; nodes of
+     * one machine now get disjoint cores (launcher/lnch_place.h), and
+     * bound apart the pair ran at 11.8 us on a quiet machine.  The rule
+     * stays because it still pays where the cores are busy: over sockets
+     * (tcp;ofi_rxm, net) a message needs work from other tasks (the peer,
+     * the kernel's deferred network work in ksoftirqd, other jobs) that a
+     * rank spinning through its time slice delays.  Measured with disjoint
+     * cores on the loaded 2-core machine (load ~19), alternating, 5 rounds:
+     * 8 B 155-207 us yielding vs 400-640 us never; 1 MiB 82-108 vs 50-61
+     * MB/s.  With nothing else to run, sched_yield returns at once: a
+     * system call per idle round, small next to a socket round trip. */
     if (rt_poll_ofi && rt_yield_auto)
         rt_yield = 1;
     report_peers();

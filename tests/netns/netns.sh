@@ -59,6 +59,36 @@ expect_count "$OUT" "PMI ok" 6 "every rank passed the PMI checks"
 run 0 "--bind-to core --report-bindings on 3 nodes" $MN -H "$HOSTS" --bind-to core \
     --report-bindings $P place "$MARK" && agree 6 "placement across namespaces"
 
+# Namespaces are one machine: its nodes share its cores (issue 7).  Each
+# node placing its ranks alone would put both nodes' first ranks on the
+# first core; instead the nodes continue one order of the machine's cores,
+# and the machine is oversubscribed when all its nodes' ranks exceed them.
+# place_field RANK N: field N of rank RANK's placement key (3: the
+# oversubscribed flag, 4: bound, 5: the cpus).
+place_field() {
+    sed -n "s/^rank $1 place \([^ ]*\) affinity .*/\1/p" "$OUT" | cut -d, -f"$2"
+}
+run 0 "2 namespace nodes x 1 rank: --report-bindings" $MN -H "localhost:1,$NS_B:1" \
+    --report-bindings --display-map $P place "$MARK" && agree 2 "2 nodes of one machine"
+slots=$(sed -n 's/.*Num slots: \([0-9]*\).*/\1/p' "$OUT" | head -1)
+if [ "${slots:-0}" -ge 2 ]; then
+    c0=$(place_field 0 5-) c1=$(place_field 1 5-)
+    [ "$(place_field 0 4)$(place_field 1 4)" = 11 ] && [ -n "$c0" ] && [ "$c0" != "$c1" ] &&
+        pass "the two nodes' ranks are bound to different cores ($c0, $c1)" ||
+        fail "the two nodes' ranks share cpus: rank 0 on '$c0', rank 1 on '$c1' ($slots cores)"
+    expect_grep "$OUT" "Machine shared by 2 nodes: 2 procs on its $slots slots" \
+        "--display-map shows the shared machine"
+else
+    echo "note: ${slots:-?} core(s) here: the disjoint-cores check needs 2"
+fi
+run 0 "3 namespace nodes x 1 rank: oversubscription counts the machine" \
+    $MN -H "localhost:1,$NS_B:1,$NS_C:1" --display-map $P place "$MARK"
+want=$([ "${slots:-0}" -lt 3 ] && echo 1 || echo 0)
+got="$(place_field 0 3)$(place_field 1 3)$(place_field 2 3)"
+[ "$got" = "$want$want$want" ] &&
+    pass "3 ranks on $slots cores of one machine: oversubscribed flags $got" ||
+    fail "3 ranks on ${slots:-?} cores of one machine: oversubscribed flags '$got', expected $want for each"
+
 MINIMPI_IFACE=br0 run 0 "MINIMPI_IFACE picks the interface" \
     ip netns exec "$NS_A" "$MPIRUN" --launch-agent "$AGENT" -H "$NS_B,$NS_C" hostname
 

@@ -184,6 +184,76 @@ START_TEST(test_default_binding_follows_fit)
 }
 END_TEST
 
+/* Nodes that are one machine continue one order of its units: offsets in
+ * node order among the nodes of the same machine, totals per machine; a
+ * node without a machine id (NULL or "") is alone. */
+START_TEST(test_share_arithmetic)
+{
+    const char *machine[] = {"m1 0-1", "m2 0-1", "m1 0-1", "m1 0-1", NULL, ""};
+    const int ranks[] = {2, 3, 1, 4, 5, 6};
+    const int offset[] = {0, 0, 2, 3, 0, 0}, total[] = {7, 3, 7, 7, 5, 6};
+    const int nodes[] = {3, 1, 3, 3, 1, 1};
+    lnch_place_share_t share[6];
+    lnch_place_share(6, machine, ranks, share);
+    for (int n = 0; n < 6; n++) {
+        ck_assert_msg(share[n].offset == offset[n], "node %d: offset %d, expected %d", n,
+                      share[n].offset, offset[n]);
+        ck_assert_msg(share[n].machine_ranks == total[n], "node %d: %d machine ranks, expected %d",
+                      n, share[n].machine_ranks, total[n]);
+        ck_assert_int_eq(share[n].machine_nodes, nodes[n]);
+    }
+}
+END_TEST
+
+/* Three nodes on one 2-core machine (3 namespaces x 1 rank): each node's
+ * rank takes the next core, wrapping, and every node is oversubscribed, so
+ * the default is no binding; with 2 nodes the ranks fit, on cores 0 and 1. */
+START_TEST(test_shared_machine_cores)
+{
+    load("pack:1 core:2 pu:2");
+    hwloc_bitmap_t allowed = allowed_set("");
+    lnch_place_t p;
+    char got[256];
+    const char *cores[] = {"0-1", "2-3", "0-1"};
+    for (int n = 0; n < 3; n++) {
+        lnch_place_share_t share = {.offset = n, .machine_ranks = 3, .machine_nodes = 3};
+        ck_assert_int_eq(lnch_place_compute_shared(topo, allowed, 1, &share, LNCH_MAP_SLOT,
+                                                   LNCH_BIND_CORE, &p, err, sizeof(err)), 0);
+        cpusets_text(&p, got, sizeof(got));
+        ck_assert_msg(strcmp(got, cores[n]) == 0, "node %d: rank on %s, expected %s", n, got,
+                      cores[n]);
+        ck_assert_int_eq(p.oversubscribed, 1);
+        lnch_place_fini(&p);
+        ck_assert_int_eq(lnch_place_compute_shared(topo, allowed, 1, &share, LNCH_MAP_SLOT,
+                                                   LNCH_BIND_DEFAULT, &p, err, sizeof(err)), 0);
+        ck_assert_int_eq(p.bind_to, LNCH_BIND_NONE);
+        ck_assert_int_eq(p.oversubscribed, 1);
+        lnch_place_fini(&p);
+    }
+    for (int n = 0; n < 2; n++) {
+        lnch_place_share_t share = {.offset = n, .machine_ranks = 2, .machine_nodes = 2};
+        ck_assert_int_eq(lnch_place_compute_shared(topo, allowed, 1, &share, LNCH_MAP_SLOT,
+                                                   LNCH_BIND_DEFAULT, &p, err, sizeof(err)), 0);
+        cpusets_text(&p, got, sizeof(got));
+        ck_assert_msg(strcmp(got, cores[n]) == 0, "node %d of 2: rank on %s, expected %s", n,
+                      got, cores[n]);
+        ck_assert_int_eq(p.bind_to, LNCH_BIND_CORE);
+        ck_assert_int_eq(p.oversubscribed, 0);
+        lnch_place_fini(&p);
+    }
+    /* --bind-to hwthread: the pass around the machine's units continues
+     * too (the second node's rank 1 is the machine's third rank). */
+    lnch_place_share_t share = {.offset = 1, .machine_ranks = 3, .machine_nodes = 2};
+    ck_assert_int_eq(lnch_place_compute_shared(topo, allowed, 2, &share, LNCH_MAP_SLOT,
+                                               LNCH_BIND_HWTHREAD, &p, err, sizeof(err)), 0);
+    cpusets_text(&p, got, sizeof(got));
+    ck_assert_str_eq(got, "2;1");
+    lnch_place_fini(&p);
+    hwloc_bitmap_free(allowed);
+    unload();
+}
+END_TEST
+
 START_TEST(test_allowed)
 {
     load(TOPO_BIG);
@@ -399,6 +469,8 @@ static Suite *place_suite(void)
     TCase *tc = tcase_create("place");
     tcase_add_loop_test(tc, test_place_table, 0, (int)(sizeof(cases) / sizeof(cases[0])));
     tcase_add_test(tc, test_default_binding_follows_fit);
+    tcase_add_test(tc, test_share_arithmetic);
+    tcase_add_test(tc, test_shared_machine_cores);
     tcase_add_test(tc, test_allowed);
     tcase_add_test(tc, test_parse_cpu_set);
     tcase_add_test(tc, test_parse_names);
