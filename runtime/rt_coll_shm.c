@@ -15,15 +15,15 @@
  * it and sends the verdict), so nothing is left in /dev/shm once it is
  * mapped, and a nonblocking collective never blocks to make it.  Freed with
  * the communicator.  It holds one cache line of flags per rank, then two
- * sets of slots of RT_COLL_SHM_SLOT bytes per rank.
+ * RT_COLL_SHM_SETS sets of slots of RT_COLL_SHM_SLOT bytes per rank.
  *
  * The protocol.  The shared-memory collectives of a communicator are
  * numbered 1, 2, ... in the order they are called (the same on every rank)
  * and run one after the other on each rank.  arrived[r] = g says that rank
  * r entered collective g, so it finished g - 1 (it read every slot it
- * needed).  Collective g uses the slot set g % 2.  A rank that writes its
- * slot first waits until every arrived[r] >= g - 1: then nobody still reads
- * that set for collective g - 2.  It writes, then publishes arrived = g
+ * needed).  Collective g uses the slot set g % K (K = RT_COLL_SHM_SETS).  A
+ * rank that writes its slot first waits until every arrived[r] >= g - K + 1:
+ * then nobody still reads that set for collective g - K.  It writes, then publishes arrived = g
  * (release), and wakes ranks that sleep.  Then:
  *   barrier:   wait for every arrived[r] >= g (nothing written);
  *   allreduce: every rank writes, waits for all, reduces all slots;
@@ -63,6 +63,12 @@
 /* Largest message (bytes per rank) the shared buffer takes. */
 #define RT_COLL_SHM_SLOT (8u << 10)
 
+/* Sets of slots, used in turn: a rank that only writes (a broadcast's
+ * root, a reduction's other ranks) may run this many collectives minus one
+ * ahead of the slowest reader before it waits, as eager messages would let
+ * it.  8 ranks take 8 KiB x 8 x 4 = 256 KiB. */
+#define RT_COLL_SHM_SETS 4
+
 typedef struct flag_line {
     alignas(64) _Atomic uint64_t arrived;
 } flag_line_t;
@@ -82,7 +88,7 @@ struct rt_coll_shm {
     void *base;                    /* the mapping, NULL until made */
     size_t bytes;
     flag_line_t *flags;            /* [size] */
-    char *slots;                   /* [2][size][RT_COLL_SHM_SLOT] */
+    char *slots;                   /* [RT_COLL_SHM_SETS][size][RT_COLL_SHM_SLOT] */
     uint64_t built;                /* number of the last collective built */
     uint64_t completed;            /* number of the last one finished here */
     setup_msg_t setup;             /* rank 0's message */
@@ -117,7 +123,8 @@ static unsigned segments_made;
 
 static char *slot_of(const struct rt_coll_shm *a, uint64_t seq, int r)
 {
-    return a->slots + ((size_t)(seq % 2) * (size_t)a->size + (size_t)r) * RT_COLL_SHM_SLOT;
+    return a->slots +
+           ((size_t)(seq % RT_COLL_SHM_SETS) * (size_t)a->size + (size_t)r) * RT_COLL_SHM_SLOT;
 }
 
 static uint64_t arrived(const struct rt_coll_shm *a, int r)
@@ -137,7 +144,8 @@ static int all_arrived(const struct rt_coll_shm *a, uint64_t seq)
 
 static size_t area_bytes(int size)
 {
-    return (size_t)size * sizeof(flag_line_t) + 2 * (size_t)size * RT_COLL_SHM_SLOT;
+    return (size_t)size * sizeof(flag_line_t) +
+           (size_t)RT_COLL_SHM_SETS * (size_t)size * RT_COLL_SHM_SLOT;
 }
 
 static void area_map(struct rt_coll_shm *a, void *base)
@@ -285,7 +293,7 @@ static int can_move(const shm_op_t *op)
     case PH_TURN:
         return a->completed + 1 == op->seq && a->state != AREA_SETUP;
     case PH_ENTRY:
-        return all_arrived(a, op->seq - 1);
+        return op->seq < RT_COLL_SHM_SETS || all_arrived(a, op->seq - RT_COLL_SHM_SETS + 1);
     case PH_WAIT:
         switch (op->kind) {
         case RT_COLL_BCAST:
