@@ -21,9 +21,10 @@ MINIMPI_COLL_REDUCE_SCATTER=ring MINIMPI_COLL_SCAN=linear MINIMPI_COLL_EXSCAN=li
 set_c="MINIMPI_COLL_BCAST=node_aware MINIMPI_COLL_ALLREDUCE=reduce_bcast
 MINIMPI_COLL_ALLGATHER=bruck MINIMPI_COLL_ALLTOALL=linear MINIMPI_COLL_NODE_SIZE=2"
 set_d="MINIMPI_COLL_BCAST=node_aware MINIMPI_COLL_ALLREDUCE=node_aware MINIMPI_COLL_NODE_SIZE=3"
-# The automatic choice already takes shm for small messages on one node
-# (every run above with no set); forced, it also meets what it hands on to
-# the point-to-point algorithms (large counts, derived types).
+# The automatic choice already takes shm for small barriers and allreduces
+# on one node (every run above with no set); forced, it also runs bcast and
+# reduce and meets what it hands on to the point-to-point algorithms (large
+# counts, derived types).
 set_e="MINIMPI_COLL_BARRIER=shm MINIMPI_COLL_BCAST=shm MINIMPI_COLL_REDUCE=shm
 MINIMPI_COLL_ALLREDUCE=shm"
 
@@ -63,13 +64,14 @@ else
     grep "allreduce" "$TMP/err" | head -3 >&2
     failures=$((failures + 1))
 fi
-COLL_ENV="MINIMPI_VERBOSE=coll" run_ranks 4 "t_coll one node" $prog bcast
-if grep -q "coll: bcast on MPI_COMM_WORLD (4 ranks, 12 bytes): shm$" "$TMP/err" &&
-   grep -q "coll: bcast on MPI_COMM_WORLD (4 ranks, 30000 bytes): binomial$" "$TMP/err" &&
+COLL_ENV="MINIMPI_VERBOSE=coll" run_ranks 4 "t_coll one node" $prog
+if grep -q "coll: bcast on MPI_COMM_WORLD (4 ranks, .*): binomial$" "$TMP/err" &&
+   grep -q "coll: allreduce on MPI_COMM_WORLD (4 ranks, 4 bytes, MPI_SUM): shm$" "$TMP/err" &&
+   grep -q "coll: allreduce on MPI_COMM_WORLD (4 ranks, 10000 bytes, MPI_SUM): recursive_doubling$" "$TMP/err" &&
    ! grep -q "node_aware" "$TMP/err"; then
-    echo "ok: on one node bcast is not node-aware (shm for small messages)"
+    echo "ok: on one node bcast and allreduce are not node-aware (allreduce: shm for small messages)"
 else
-    echo "FAIL: bcast on one node chose node_aware, not shm for small messages, or nothing" >&2
+    echo "FAIL: on one node bcast or allreduce chose node_aware, or allreduce not shm for small messages" >&2
     grep "bcast" "$TMP/err" | head -3 >&2
     failures=$((failures + 1))
 fi
