@@ -221,10 +221,10 @@ static void shm_wait(tp_t *tp, int timeout_ms)
             shm->sleeps_rung++;
         } else if (err == ETIMEDOUT) {
             shm->sleeps_timed_out++;
-            /* A message is here and its sender never rang, though we were
-             * asleep all along.  (A sender preempted between publishing and
+            /* A message (or a shared-memory collective's flag) is here and
+             * its sender never rang, though we were asleep all along.  (A sender preempted between publishing and
              * ringing shows here too, but only for as long as a time limit.) */
-            if (shm_pending(shm))
+            if (shm_pending(shm) || (tp->other_pending != NULL && tp->other_pending()))
                 shm->sleeps_lost++;
         }
     }
