@@ -40,12 +40,14 @@ const cfg_var_t cfg_vars[] = {
      "network processing must be let run to deliver), always, or never. Ranks that yield spin briefly, then yield, then "
      "sleep until a shared-memory message arrives (senders wake them)."},
     {"MINIMPI_COLL_BARRIER", "auto",
-     "Barrier algorithm: auto, dissemination or tree."},
+     "Barrier algorithm: auto, dissemination, tree or shm (through a shared buffer, on "
+     "communicators within one node)."},
     {"MINIMPI_COLL_BCAST", "auto",
-     "Broadcast algorithm: auto, binomial, scatter_allgather or node_aware."},
-    {"MINIMPI_COLL_REDUCE", "auto", "Reduce algorithm: auto, binomial or linear."},
+     "Broadcast algorithm: auto, binomial, scatter_allgather, node_aware or shm."},
+    {"MINIMPI_COLL_REDUCE", "auto", "Reduce algorithm: auto, binomial, linear or shm."},
     {"MINIMPI_COLL_ALLREDUCE", "auto",
-     "Allreduce algorithm: auto, recursive_doubling, rabenseifner, reduce_bcast or node_aware."},
+     "Allreduce algorithm: auto, recursive_doubling, rabenseifner, reduce_bcast, node_aware "
+     "or shm (up to 8 KiB per rank; larger calls run recursive_doubling)."},
     {"MINIMPI_COLL_GATHER", "auto", "Gather algorithm: auto, binomial or linear."},
     {"MINIMPI_COLL_GATHERV", "auto", "Gatherv algorithm: auto or linear."},
     {"MINIMPI_COLL_SCATTER", "auto", "Scatter algorithm: auto, binomial or linear."},

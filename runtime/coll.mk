@@ -7,7 +7,8 @@ runtime_libminimpi_core_la_SOURCES += \
 	runtime/rt_coll_algo.h runtime/rt_coll_select.c \
 	runtime/rt_coll_barrier.c runtime/rt_coll_bcast.c runtime/rt_coll_reduce.c \
 	runtime/rt_coll_allreduce.c runtime/rt_coll_gather.c runtime/rt_coll_allgather.c \
-	runtime/rt_coll_alltoall.c runtime/rt_coll_scan.c runtime/rt_coll_node.c
+	runtime/rt_coll_alltoall.c runtime/rt_coll_scan.c runtime/rt_coll_node.c \
+	runtime/rt_coll_shm.c runtime/rt_coll_shm.h
 
 # The runtime's internal collectives, on MPI_COMM_WORLD, with 1 to 9 ranks.
 check_PROGRAMS += tests/coll/t_rt_coll

@@ -95,6 +95,8 @@ typedef struct rt_comm {
     /* A window's private communicator: the window's handle, which its
      * error handler is called with; 0 on every other communicator. */
     MPI_Win win;
+    /* The shared-memory collectives' area (rt_coll_shm.c), or NULL. */
+    struct rt_coll_shm *coll_shm;
 } rt_comm_t;
 
 /* NULL when `handle` is not a live communicator. */

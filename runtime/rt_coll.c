@@ -6,6 +6,7 @@
 
 #include "rt_coll_algo.h"
 #include "rt_coll_sched.h"
+#include "rt_coll_shm.h"
 #include "rt_op.h"
 
 static int run(rt_comm_t *comm, const rt_coll_args_t *a)
@@ -52,6 +53,7 @@ int rt_coll_allgather(rt_comm_t *comm, const void *sendbuf, size_t count, rt_dat
 
 void rt_coll_finalize(void)
 {
+    rt_coll_shm_finalize();
     rt_coll_sched_finalize();
     rt_op_finalize();
 }

@@ -188,4 +188,11 @@ void rt_coll_exscan_recursive_doubling(rt_coll_sched_t *s, const rt_coll_team_t 
                                        const rt_coll_args_t *a);
 void rt_coll_exscan_linear(rt_coll_sched_t *s, const rt_coll_team_t *t, const rt_coll_args_t *a);
 
+/* Through a buffer shared by the ranks of one node, for small messages
+ * (rt_coll_shm.c); what does not fit runs the collective's first algorithm. */
+void rt_coll_barrier_shm(rt_coll_sched_t *s, const rt_coll_team_t *t, const rt_coll_args_t *a);
+void rt_coll_bcast_shm(rt_coll_sched_t *s, const rt_coll_team_t *t, const rt_coll_args_t *a);
+void rt_coll_reduce_shm(rt_coll_sched_t *s, const rt_coll_team_t *t, const rt_coll_args_t *a);
+void rt_coll_allreduce_shm(rt_coll_sched_t *s, const rt_coll_team_t *t, const rt_coll_args_t *a);
+
 #endif /* MINIMPI_RT_COLL_ALGO_H */

@@ -19,6 +19,7 @@ typedef enum step_kind {
     STEP_REDUCE,                   /* dst = src op dst */
     STEP_REDUCE_RIGHT,             /* dst = dst op src */
     STEP_CALL,                     /* fn(arg) */
+    STEP_POLL,                     /* fn(arg) until it returns non-zero */
 } step_kind_t;
 
 typedef struct step {
@@ -44,6 +45,8 @@ struct rt_coll_sched {
     size_t *round_end;             /* round i is steps [round_end[i-1], round_end[i]) */
     size_t num_rounds, cap_rounds;
     size_t next_round;
+    size_t next_step;              /* of the running round, when a poll waits */
+    int polling;                   /* a poll step of the running round waits */
 
     rt_request_t **pending;        /* sends and receives of the running round */
     size_t num_pending, cap_pending;
@@ -121,7 +124,8 @@ void rt_coll_sched_free(rt_coll_sched_t *s)
     s->comm = NULL;
     s->tag = 0;
     s->error = MPI_SUCCESS;
-    s->num_steps = s->num_rounds = s->next_round = 0;
+    s->num_steps = s->num_rounds = s->next_round = s->next_step = 0;
+    s->polling = 0;
     s->num_pending = s->num_tmps = 0;
     s->req = NULL;
     s->prev = NULL;
@@ -231,6 +235,15 @@ void rt_coll_sched_call(rt_coll_sched_t *s, rt_coll_sched_fn fn, void *arg)
     st->arg = arg;
 }
 
+void rt_coll_sched_poll(rt_coll_sched_t *s, rt_coll_sched_fn fn, void *arg)
+{
+    step_t *st = add_step(s, STEP_POLL);
+    if (st == NULL)
+        return;
+    st->fn = fn;
+    st->arg = arg;
+}
+
 void rt_coll_sched_round(rt_coll_sched_t *s)
 {
     size_t start = s->num_rounds ? s->round_end[s->num_rounds - 1] : 0;
@@ -314,10 +327,13 @@ static void start_message(rt_coll_sched_t *s, const step_t *st)
     s->pending[s->num_pending++] = r;
 }
 
-static void run_round(rt_coll_sched_t *s, size_t round)
+/* Run the steps of the current round (s->next_round - 1) from
+ * s->next_step on; stops at a poll step that is not done yet (s->polling). */
+static void run_steps(rt_coll_sched_t *s)
 {
-    size_t first = round ? s->round_end[round - 1] : 0;
-    for (size_t i = first; i < s->round_end[round]; i++) {
+    size_t end = s->round_end[s->next_round - 1];
+    s->polling = 0;
+    for (size_t i = s->next_step; i < end; i++) {
         step_t *st = &s->steps[i];
         switch (st->kind) {
         case STEP_SEND:
@@ -348,8 +364,26 @@ static void run_round(rt_coll_sched_t *s, size_t round)
                 rt_coll_sched_fail(s, err);
             break;
         }
+        case STEP_POLL: {
+            int ret = st->fn(st->arg);
+            if (ret == 0) {
+                s->next_step = i;
+                s->polling = 1;
+                return;
+            }
+            if (ret != 1)
+                rt_coll_sched_fail(s, ret);
+            break;
+        }
         }
     }
+}
+
+static void run_round(rt_coll_sched_t *s, size_t round)
+{
+    s->next_round = round + 1;
+    s->next_step = round ? s->round_end[round - 1] : 0;
+    run_steps(s);
 }
 
 static void unlink_active(rt_coll_sched_t *s)
@@ -380,6 +414,12 @@ static int advance(rt_coll_sched_t *s)
 {
     int moved = 0;
     for (;;) {
+        if (s->polling) {
+            run_steps(s);
+            if (s->polling)
+                return moved;
+            moved++;
+        }
         size_t kept = 0;
         for (size_t i = 0; i < s->num_pending; i++) {
             rt_request_t *r = s->pending[i];
@@ -399,7 +439,7 @@ static int advance(rt_coll_sched_t *s)
             finish(s);
             return moved + 1;
         }
-        run_round(s, s->next_round++);
+        run_round(s, s->next_round);
         moved++;
     }
 }

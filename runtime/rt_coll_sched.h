@@ -63,6 +63,12 @@ void rt_coll_sched_reduce_right(rt_coll_sched_t *s, void *src, void *dst, size_t
  * return is the schedule's error class (MPI_Comm_idup finishes this way). */
 typedef int (*rt_coll_sched_fn)(void *arg);
 void rt_coll_sched_call(rt_coll_sched_t *s, rt_coll_sched_fn fn, void *arg);
+/* Call fn(arg) when the step's turn comes, and again on every later
+ * progress call until it returns non-zero; the steps after it in its round
+ * wait until then.  For waiting on something that is not a message (the
+ * flags of a shared-memory collective, rt_coll_shm.c).  A return other than
+ * 0 or 1 is the schedule's error class, and the step is done. */
+void rt_coll_sched_poll(rt_coll_sched_t *s, rt_coll_sched_fn fn, void *arg);
 /* End the current round: later steps wait for its messages. */
 void rt_coll_sched_round(rt_coll_sched_t *s);
 

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "rt_attr.h"
+#include "rt_coll_shm.h"
 #include "rt_errhandler.h"
 #include "rt_handles.h"
 #include "rt_topo.h"
@@ -161,6 +162,7 @@ void rt_comm_retain(rt_comm_t *c)
 
 static void comm_free_object(rt_comm_t *c)
 {
+    rt_coll_shm_free(c);
     rt_errhandler_release(c->errhandler);
     rt_topo_free(c->topo);
     if (c->is_inter)
@@ -251,6 +253,7 @@ void rt_comm_finalize(void)
         }
     }
     rt_attr_drop_all(&comm_world);
+    rt_coll_shm_free(&comm_world);
     rt_topo_free(comm_world.topo);
     comm_world.topo = NULL;
     free(comm_world.world_rank_of);

@@ -14,6 +14,7 @@
 #include "rt_boot.h"
 #include "rt_bsend.h"
 #include "rt_coll_sched.h"
+#include "rt_coll_shm.h"
 #include "rt_insight.h"
 #include "rt_proto.h"
 #include "rt_request.h"
@@ -206,8 +207,11 @@ static void start_transports(tp_job_t *job, int forced_ofi)
             rt_tp_shm = NULL;      /* no other rank on this node */
         else if (st != TP_OK)
             rt_fatal("the shared-memory transport failed to start (status %d)", (int)st);
-        if (rt_tp_shm != NULL)
+        if (rt_tp_shm != NULL) {
             check_transport_limits(rt_tp_shm);
+            /* A sleeping rank also wakes for its shared-memory collectives. */
+            rt_tp_shm->other_pending = rt_coll_shm_pending;
+        }
     }
     rt_tp_ofi = NULL;
     if (job->world_size > 1 && (forced_ofi || job->num_nodes > 1)) {
@@ -501,6 +505,12 @@ static inline void cpu_relax(void)
  * outgoing packet handed over: nobody rings when our queued packets find
  * room, so with packets queued we keep yielding.
  */
+void rt_progress_wake_local(int world_rank)
+{
+    if (rt_tp_shm != NULL && rt_tp_shm->ops->wake != NULL)
+        rt_tp_shm->ops->wake(rt_tp_shm, world_rank);
+}
+
 void rt_progress_idle(unsigned *idle_rounds)
 {
     if (RT_UNLIKELY(rt_hang_on))

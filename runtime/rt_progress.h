@@ -56,4 +56,10 @@ void rt_progress_stream(int world_rank, rt_request_t *req);
  */
 int rt_progress_barrier(void);
 
+/* Wake world rank `world_rank`, on this node, if it sleeps while idle:
+ * after changing shared memory it waits on outside the transports (the
+ * flags of a shared-memory collective).  Does nothing unless idle ranks
+ * sleep (oversubscribed nodes). */
+void rt_progress_wake_local(int world_rank);
+
 #endif /* MINIMPI_RT_PROGRESS_H */

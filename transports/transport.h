@@ -118,6 +118,12 @@ typedef struct tp {
      * get() copies or, when can_get is 0, why single copy is off. */
     char detail[160];
     char single_copy[160];
+    /* Set by the runtime (NULL: none): whether something that is not a
+     * message is ready for this process, such as the flags of a
+     * shared-memory collective.  wait() asks it after announcing that it
+     * sleeps, so a peer that changed that state and then called wake()
+     * never leaves it asleep. */
+    int (*other_pending)(void);
 } tp_t;
 
 struct tp_ops {
@@ -228,6 +234,13 @@ struct tp_ops {
     tp_status_t (*getv_async)(tp_t *tp, int peer, const tp_mem_desc_t *remote,
                               const tp_iov_t *riov, size_t riov_count, const tp_iov_t *liov,
                               size_t liov_count, tp_comp_t *comp);
+
+    /*
+     * Optional (NULL when the transport has no wait): wake `peer` if it
+     * sleeps in wait(), after this process changed what the peer's
+     * other_pending() looks at (with its stores before the call).
+     */
+    void (*wake)(tp_t *tp, int peer);
 };
 
 /* The transports that exist.  The runtime picks one per peer. */

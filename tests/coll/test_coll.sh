@@ -21,6 +21,12 @@ MINIMPI_COLL_REDUCE_SCATTER=ring MINIMPI_COLL_SCAN=linear MINIMPI_COLL_EXSCAN=li
 set_c="MINIMPI_COLL_BCAST=node_aware MINIMPI_COLL_ALLREDUCE=reduce_bcast
 MINIMPI_COLL_ALLGATHER=bruck MINIMPI_COLL_ALLTOALL=linear MINIMPI_COLL_NODE_SIZE=2"
 set_d="MINIMPI_COLL_BCAST=node_aware MINIMPI_COLL_ALLREDUCE=node_aware MINIMPI_COLL_NODE_SIZE=3"
+# The automatic choice already takes shm for small barriers and allreduces
+# on one node (every run above with no set); forced, it also runs bcast and
+# reduce and meets what it hands on to the point-to-point algorithms (large
+# counts, derived types).
+set_e="MINIMPI_COLL_BARRIER=shm MINIMPI_COLL_BCAST=shm MINIMPI_COLL_REDUCE=shm
+MINIMPI_COLL_ALLREDUCE=shm"
 
 # Each forced set runs at powers of two and at sizes 2^k + 1, 2^k + 2 and
 # 2^k + 3 (the remainders the recursive algorithms fold in), not at every
@@ -46,6 +52,8 @@ COLL_ENV=$(echo $set_b) run_ranks 6 "t_coll split" $prog split
 COLL_ENV=$(echo $set_b) run_ranks 9 "t_coll split" $prog split
 COLL_ENV=$(echo $set_c) run_ranks 8 "t_coll split" $prog split
 COLL_ENV=$(echo $set_d) run_ranks 6 "t_coll split" $prog split
+COLL_ENV=$(echo $set_e) run_ranks 3 "t_coll" $prog
+COLL_ENV=$(echo $set_e) run_ranks 7 "t_coll split" $prog split
 # A faked layout of two ranks per node makes the automatic choice node-aware
 # for bcast and allreduce; the real layout (one node) never does.
 COLL_ENV="MINIMPI_VERBOSE=coll MINIMPI_COLL_NODE_SIZE=2" run_ranks 4 "t_coll node layout" $prog reduce
@@ -56,19 +64,21 @@ else
     grep "allreduce" "$TMP/err" | head -3 >&2
     failures=$((failures + 1))
 fi
-COLL_ENV="MINIMPI_VERBOSE=coll" run_ranks 4 "t_coll one node" $prog bcast
+COLL_ENV="MINIMPI_VERBOSE=coll" run_ranks 4 "t_coll one node" $prog
 if grep -q "coll: bcast on MPI_COMM_WORLD (4 ranks, .*): binomial$" "$TMP/err" &&
+   grep -q "coll: allreduce on MPI_COMM_WORLD (4 ranks, 4 bytes, MPI_SUM): shm$" "$TMP/err" &&
+   grep -q "coll: allreduce on MPI_COMM_WORLD (4 ranks, 10000 bytes, MPI_SUM): recursive_doubling$" "$TMP/err" &&
    ! grep -q "node_aware" "$TMP/err"; then
-    echo "ok: on one node bcast is not node-aware"
+    echo "ok: on one node bcast and allreduce are not node-aware (allreduce: shm for small messages)"
 else
-    echo "FAIL: bcast on one node chose node_aware or nothing" >&2
+    echo "FAIL: on one node bcast or allreduce chose node_aware, or allreduce not shm for small messages" >&2
     grep "bcast" "$TMP/err" | head -3 >&2
     failures=$((failures + 1))
 fi
 # The verbose switch names the algorithm chosen, forced or not.
 COLL_ENV="MINIMPI_VERBOSE=coll MINIMPI_COLL_ALLTOALL=bruck" run_ranks 2 "t_coll verbose" $prog alltoall
 if grep -q "coll: alltoall on MPI_COMM_WORLD (2 ranks, .*): bruck (forced)" "$TMP/err" &&
-   grep -q "coll: barrier on MPI_COMM_WORLD (2 ranks, 0 bytes): dissemination$" "$TMP/err"; then
+   grep -q "coll: barrier on MPI_COMM_WORLD (2 ranks, 0 bytes): shm$" "$TMP/err"; then
     echo "ok: MINIMPI_VERBOSE=coll prints the choices"
 else
     echo "FAIL: MINIMPI_VERBOSE=coll did not print the expected choices" >&2

@@ -208,7 +208,7 @@ static void shm_wait(tp_t *tp, int timeout_ms)
     uint32_t bell = atomic_load_explicit(&me->doorbell, memory_order_relaxed);
     atomic_store_explicit(&me->asleep, 1, memory_order_relaxed);
     atomic_thread_fence(memory_order_seq_cst);
-    if (!shm_pending(shm)) {
+    if (!shm_pending(shm) && (tp->other_pending == NULL || !tp->other_pending())) {
         struct timespec ts = {.tv_sec = timeout_ms / 1000,
                               .tv_nsec = (long)(timeout_ms % 1000) * 1000000L};
         /* EAGAIN (rung already), EINTR and ETIMEDOUT all mean: poll again.
@@ -221,14 +221,21 @@ static void shm_wait(tp_t *tp, int timeout_ms)
             shm->sleeps_rung++;
         } else if (err == ETIMEDOUT) {
             shm->sleeps_timed_out++;
-            /* A message is here and its sender never rang, though we were
-             * asleep all along.  (A sender preempted between publishing and
+            /* A message (or a shared-memory collective's flag) is here and
+             * its sender never rang, though we were asleep all along.  (A sender preempted between publishing and
              * ringing shows here too, but only for as long as a time limit.) */
-            if (shm_pending(shm))
+            if (shm_pending(shm) || (tp->other_pending != NULL && tp->other_pending()))
                 shm->sleeps_lost++;
         }
     }
     atomic_store_explicit(&me->asleep, 0, memory_order_relaxed);
+}
+
+static void shm_wake(tp_t *tp, int peer)
+{
+    shm_tp_t *shm = (shm_tp_t *)tp;
+    TP_CONTRACT(shm_reachable(tp, peer), "shm", "wake");
+    ring(shm, &shm->pair[peer]);
 }
 
 static tp_status_t shm_mem_expose(tp_t *tp, const void *buf, size_t len, tp_mem_desc_t *desc)
@@ -304,5 +311,6 @@ const tp_ops_t tp_shm_ops = {
     .progress = shm_progress,
     .finalize = shm_finalize,
     .wait = shm_wait,
+    .wake = shm_wake,
     .putv = shm_putv,
 };

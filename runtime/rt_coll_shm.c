@@ -1,0 +1,497 @@
+/*
+ * rt_coll_shm.c -- barrier, bcast, reduce and allreduce through a shared
+ * buffer, for small messages on communicators whose ranks share one node.
+ *
+ * The point-to-point algorithms need log2 p rounds in which every rank
+ * must be scheduled; with more ranks than cores each round waits for the
+ * scheduler.  Here every rank writes its contribution into its own slot of
+ * a segment the communicator's ranks all map, announces it with a counter,
+ * and reads the others' slots as soon as their counters say so: one write
+ * and one read per rank, whatever order the ranks run in.
+ *
+ * The area.  Created by the first shared-memory collective on the
+ * communicator (its schedule starts with the set-up: rank 0 creates the
+ * segment and sends its name, the others map it and report, rank 0 unlinks
+ * it and sends the verdict), so nothing is left in /dev/shm once it is
+ * mapped, and a nonblocking collective never blocks to make it.  Freed with
+ * the communicator.  It holds one cache line of flags per rank, then two
+ * RT_COLL_SHM_SETS sets of slots of RT_COLL_SHM_SLOT bytes per rank.
+ *
+ * The protocol.  The shared-memory collectives of a communicator are
+ * numbered 1, 2, ... in the order they are called (the same on every rank)
+ * and run one after the other on each rank.  arrived[r] = g says that rank
+ * r entered collective g, so it finished g - 1 (it read every slot it
+ * needed).  Collective g uses the slot set g % K (K = RT_COLL_SHM_SETS).  A
+ * rank that writes its slot first waits until every arrived[r] >= g - K + 1:
+ * then nobody still reads that set for collective g - K.  It writes, then publishes arrived = g
+ * (release), and wakes ranks that sleep.  Then:
+ *   barrier:   wait for every arrived[r] >= g (nothing written);
+ *   allreduce: every rank writes, waits for all, reduces all slots;
+ *   reduce:    every rank writes, the root waits for all and reduces;
+ *   bcast:     the root writes (packed), the others wait for the root's
+ *              flag and unpack its slot.
+ * Reductions combine the slots in rank order, (s0 op (s1 op (... op
+ * s_{p-1}))), so non-commutative operations are right and results are
+ * bit-identical from run to run.
+ *
+ * Waiting is a poll step of the schedule (rt_coll_sched_poll): the rank
+ * keeps driving progress while it waits, and an idle blocking call spins,
+ * yields and sleeps as for messages (rt_progress_idle); a rank that
+ * publishes wakes the sleepers, and rt_coll_shm_pending() lets a rank that
+ * is about to sleep see a flag that moved.
+ *
+ * What does not fit (more than RT_COLL_SHM_SLOT bytes, reductions on types
+ * that are not dense, intercommunicators, ranks on several nodes, parts of
+ * a communicator in a node-aware algorithm, an area that could not be made)
+ * runs the default point-to-point algorithm of the collective instead.
+ */
+#include "rt_coll_shm.h"
+
+#include <stdalign.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "rt_coll_algo.h"
+#include "rt_op.h"
+#include "rt_progress.h"
+#include "transports/shm/shm_segment.h"
+
+/* Largest message (bytes per rank) the shared buffer takes. */
+#define RT_COLL_SHM_SLOT (8u << 10)
+
+/* Sets of slots, used in turn: a rank that only writes (a broadcast's
+ * root, a reduction's other ranks) may run this many collectives minus one
+ * ahead of the slowest reader before it waits, as eager messages would let
+ * it.  8 ranks take 8 KiB x 8 x 4 = 256 KiB. */
+#define RT_COLL_SHM_SETS 4
+
+typedef struct flag_line {
+    alignas(64) _Atomic uint64_t arrived;
+} flag_line_t;
+
+enum { AREA_SETUP, AREA_READY, AREA_FAILED };
+
+/* What rank 0 tells the others during the set-up. */
+typedef struct setup_msg {
+    int32_t ok;
+    char name[SHM_SEGMENT_NAME_MAX];
+} setup_msg_t;
+
+struct rt_coll_shm {
+    int state;
+    int size, rank;
+    const int *world_rank_of;      /* the communicator's */
+    void *base;                    /* the mapping, NULL until made */
+    size_t bytes;
+    flag_line_t *flags;            /* [size] */
+    char *slots;                   /* [RT_COLL_SHM_SETS][size][RT_COLL_SHM_SLOT] */
+    uint64_t built;                /* number of the last collective built */
+    uint64_t completed;            /* number of the last one finished here */
+    setup_msg_t setup;             /* rank 0's message */
+    int32_t mapped;                /* a rank's answer to it */
+    int32_t verdict;               /* rank 0's final word: all mapped */
+    int32_t all_mapped[];          /* rank 0: every rank's answer */
+};
+
+/* One collective in flight on an area. */
+typedef struct shm_op {
+    struct rt_coll_shm *area;
+    rt_coll_kind_t kind;
+    uint64_t seq;
+    int phase;
+    int writes;                    /* this rank fills its slot */
+    const void *src;               /* my contribution */
+    void *dst;
+    size_t count;
+    rt_datatype_t *dt;
+    rt_op_t *op;
+    int root;
+    struct shm_op *prev, *next;    /* in the waiting list */
+    int listed;
+} shm_op_t;
+
+enum { PH_TURN, PH_ENTRY, PH_WAIT, PH_DONE };
+
+/* Collectives of this process that wait, for rt_coll_shm_pending(). */
+static shm_op_t *waiting_head;
+/* Segments made by this process so far: part of their names. */
+static unsigned segments_made;
+
+static char *slot_of(const struct rt_coll_shm *a, uint64_t seq, int r)
+{
+    return a->slots +
+           ((size_t)(seq % RT_COLL_SHM_SETS) * (size_t)a->size + (size_t)r) * RT_COLL_SHM_SLOT;
+}
+
+static uint64_t arrived(const struct rt_coll_shm *a, int r)
+{
+    return atomic_load_explicit(&a->flags[r].arrived, memory_order_acquire);
+}
+
+static int all_arrived(const struct rt_coll_shm *a, uint64_t seq)
+{
+    for (int r = 0; r < a->size; r++)
+        if (arrived(a, r) < seq)
+            return 0;
+    return 1;
+}
+
+/* ---- The area ----------------------------------------------------------------- */
+
+static size_t area_bytes(int size)
+{
+    return (size_t)size * sizeof(flag_line_t) +
+           (size_t)RT_COLL_SHM_SETS * (size_t)size * RT_COLL_SHM_SLOT;
+}
+
+static void area_map(struct rt_coll_shm *a, void *base)
+{
+    a->base = base;
+    a->flags = base;
+    a->slots = (char *)base + (size_t)a->size * sizeof(flag_line_t);
+}
+
+void rt_coll_shm_free(rt_comm_t *comm)
+{
+    struct rt_coll_shm *a = comm->coll_shm;
+    if (a == NULL)
+        return;
+    if (a->base != NULL)
+        munmap(a->base, a->bytes);
+    free(a);
+    comm->coll_shm = NULL;
+}
+
+/* Others: map the segment rank 0 named. */
+static int setup_attach(void *arg)
+{
+    struct rt_coll_shm *a = arg;
+    a->mapped = 0;
+    if (!a->setup.ok)
+        return MPI_SUCCESS;
+    void *base = NULL;
+    size_t got = 0;
+    if (shm_segment_attach(rt_proc.world_rank, a->setup.name, &base, &got) != TP_OK)
+        return MPI_SUCCESS;
+    if (got != a->bytes) {
+        munmap(base, got);
+        return MPI_SUCCESS;
+    }
+    area_map(a, base);
+    a->mapped = 1;
+    return MPI_SUCCESS;
+}
+
+/* Rank 0: everyone answered, the name goes. */
+static int setup_unlink(void *arg)
+{
+    struct rt_coll_shm *a = arg;
+    if (a->setup.ok)
+        shm_segment_unlink(rt_proc.world_rank, a->setup.name);
+    a->verdict = a->setup.ok;
+    for (int r = 1; r < a->size; r++)
+        if (!a->all_mapped[r])
+            a->verdict = 0;
+    return MPI_SUCCESS;
+}
+
+static int setup_finish(void *arg)
+{
+    struct rt_coll_shm *a = arg;
+    a->state = a->verdict ? AREA_READY : AREA_FAILED;
+    if (!a->verdict && a->base != NULL) {
+        munmap(a->base, a->bytes);
+        a->base = NULL;
+    }
+    return MPI_SUCCESS;
+}
+
+/* The communicator's area, made now (its set-up written into the schedule)
+ * when this is its first shared-memory collective; NULL when out of memory. */
+static struct rt_coll_shm *area_get(rt_coll_sched_t *s, rt_comm_t *comm)
+{
+    if (comm->coll_shm != NULL)
+        return comm->coll_shm;
+    struct rt_coll_shm *a =
+        calloc(1, sizeof(*a) + (size_t)comm->size * sizeof(a->all_mapped[0]));
+    if (a == NULL)
+        return NULL;
+    a->size = comm->size;
+    a->rank = comm->rank;
+    a->world_rank_of = comm->world_rank_of;
+    a->bytes = area_bytes(comm->size);
+    a->state = AREA_SETUP;
+    comm->coll_shm = a;
+
+    rt_datatype_t *byte = rt_datatype_get(MPI_BYTE), *int32 = rt_datatype_get(MPI_INT32_T);
+    if (comm->rank == 0) {
+        snprintf(a->setup.name, sizeof(a->setup.name), "/minimpi-%s-c%d-%u", rt_proc.job.job_id,
+                 rt_proc.world_rank, segments_made++);
+        void *base = NULL;
+        if (shm_segment_create(rt_proc.world_rank, a->setup.name, a->bytes, a->bytes, &base) ==
+                TP_OK) {
+            area_map(a, base);
+            a->setup.ok = 1;
+        }
+        for (int r = 1; r < comm->size; r++)
+            rt_coll_sched_send(s, &a->setup, sizeof(a->setup), byte, r);
+        rt_coll_sched_round(s);
+        for (int r = 1; r < comm->size; r++)
+            rt_coll_sched_recv(s, &a->all_mapped[r], 1, int32, r);
+        rt_coll_sched_round(s);
+        rt_coll_sched_call(s, setup_unlink, a);
+        for (int r = 1; r < comm->size; r++)
+            rt_coll_sched_send(s, &a->verdict, 1, int32, r);
+    } else {
+        rt_coll_sched_recv(s, &a->setup, sizeof(a->setup), byte, 0);
+        rt_coll_sched_round(s);
+        rt_coll_sched_call(s, setup_attach, a);
+        rt_coll_sched_send(s, &a->mapped, 1, int32, 0);
+        rt_coll_sched_recv(s, &a->verdict, 1, int32, 0);
+    }
+    rt_coll_sched_round(s);
+    rt_coll_sched_call(s, setup_finish, a);
+    return a;
+}
+
+/* ---- Running one collective ------------------------------------------------------ */
+
+static void list_add(shm_op_t *op)
+{
+    if (op->listed)
+        return;
+    op->listed = 1;
+    op->prev = NULL;
+    op->next = waiting_head;
+    if (waiting_head != NULL)
+        waiting_head->prev = op;
+    waiting_head = op;
+}
+
+static void list_remove(shm_op_t *op)
+{
+    if (!op->listed)
+        return;
+    op->listed = 0;
+    if (op->prev != NULL)
+        op->prev->next = op->next;
+    else
+        waiting_head = op->next;
+    if (op->next != NULL)
+        op->next->prev = op->prev;
+}
+
+/* Whether the phase op waits in may end now (reads only). */
+static int can_move(const shm_op_t *op)
+{
+    const struct rt_coll_shm *a = op->area;
+    switch (op->phase) {
+    case PH_TURN:
+        return a->completed + 1 == op->seq && a->state != AREA_SETUP;
+    case PH_ENTRY:
+        return op->seq < RT_COLL_SHM_SETS || all_arrived(a, op->seq - RT_COLL_SHM_SETS + 1);
+    case PH_WAIT:
+        switch (op->kind) {
+        case RT_COLL_BCAST:
+            return a->rank == op->root || arrived(a, op->root) >= op->seq;
+        case RT_COLL_REDUCE:
+            return a->rank != op->root || all_arrived(a, op->seq);
+        default:
+            return all_arrived(a, op->seq);
+        }
+    default:
+        return 1;
+    }
+}
+
+static void publish(shm_op_t *op)
+{
+    struct rt_coll_shm *a = op->area;
+    atomic_store_explicit(&a->flags[a->rank].arrived, op->seq, memory_order_release);
+    for (int r = 0; r < a->size; r++)
+        if (r != a->rank)
+            rt_progress_wake_local(a->world_rank_of[r]);
+}
+
+static void write_slot(shm_op_t *op)
+{
+    char *mine = slot_of(op->area, op->seq, op->area->rank);
+    if (op->kind == RT_COLL_BCAST)
+        rt_datatype_pack(op->dt, op->src, op->count, mine);
+    else if (op->count > 0)
+        memcpy(mine, op->src, op->count * op->dt->size);
+}
+
+/* The result: the root's data (bcast) or every slot reduced in rank order. */
+static void read_result(shm_op_t *op)
+{
+    const struct rt_coll_shm *a = op->area;
+    switch (op->kind) {
+    case RT_COLL_BCAST:
+        if (a->rank != op->root)
+            rt_datatype_unpack(op->dt, slot_of(a, op->seq, op->root), op->count * op->dt->size,
+                               op->dst);
+        break;
+    case RT_COLL_REDUCE:
+    case RT_COLL_ALLREDUCE:
+        if ((op->kind == RT_COLL_REDUCE && a->rank != op->root) || op->count == 0)
+            break;
+        memcpy(op->dst, slot_of(a, op->seq, a->size - 1), op->count * op->dt->size);
+        for (int r = a->size - 2; r >= 0; r--)
+            rt_op_apply(op->op, slot_of(a, op->seq, r), op->dst, op->count, op->dt);
+        break;
+    default:
+        break;
+    }
+}
+
+static int poll_op(void *arg)
+{
+    shm_op_t *op = arg;
+    struct rt_coll_shm *a = op->area;
+    for (;;) {
+        if (!can_move(op)) {
+            list_add(op);
+            return 0;
+        }
+        switch (op->phase) {
+        case PH_TURN:
+            if (a->state == AREA_FAILED) {
+                a->completed = op->seq;
+                list_remove(op);
+                return MPI_ERR_NO_MEM;
+            }
+            if (op->writes) {
+                op->phase = PH_ENTRY;
+            } else {
+                publish(op);
+                op->phase = PH_WAIT;
+            }
+            break;
+        case PH_ENTRY:
+            write_slot(op);
+            publish(op);
+            op->phase = PH_WAIT;
+            break;
+        case PH_WAIT:
+            read_result(op);
+            op->phase = PH_DONE;
+            a->completed = op->seq;
+            list_remove(op);
+            return 1;
+        default:
+            return 1;
+        }
+    }
+}
+
+int rt_coll_shm_pending(void)
+{
+    for (const shm_op_t *op = waiting_head; op != NULL; op = op->next)
+        if (can_move(op))
+            return 1;
+    return 0;
+}
+
+void rt_coll_shm_finalize(void)
+{
+    waiting_head = NULL;
+}
+
+/* ---- Builders ------------------------------------------------------------------- */
+
+static int all_on_my_node(const rt_comm_t *c)
+{
+    const tp_job_t *job = &rt_proc.job;
+    if (job->node_of_rank == NULL)
+        return 1;
+    for (int r = 0; r < c->size; r++)
+        if (job->node_of_rank[c->world_rank_of[r]] != job->node_id)
+            return 0;
+    return 1;
+}
+
+/* Whether the call can run through the shared buffer. */
+static int fits(const rt_coll_team_t *t, const rt_coll_args_t *a)
+{
+    const rt_comm_t *c = t->comm;
+    if (t->ranks != NULL || t->size != c->size || c->size < 2 || c->is_inter ||
+        (c->coll_shm != NULL && c->coll_shm->state == AREA_FAILED) || !all_on_my_node(c))
+        return 0;
+    if (a->kind == RT_COLL_BARRIER)
+        return 1;
+    if (a->dt->size > 0 && a->count > RT_COLL_SHM_SLOT / a->dt->size)
+        return 0;
+    if (a->kind == RT_COLL_BCAST)
+        return 1;
+    /* Reductions work on the slots in place: the type must be dense. */
+    return a->dt->contiguous && a->dt->lb == 0 && a->dt->extent == (MPI_Aint)a->dt->size;
+}
+
+static void build(rt_coll_sched_t *s, const rt_coll_team_t *t, const rt_coll_args_t *a,
+                  rt_coll_builder_fn fallback)
+{
+    rt_comm_t *comm = (rt_comm_t *)t->comm;
+    if (!fits(t, a)) {
+        fallback(s, t, a);
+        return;
+    }
+    struct rt_coll_shm *area = area_get(s, comm);
+    if (area == NULL) {
+        fallback(s, t, a);
+        return;
+    }
+    shm_op_t *op = rt_coll_sched_tmp(s, sizeof(shm_op_t), rt_datatype_get(MPI_BYTE));
+    if (op == NULL)
+        return;
+    memset(op, 0, sizeof(*op));
+    op->area = area;
+    op->kind = a->kind;
+    op->seq = ++area->built;
+    op->phase = PH_TURN;
+    op->count = a->count;
+    op->dt = a->dt;
+    op->op = a->op;
+    op->root = a->root;
+    switch (a->kind) {
+    case RT_COLL_BCAST:
+        op->writes = comm->rank == a->root;
+        op->src = a->rbuf;
+        op->dst = a->rbuf;
+        break;
+    case RT_COLL_REDUCE:
+    case RT_COLL_ALLREDUCE:
+        op->writes = 1;
+        op->src = a->sbuf == MPI_IN_PLACE ? a->rbuf : a->sbuf;
+        op->dst = a->rbuf;
+        break;
+    default:
+        break;
+    }
+    rt_coll_sched_round(s);
+    rt_coll_sched_poll(s, poll_op, op);
+}
+
+void rt_coll_barrier_shm(rt_coll_sched_t *s, const rt_coll_team_t *t, const rt_coll_args_t *a)
+{
+    build(s, t, a, rt_coll_barrier_dissemination);
+}
+
+void rt_coll_bcast_shm(rt_coll_sched_t *s, const rt_coll_team_t *t, const rt_coll_args_t *a)
+{
+    build(s, t, a, rt_coll_bcast_binomial);
+}
+
+void rt_coll_reduce_shm(rt_coll_sched_t *s, const rt_coll_team_t *t, const rt_coll_args_t *a)
+{
+    build(s, t, a, rt_coll_reduce_binomial);
+}
+
+void rt_coll_allreduce_shm(rt_coll_sched_t *s, const rt_coll_team_t *t, const rt_coll_args_t *a)
+{
+    build(s, t, a, rt_coll_allreduce_recursive_doubling);
+}

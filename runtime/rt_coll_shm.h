@@ -1,0 +1,23 @@
+/*
+ * rt_coll_shm.h -- what the rest of the runtime sees of the shared-memory
+ * collectives (rt_coll_shm.c): the area a communicator keeps for them, and
+ * the idle check of ranks that sleep.
+ */
+#ifndef MINIMPI_RT_COLL_SHM_H
+#define MINIMPI_RT_COLL_SHM_H
+
+#include "rt.h"
+
+/* Unmap and free the communicator's area, if it has one (with the
+ * communicator, and for WORLD at MPI_Finalize). */
+void rt_coll_shm_free(rt_comm_t *comm);
+
+/* Nonzero when a shared-memory collective of this process that waits can
+ * move on: a sleeping rank asks it (tp_t.other_pending) after announcing
+ * its sleep, so a peer that publishes and then wakes it is never missed. */
+int rt_coll_shm_pending(void);
+
+/* Forget the collectives still waiting (MPI_Finalize frees their schedules). */
+void rt_coll_shm_finalize(void);
+
+#endif /* MINIMPI_RT_COLL_SHM_H */
