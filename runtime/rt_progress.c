@@ -409,6 +409,24 @@ void rt_progress_send(int world_rank, const rt_pkt_hdr_t *hdr, const void *paylo
     out_enqueue(peer, o);
 }
 
+int rt_progress_try_short(int world_rank, const rt_pkt_hdr_t *hdr, const void *payload,
+                          size_t payload_len)
+{
+    rt_peer_t *peer = &rt_peers[world_rank];
+    /* Packets to self take rt_progress_send, which turns on polling self. */
+    if (RT_UNLIKELY(peer->head != NULL || peer->tp == rt_tp_self))
+        return 0;
+    rt_pkt_short_t s = {.context_id = hdr->context_id, .src_rank = hdr->src_rank,
+                        .tag = hdr->tag};
+    tp_status_t st = peer->tp->ops->am_send(peer->tp, world_rank, &s, sizeof(s), payload,
+                                            payload_len);
+    if (RT_LIKELY(st == TP_OK))
+        return 1;
+    if (st != TP_AGAIN)
+        send_failed(world_rank, peer->tp, st);
+    return 0;
+}
+
 void rt_progress_stream(int world_rank, rt_request_t *req)
 {
     rt_peer_t *peer = &rt_peers[world_rank];

@@ -71,8 +71,8 @@ tp_status_t shm_fbox_push(shm_fbox_t *box, uint32_t *next, uint32_t queue_before
     if (atomic_load_explicit(&slot->seq, memory_order_acquire) != m)
         return TP_AGAIN;
     slot->queue_before = queue_before;
-    slot->hdr_len = (uint16_t)hdr_len;
-    slot->payload_len = (uint16_t)payload_len;
+    slot->hdr_len = (uint8_t)hdr_len;
+    slot->payload_len = (uint8_t)payload_len;
     char *p = (char *)slot + sizeof(*slot);
     if (hdr_len > 0)
         memcpy(p, hdr, hdr_len);

@@ -3,10 +3,12 @@
  * per pair of ranks that actually talk, for small messages.
  *
  * A message of up to SHM_FBOX_MAX_INLINE bytes (runtime header + payload)
- * is written inline after a 16-byte slot header; header, runtime header and
- * 8 bytes of payload fill exactly one cache line, so an 8-byte MPI message
- * costs one line written by the sender and one line read by the receiver,
- * with no compare-and-swap (one sender per box).  Each slot carries a
+ * is written inline after a 12-byte slot header.  The runtime sends a
+ * standard eager message with a 12-byte envelope (rt_pkt_short_t), so
+ * header, envelope and up to 40 bytes of payload fill one cache line: such
+ * a message costs one line written by the sender and one line read by the
+ * receiver, with no compare-and-swap (one sender per box).  Up to 104 bytes
+ * of payload take the slot's second line too.  Each slot carries a
  * sequence number instead of a full/empty flag (see shm_fbox.c).
  *
  * Boxes are not made for every pair: each receiver owns a pool of
@@ -28,8 +30,8 @@
 
 #include "shm_queue.h"
 
-/* Two cache lines per slot: 112 bytes inline, i.e. 72 bytes of payload
- * behind the runtime's 40-byte header (the 0..64-byte latency range). */
+/* Two cache lines per slot: 116 bytes inline, i.e. 104 bytes of payload
+ * behind a 12-byte envelope (the 0..64-byte latency range and more). */
 #define SHM_FBOX_SLOT_SIZE 128u
 /* 64 slots (8 KiB) per box: a window of 64 small sends fits at once. */
 #define SHM_FBOX_SLOTS 64u
@@ -52,15 +54,16 @@ typedef struct shm_fbox_slot {
     _Atomic uint32_t seq;
     uint32_t queue_before;         /* queue messages this sender had sent to
                                       the receiver before this one */
-    uint16_t hdr_len;
-    uint16_t payload_len;
-    uint32_t reserved;
+    uint8_t hdr_len;               /* at most SHM_FBOX_MAX_INLINE, so a byte */
+    uint8_t payload_len;
+    uint16_t reserved;
     /* hdr_len bytes of runtime header, then the payload, follow inline. */
 } shm_fbox_slot_t;
 
-static_assert(sizeof(shm_fbox_slot_t) == 16, "a slot header is 16 bytes");
+static_assert(sizeof(shm_fbox_slot_t) == 12, "a slot header is 12 bytes");
 
 #define SHM_FBOX_MAX_INLINE (SHM_FBOX_SLOT_SIZE - sizeof(shm_fbox_slot_t))
+static_assert(SHM_FBOX_MAX_INLINE <= UINT8_MAX, "slot lengths fit a byte");
 
 /* One box: which sender owns it, then its slots. */
 typedef struct shm_fbox {
