@@ -56,6 +56,10 @@ extern int rt_hang_on;
 static inline void rt_hang_enter(const char *call, const struct rt_comm *comm, int peer_kind,
                                  int peer, int tag)
 {
+    /* Without --hang-timeout nobody reads rt_hang: one predictable branch.
+     * (rt_hang_on is set once, in MPI_Init, outside any blocking call.) */
+    if (__builtin_expect(!rt_hang_on, 1))
+        return;
     if (rt_hang.depth++ == 0) {
         rt_hang.call = call;
         rt_hang.comm = comm;
@@ -79,6 +83,8 @@ static inline void rt_hang_enter_reqs(const char *call, int count, const MPI_Req
 
 static inline void rt_hang_exit(void)
 {
+    if (__builtin_expect(!rt_hang_on, 1))
+        return;
     if (--rt_hang.depth == 0) {
         rt_hang.call = NULL;
         rt_hang.reqs = NULL;

@@ -421,6 +421,24 @@ void rt_progress_send(int world_rank, const rt_pkt_hdr_t *hdr, const void *paylo
     out_enqueue(peer, o);
 }
 
+int rt_progress_try_short(int world_rank, const rt_pkt_hdr_t *hdr, const void *payload,
+                          size_t payload_len)
+{
+    rt_peer_t *peer = &rt_peers[world_rank];
+    /* Packets to self take rt_progress_send, which turns on polling self. */
+    if (RT_UNLIKELY(peer->head != NULL || peer->tp == rt_tp_self))
+        return 0;
+    rt_pkt_short_t s = {.context_id = hdr->context_id, .src_rank = hdr->src_rank,
+                        .tag = hdr->tag};
+    tp_status_t st = peer->tp->ops->am_send(peer->tp, world_rank, &s, sizeof(s), payload,
+                                            payload_len);
+    if (RT_LIKELY(st == TP_OK))
+        return 1;
+    if (st != TP_AGAIN)
+        send_failed(world_rank, peer->tp, st);
+    return 0;
+}
+
 void rt_progress_stream(int world_rank, rt_request_t *req)
 {
     rt_peer_t *peer = &rt_peers[world_rank];
@@ -462,13 +480,9 @@ static int push_peer(int world_rank, rt_peer_t *peer)
 
 /* ---- Progress ---------------------------------------------------------------- */
 
-int rt_progress(void)
+/* Every source of progress, polled in turn (rt_progress's general case). */
+static int __attribute__((noinline)) progress_all(void)
 {
-    /* Now and then, make sure the launcher is still there, so that no rank
-     * outlives it (the check itself looks at the clock first). */
-    static unsigned calls;
-    if (RT_UNLIKELY((++calls & 0xfff) == 0))
-        rt_boot_pmi_check_launcher();
     int n = 0;
     if (RT_UNLIKELY(rt_poll_self))
         n += rt_tp_self->ops->progress(rt_tp_self);
@@ -484,6 +498,22 @@ int rt_progress(void)
     if (RT_UNLIKELY(rt_coll_sched_num_active > 0))
         n += rt_coll_sched_progress();
     return n;
+}
+
+int rt_progress(void)
+{
+    /* Now and then, make sure the launcher is still there, so that no rank
+     * outlives it (the check itself looks at the clock first). */
+    static unsigned calls;
+    if (RT_UNLIKELY((++calls & 0xfff) == 0))
+        rt_boot_pmi_check_launcher();
+    /* The usual case of a waiting rank on one node: only shared memory to
+     * poll, nothing queued, no collective schedule.  A tail call, without
+     * the general case's frame: a blocking call polls this in a loop. */
+    if (RT_LIKELY((rt_poll_self | rt_poll_ofi | rt_num_queued_peers |
+                   rt_coll_sched_num_active) == 0))
+        return rt_poll_shm ? rt_tp_shm->ops->progress(rt_tp_shm) : 0;
+    return progress_all();
 }
 
 static inline void cpu_relax(void)

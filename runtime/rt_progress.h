@@ -43,6 +43,15 @@ rt_peer_t *rt_progress_peer(int world_rank);
 void rt_progress_send(int world_rank, const rt_pkt_hdr_t *hdr, const void *payload,
                       size_t payload_len, rt_request_t *complete_when_taken);
 
+/*
+ * A plain EAGER packet (`hdr` has no flags) with the short header
+ * (rt_pkt_short_t), now or never: 1 when the transport took it, 0 when
+ * nothing was sent (packets are queued for the peer, the peer is ourself,
+ * or the transport said TP_AGAIN); then send `hdr` with rt_progress_send.
+ */
+int rt_progress_try_short(int world_rank, const rt_pkt_hdr_t *hdr, const void *payload,
+                          size_t payload_len);
+
 /* Stream a send's DATA chunks (after CTS), in order behind earlier packets. */
 void rt_progress_stream(int world_rank, rt_request_t *req);
 

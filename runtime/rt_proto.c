@@ -385,6 +385,31 @@ int rt_proto_recv_cancel(rt_request_t *req)
     return 1;
 }
 
+int rt_proto_send_now(rt_comm_t *comm, const void *buf, size_t count, rt_datatype_t *dt,
+                      int dest, int tag)
+{
+    /* The tests rt_proto_send_start makes first, in one branch. */
+    if (RT_UNLIKELY((dest == MPI_PROC_NULL) | rt_prof_on | !dt->contiguous))
+        return 0;
+    size_t bytes = count * dt->size;
+    int world = comm->peer_world_rank_of[dest];
+    if (bytes > rt_progress_peer(world)->eager_limit)
+        return 0;
+    rt_pkt_hdr_t h;
+    memset(&h, 0, sizeof(h));
+    h.type = RT_PKT_EAGER;
+    h.context_id = comm->context_id;
+    h.src_rank = comm->rank;
+    h.tag = tag;
+    h.length = bytes;
+    const void *data = bytes == 0 ? buf : (const char *)buf + dt->lb;
+    if (RT_LIKELY(rt_progress_try_short(world, &h, data, bytes))) {
+        count_sent(&h);
+        return 1;
+    }
+    return 0;
+}
+
 rt_request_t *rt_proto_isend(rt_comm_t *comm, int context_id, const void *buf, size_t count,
                              rt_datatype_t *dt, int dest, int tag)
 {
@@ -551,7 +576,10 @@ void rt_proto_send_start(rt_request_t *req)
         } else {
             req->state = RT_STATE_SEND_WAIT_TAKEN;
             count_sent(&h);
-            rt_progress_send(world, &h, req->sdata, bytes, req);
+            if (rt_progress_try_short(world, &h, req->sdata, bytes))
+                rt_request_complete(req);
+            else
+                rt_progress_send(world, &h, req->sdata, bytes, req);
         }
         return;
     }
@@ -813,6 +841,19 @@ void rt_proto_am_handler(void *arg, int src_world_rank, const void *hdr, size_t 
 {
     (void)arg;
     rt_pkt_hdr_t h;
+    if (hdr_len == sizeof(rt_pkt_short_t)) {
+        /* A plain EAGER packet sent short: the full header, rebuilt. */
+        rt_pkt_short_t s;
+        memcpy(&s, hdr, sizeof(s));
+        memset(&h, 0, sizeof(h));
+        h.type = RT_PKT_EAGER;
+        h.context_id = s.context_id;
+        h.src_rank = s.src_rank;
+        h.tag = s.tag;
+        h.length = payload_len;
+        handle_message(src_world_rank, &h, payload, payload_len);
+        return;
+    }
     if (RT_UNLIKELY(hdr_len != sizeof(h)))
         rt_fatal("protocol error: a packet header of %zu bytes from rank %d (expected %zu)",
                  hdr_len, src_world_rank, sizeof(h));

@@ -25,6 +25,13 @@
  *
  * Envelope fields are the sender's comm rank and the communicator's context
  * id; request ids are rt_request_id() of the request on each side.
+ *
+ * A plain EAGER packet (no flags: standard, ready or buffered mode, the
+ * whole message) may instead travel with the 12-byte rt_pkt_short_t as its
+ * header; the receiver tells the two apart by the header's length and
+ * takes the message length from the payload's.  28 bytes fewer per small
+ * message put 40 bytes of payload in the shared-memory fast box's first
+ * cache line instead of 12 (transports/shm/shm_fbox.h).
  */
 #ifndef MINIMPI_RT_PROTO_H
 #define MINIMPI_RT_PROTO_H
@@ -84,6 +91,15 @@ typedef struct rt_pkt_hdr {
  * the transport's own fields, and 8-byte aligned throughout. */
 static_assert(sizeof(rt_pkt_hdr_t) == 40, "rt_pkt_hdr_t must stay 40 bytes");
 
+/* The header of a plain EAGER packet sent short (see above). */
+typedef struct rt_pkt_short {
+    int32_t context_id;
+    int32_t src_rank;
+    int32_t tag;
+} rt_pkt_short_t;
+
+static_assert(sizeof(rt_pkt_short_t) == 12, "rt_pkt_short_t is 12 bytes");
+
 /* Matching state and unexpected-message storage (MPI_Init / MPI_Finalize). */
 void rt_proto_init(void);
 void rt_proto_finalize(void);
@@ -94,6 +110,17 @@ void rt_proto_finalize(void);
  * The request completes later (or at once: eager, or MPI_PROC_NULL).
  */
 void rt_proto_send_start(rt_request_t *req);
+
+/*
+ * A blocking standard-mode send of a small contiguous message without a
+ * request: when the message goes EAGER and the peer's transport takes it at
+ * once (nothing queued before it, room in the transport), it is sent and
+ * complete: returns 1.  Returns 0, having sent nothing, in every other case
+ * (MPI_PROC_NULL, profiling on, a larger or non-contiguous message, a
+ * transport that said TP_AGAIN); the caller then takes the request path.
+ */
+int rt_proto_send_now(rt_comm_t *comm, const void *buf, size_t count, rt_datatype_t *dt,
+                      int dest, int tag);
 
 /* Start a receive request whose arguments are set: match it against the
  * unexpected queue or post it. */

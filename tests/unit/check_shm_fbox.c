@@ -1,8 +1,10 @@
 /*
  * check_shm_fbox.c -- fast boxes on their own, in an anonymous mapping:
  * message numbers that wrap around 2^32, a full box that refuses and then
- * recovers, messages too big for a slot, the one-line layout of an 8-byte
- * message, and claims from a receiver's pool running out.  (The order
+ * recovers, messages too big for a slot, every header and payload length
+ * up to the inline limit, the one-line layout of a message of up to 40
+ * bytes behind a 12-byte envelope, and claims from a receiver's pool
+ * running out.  (The order
  * between a box and the queue is tested on the whole transport, in
  * check_shm_transport.)
  */
@@ -58,7 +60,7 @@ static void stream(uint32_t first, unsigned count, unsigned batch)
                 ck_assert_uint_eq(payload[0], got);
                 ck_assert_uint_eq(payload[1], ~got);
             }
-            shm_fbox_pop(slot, &rnext);
+            shm_fbox_pop(box, &rnext);
             got++;
         }
         ck_assert_uint_eq(got, sent);
@@ -93,7 +95,7 @@ START_TEST(test_full_box_refuses_then_recovers)
     /* One message out frees exactly one slot. */
     const shm_fbox_slot_t *slot = shm_fbox_peek(box, rnext);
     ck_assert_ptr_nonnull(slot);
-    shm_fbox_pop(slot, &rnext);
+    shm_fbox_pop(box, &rnext);
     ck_assert_int_eq(shm_fbox_push(box, &snext, 0, &extra, sizeof(extra), NULL, 0), TP_OK);
     ck_assert_int_eq(shm_fbox_push(box, &snext, 0, &extra, sizeof(extra), NULL, 0), TP_AGAIN);
     /* The rest come out in order, the extra one last. */
@@ -103,7 +105,7 @@ START_TEST(test_full_box_refuses_then_recovers)
         uint32_t v;
         memcpy(&v, shm_fbox_slot_hdr(slot), sizeof(v));
         ck_assert_uint_eq(v, i < SHM_FBOX_SLOTS ? i : extra);
-        shm_fbox_pop(slot, &rnext);
+        shm_fbox_pop(box, &rnext);
     }
     ck_assert_ptr_null(shm_fbox_peek(box, rnext));
     pool_free(pool);
@@ -120,18 +122,73 @@ START_TEST(test_too_big_is_refused)
                      TP_OK);
     ck_assert_int_eq(shm_fbox_push(box, &snext, 0, big, 40, big, SHM_FBOX_MAX_INLINE - 39),
                      TP_AGAIN);
+    ck_assert_int_eq(shm_fbox_push(box, &snext, 0, big, 12, big, SHM_FBOX_MAX_INLINE - 11),
+                     TP_AGAIN);
+    ck_assert_int_eq(shm_fbox_push(box, &snext, 0, NULL, 0, big, SHM_FBOX_MAX_INLINE + 1),
+                     TP_AGAIN);
     ck_assert_uint_eq(snext, 1);
+    pool_free(pool);
+}
+END_TEST
+
+/* Every header length and every payload length that fits, in turn, with
+ * the bytes checked on the way out and the slot's lengths read back. */
+START_TEST(test_every_size_up_to_the_limit)
+{
+    static const size_t hdr_lens[] = {0, 12, 16, 40, SHM_FBOX_MAX_INLINE};
+    shm_fbox_pool_t *pool = pool_new(SHM_FBOX_FIRST);
+    shm_fbox_t *box = shm_fbox_claim(pool, 1);
+    uint32_t snext = SHM_FBOX_FIRST, rnext = snext;
+    unsigned char hdr[SHM_FBOX_MAX_INLINE], payload[SHM_FBOX_MAX_INLINE];
+    unsigned n = 0;
+    for (size_t h = 0; h < sizeof(hdr_lens) / sizeof(hdr_lens[0]); h++) {
+        size_t hl = hdr_lens[h];
+        for (size_t pl = 0; hl + pl <= SHM_FBOX_MAX_INLINE; pl++, n++) {
+            for (size_t i = 0; i < hl; i++)
+                hdr[i] = (unsigned char)(n * 7 + i);
+            for (size_t i = 0; i < pl; i++)
+                payload[i] = (unsigned char)(n * 13 + i * 3 + 1);
+            ck_assert_int_eq(shm_fbox_push(box, &snext, n, hdr, hl, payload, pl), TP_OK);
+            const shm_fbox_slot_t *slot = shm_fbox_peek(box, rnext);
+            ck_assert_ptr_nonnull(slot);
+            ck_assert_uint_eq(slot->hdr_len, hl);
+            ck_assert_uint_eq(slot->payload_len, pl);
+            ck_assert_uint_eq(slot->queue_before, n);
+            ck_assert_int_eq(memcmp(shm_fbox_slot_hdr(slot), hdr, hl), 0);
+            ck_assert_int_eq(memcmp(shm_fbox_slot_payload(slot), payload, pl), 0);
+            /* The message stays within its own slot. */
+            ck_assert_uint_le((size_t)((const char *)shm_fbox_slot_payload(slot) + pl -
+                                       (const char *)slot), SHM_FBOX_SLOT_SIZE);
+            shm_fbox_pop(box, &rnext);
+        }
+    }
+    ck_assert_uint_eq(snext, SHM_FBOX_FIRST + n);
+    ck_assert_uint_eq(rnext, snext);
+    ck_assert_ptr_null(shm_fbox_peek(box, rnext));
     pool_free(pool);
 }
 END_TEST
 
 START_TEST(test_small_message_is_one_line)
 {
-    /* A 40-byte runtime header and 8 bytes of payload end within the
-     * slot's first cache line: one line written, one line read. */
-    ck_assert_uint_le(sizeof(shm_fbox_slot_t) + 40 + 8, SHM_CACHE_LINE);
+    /* The runtime's 12-byte envelope (rt_pkt_short_t) and up to 40 bytes
+     * of payload end within the slot's first cache line: one line written,
+     * one line read.  Checked on a real slot of a real box. */
+    shm_fbox_pool_t *pool = pool_new(0);
+    shm_fbox_t *box = shm_fbox_claim(pool, 0);
+    uint32_t snext = 0;
+    unsigned char bytes[40] = {0};
+    ck_assert_int_eq(shm_fbox_push(box, &snext, 0, bytes, 12, bytes, 40), TP_OK);
+    const shm_fbox_slot_t *slot = shm_fbox_peek(box, 0);
+    ck_assert_ptr_nonnull(slot);
+    ck_assert_uint_eq((uintptr_t)slot % SHM_CACHE_LINE, 0);
+    ck_assert_uint_le((size_t)((const char *)shm_fbox_slot_payload(slot) + 40 - (const char *)slot),
+                      SHM_CACHE_LINE);
     ck_assert_uint_eq(SHM_FBOX_SLOT_SIZE % SHM_CACHE_LINE, 0);
     ck_assert_uint_eq(offsetof(shm_fbox_t, slots) % SHM_CACHE_LINE, 0);
+    /* And 64 bytes of payload, the top of the latency range, fit a slot. */
+    ck_assert_uint_ge(SHM_FBOX_MAX_INLINE, 12 + 64);
+    pool_free(pool);
 }
 END_TEST
 
@@ -161,6 +218,7 @@ int main(void)
     tcase_add_test(tc, test_numbers_wrap_around);
     tcase_add_test(tc, test_full_box_refuses_then_recovers);
     tcase_add_test(tc, test_too_big_is_refused);
+    tcase_add_test(tc, test_every_size_up_to_the_limit);
     tcase_add_test(tc, test_small_message_is_one_line);
     tcase_add_test(tc, test_pool_runs_out);
     suite_add_tcase(s, tc);

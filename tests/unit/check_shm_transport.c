@@ -10,8 +10,9 @@
  * left on timeout, names the ranks that did not finish, and checks that no
  * /dev/shm file of the job remains.
  *
- * Message sizes alternate between 0 and 1 byte (fast-box messages) and
- * larger ones (queue cells), and a sender sends far more than a box holds
+ * Message sizes alternate between 0 and 1 byte (fast-box messages), sizes
+ * up to just beyond a fast box's inline limit, and larger ones (queue
+ * cells), and a sender sends far more than a box holds
  * before the receiver drains, so a pair's messages take both paths, boxes
  * fill up and fall back to the queue, and box numbers wrap around 2^32
  * (they start 64 below it): the per-sender sequence check on arrival is
@@ -38,6 +39,7 @@
 #include <unistd.h>
 
 #include "transports/transport.h"
+#include "transports/shm/shm_fbox.h"
 #include "check_run.h"
 
 enum {
@@ -228,6 +230,9 @@ static size_t length_of(uint32_t seq, size_t max)
     case 0: return 0;
     case 1: return max;
     case 2: return 1;
+    /* Every size up to one byte more than a fast box holds inline, so
+     * box messages of every length interleave with queue cells. */
+    case 3: return (seq * 37u) % (SHM_FBOX_MAX_INLINE - sizeof(msg_hdr_t) + 2);
     default: return (seq * 2654435761u) % (max + 1);
     }
 }
