@@ -26,6 +26,12 @@ const cfg_var_t cfg_vars[] = {
      "Largest shared-memory message, in bytes (k/m suffixes allowed), copied eagerly "
      "through the receive queue in several cells; larger ones use rendezvous (single copy "
      "when allowed). Empty: 64k, or the eager limit when MINIMPI_EAGER_LIMIT is set."},
+    {"MINIMPI_SHM_CMA_SPLIT", "",
+     "Shared-memory single-copy messages of at least this many bytes (k/m suffixes allowed) "
+     "are copied by both ranks at once: the receiver reads the first half with "
+     "process_vm_readv while the sender writes the second with process_vm_writev. "
+     "0: the receiver copies alone. Empty: 64k (every rendezvous at the default "
+     "MINIMPI_SHM_CMA_THRESHOLD), or 0 on an oversubscribed node."},
     {"MINIMPI_SHM_QUEUE_DEPTH", "64",
      "Cells of 8 KiB in each rank's shared-memory receive queue: a power of two from 2 "
      "to 65536. Local rank 0's value applies to its whole node."},

@@ -10,10 +10,19 @@
  *             layout of an unpacked non-contiguous buffer with RT_PKT_RUNS.
  *   FIN       receiver -> sender: the get() finished (or there was nothing
  *             to move): the sender completes and releases its buffer.
- *   CTS       receiver -> sender when get() is impossible: stream `length`
- *             bytes as DATA to request `rreq`.
+ *   CTS       receiver -> sender when get() is impossible: stream bytes
+ *             [offset, length) as DATA to request `rreq` (offset 0 but
+ *             after a cooperative copy that could not copy its first part).
  *   DATA      sender -> receiver: `length` bytes at `offset`.
  *   SYNC_ACK  receiver -> sender: the synchronous eager message matched.
+ *   SPLIT     receiver -> sender, instead of reading a large contiguous
+ *             message alone (see "Cooperative single copy" below): payload
+ *             the receiver's tp_mem_desc_t; write bytes [offset, length)
+ *             into it.  The receiver reads [0, offset) meanwhile.
+ *   WRITTEN   sender -> receiver (`rreq`): the `length` bytes at `offset`
+ *             that SPLIT asked for are in place; with RT_PKT_DESC they are
+ *             not (this rank may not write), and the payload is the
+ *             sender's tp_mem_desc_t again, for the receiver to read them.
  *
  * A message above the eager limit but at most the peer's copy limit
  * (rt_peer_t.copy_limit) goes without a handshake: EAGER with RT_PKT_MULTI
@@ -22,6 +31,19 @@
  * right behind it: per-sender ordering and the per-peer send queue keep no
  * other message of that sender in between, so the receiver keeps one
  * "message coming in" per sender.
+ *
+ * Cooperative single copy: with one copy by the receiver, the sender sits
+ * idle in its wait while one core copies.  A contiguous message of at
+ * least MINIMPI_SHM_CMA_SPLIT bytes to a contiguous receive, through a
+ * transport that can write into a peer (putv), is copied by both at once:
+ * the receiver exposes its buffer in SPLIT and reads the first half, the
+ * sender writes the second half on receipt and answers WRITTEN.  Once
+ * WRITTEN came and its own half is in, the receiver sends FIN and completes;
+ * the sender completes on FIN, after which nobody reads its buffer.  A part
+ * that a rank may not copy (single copy denied after start-up) is read by
+ * the other rank, or else streamed after CTS [offset, length).  The price:
+ * the receive waits for the sender to make progress (enter the library),
+ * which a streamed rendezvous needs anyway.
  *
  * Envelope fields are the sender's comm rank and the communicator's context
  * id; request ids are rt_request_id() of the request on each side.
@@ -51,6 +73,8 @@ typedef enum rt_pkt_type {
     RT_PKT_FIN,
     RT_PKT_SYNC_ACK,
     RT_PKT_RMA,                    /* one-sided communication (runtime/rt_win.h) */
+    RT_PKT_SPLIT,                  /* cooperative single copy: the sender's part */
+    RT_PKT_WRITTEN,                /* ... is written */
 } rt_pkt_type_t;
 
 #define RT_PKT_SYNC 0x01           /* EAGER: answer SYNC_ACK when matched */
@@ -81,10 +105,12 @@ typedef struct rt_pkt_hdr {
     int32_t context_id;            /* EAGER, RTS */
     int32_t src_rank;              /* EAGER, RTS: sender's rank in the communicator */
     int32_t tag;                   /* EAGER, RTS */
-    uint64_t length;               /* EAGER, RTS: message bytes; CTS: bytes wanted; DATA: chunk */
-    uint64_t offset;               /* DATA: where the chunk goes */
-    uint32_t sreq;                 /* sender's request id (RTS, SYNC eager, FIN, CTS, SYNC_ACK) */
-    uint32_t rreq;                 /* receiver's request id (CTS, DATA) */
+    uint64_t length;               /* EAGER, RTS: message bytes; CTS: bytes wanted; DATA: chunk;
+                                    * SPLIT: bytes moved in all; WRITTEN: bytes written */
+    uint64_t offset;               /* DATA: where the chunk goes; SPLIT: the sender's part starts */
+    uint32_t sreq;                 /* sender's request id (RTS, SYNC eager, FIN, CTS, SYNC_ACK,
+                                    * SPLIT) */
+    uint32_t rreq;                 /* receiver's request id (CTS, DATA, SPLIT, WRITTEN) */
 } rt_pkt_hdr_t;
 
 /* 40 bytes: small enough to share a 64-byte shared-memory cell header with

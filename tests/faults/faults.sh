@@ -50,6 +50,11 @@ mpitest --exit 4 --stderr "^mini-mpirun: rank $victim $R exited with code 4" \
 
 # ---- single copy denied: still correct -----------------------------------------
 mpitest $n t_fault denycma -1 44 init
+# Denied after MPI_Init, with the cooperative single copy from 64 KiB on, so
+# that the 70000-byte and 1 MiB messages are split: a rank that may not read
+# its part has it streamed, a sender that may not write its part has the
+# receiver read it.
+mpitest -x MINIMPI_SHM_CMA_SPLIT=64k $n t_fault denycma -1 44 late
 
 # ---- failures from outside ------------------------------------------------------
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/faults.XXXXXX")

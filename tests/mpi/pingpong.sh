@@ -9,4 +9,12 @@ mpitest -x MINIMPI_SHM_CMA=0 2 t_pingpong
 mpitest -x MINIMPI_SHM_CMA=0 4 t_pingpong
 mpitest -x MINIMPI_EAGER_LIMIT=1k 2 t_pingpong
 mpitest -x MINIMPI_SHM_QUEUE_DEPTH=2 2 t_pingpong
+# Cooperative single copy (runtime/rt_proto.h) for every rendezvous, i.e.
+# every size above 1 KiB: the receiver reads a part while the sender writes
+# the rest; the packet counts show both sides did (the default threshold,
+# 64 KiB, is crossed by the 2-rank runs above; with more ranks than cores
+# it is off).
+mpitest -x MINIMPI_EAGER_LIMIT=1k -x MINIMPI_SHM_CMA_SPLIT=1 -x MINIMPI_VERBOSE=proto \
+    --stderr 'rank 0: proto: packets sent: .* split [1-9][0-9]* written [1-9][0-9]*' \
+    2 t_pingpong
 finish

@@ -306,8 +306,12 @@ static tp_status_t shm_putv(tp_t *tp, int peer, const tp_mem_desc_t *remote,
     shm_tp_t *shm = (shm_tp_t *)tp;
     if (!tp->can_get || !shm_reachable(tp, peer))
         return TP_ENOTSUP;
-    return shm_cma_putv(shm->world_rank, shm->pid_of[peer], remote, riov, riov_count, liov,
-                        liov_count);
+    tp_status_t st = shm_cma_putv(shm->world_rank, shm->pid_of[peer], remote, riov, riov_count,
+                                  liov, liov_count);
+    /* Denied after the start-up probe: stop trying, as shm_get does. */
+    if (st == TP_ENOTSUP)
+        tp->can_get = 0;
+    return st;
 }
 
 const tp_ops_t tp_shm_ops = {
