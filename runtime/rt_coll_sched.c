@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "rt_op.h"
+#include "rt_profile.h"
 #include "rt_proto.h"
 
 typedef enum step_kind {
@@ -33,6 +34,7 @@ typedef struct step {
     rt_op_t *op;
     rt_coll_sched_fn fn;           /* call */
     void *arg;
+    int unprofiled;                /* send: the runtime's own bookkeeping */
 } step_t;
 
 struct rt_coll_sched {
@@ -166,6 +168,15 @@ void rt_coll_sched_send(rt_coll_sched_t *s, const void *buf, size_t count, rt_da
     st->count = count;
     st->dt = dt;
     st->peer = peer;
+}
+
+void rt_coll_sched_send_unprofiled(rt_coll_sched_t *s, const void *buf, size_t count,
+                                   rt_datatype_t *dt, int peer)
+{
+    size_t before = s->num_steps;
+    rt_coll_sched_send(s, buf, count, dt, peer);
+    if (s->num_steps > before)
+        s->steps[s->num_steps - 1].unprofiled = 1;
 }
 
 void rt_coll_sched_recv(rt_coll_sched_t *s, void *buf, size_t count, rt_datatype_t *dt,
@@ -313,11 +324,16 @@ static void copy_data(rt_coll_sched_t *s, const step_t *st)
 static void start_message(rt_coll_sched_t *s, const step_t *st)
 {
     int context_id = s->comm->context_id + 1;   /* the collective context */
+    /* The send starts (and --profile counts it) inside rt_proto_isend. */
+    int profiling = rt_prof_on;
+    if (st->unprofiled)
+        rt_prof_on = 0;
     rt_request_t *r = st->kind == STEP_SEND
                           ? rt_proto_isend(s->comm, context_id, st->src, st->count, st->dt,
                                            st->peer, s->tag)
                           : rt_proto_irecv(s->comm, context_id, st->dst, st->count, st->dt,
                                            st->peer, s->tag);
+    rt_prof_on = profiling;
     if (r->complete) {
         rt_request_release(r);
         return;

@@ -46,6 +46,10 @@ void rt_coll_sched_free(rt_coll_sched_t *s);
 /* Steps.  Peers are ranks of the schedule's communicator. */
 void rt_coll_sched_send(rt_coll_sched_t *s, const void *buf, size_t count, rt_datatype_t *dt,
                         int peer);
+/* A send of the runtime's own bookkeeping (setting up a collective's shared
+ * area), which mini-mpirun --profile does not count as the program's bytes. */
+void rt_coll_sched_send_unprofiled(rt_coll_sched_t *s, const void *buf, size_t count,
+                                   rt_datatype_t *dt, int peer);
 void rt_coll_sched_recv(rt_coll_sched_t *s, void *buf, size_t count, rt_datatype_t *dt,
                         int peer);
 /* Copy `count` elements of `sdt` at src into dst as elements of `ddt` (same

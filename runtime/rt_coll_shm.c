@@ -238,19 +238,19 @@ static struct rt_coll_shm *area_get(rt_coll_sched_t *s, rt_comm_t *comm)
             a->setup.ok = 1;
         }
         for (int r = 1; r < comm->size; r++)
-            rt_coll_sched_send(s, &a->setup, sizeof(a->setup), byte, r);
+            rt_coll_sched_send_unprofiled(s, &a->setup, sizeof(a->setup), byte, r);
         rt_coll_sched_round(s);
         for (int r = 1; r < comm->size; r++)
             rt_coll_sched_recv(s, &a->all_mapped[r], 1, int32, r);
         rt_coll_sched_round(s);
         rt_coll_sched_call(s, setup_unlink, a);
         for (int r = 1; r < comm->size; r++)
-            rt_coll_sched_send(s, &a->verdict, 1, int32, r);
+            rt_coll_sched_send_unprofiled(s, &a->verdict, 1, int32, r);
     } else {
         rt_coll_sched_recv(s, &a->setup, sizeof(a->setup), byte, 0);
         rt_coll_sched_round(s);
         rt_coll_sched_call(s, setup_attach, a);
-        rt_coll_sched_send(s, &a->mapped, 1, int32, 0);
+        rt_coll_sched_send_unprofiled(s, &a->mapped, 1, int32, 0);
         rt_coll_sched_recv(s, &a->verdict, 1, int32, 0);
     }
     rt_coll_sched_round(s);
