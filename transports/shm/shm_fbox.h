@@ -128,12 +128,7 @@ static inline const shm_fbox_slot_t *shm_fbox_peek(shm_fbox_t *box, uint32_t nex
 {
     shm_fbox_slot_t *slot =
         (shm_fbox_slot_t *)(box->slots + (size_t)(next % SHM_FBOX_SLOTS) * SHM_FBOX_SLOT_SIZE);
-    if (atomic_load_explicit(&slot->seq, memory_order_acquire) == next + 1)
-        return slot;
-    /* Not there yet: ask for the slot's second line too, so that a message
-     * longer than the first line is fetched while we wait for its seq. */
-    __builtin_prefetch((const char *)slot + SHM_CACHE_LINE);
-    return NULL;
+    return atomic_load_explicit(&slot->seq, memory_order_acquire) == next + 1 ? slot : NULL;
 }
 
 static inline const void *shm_fbox_slot_hdr(const shm_fbox_slot_t *slot)
