@@ -480,9 +480,13 @@ static int push_peer(int world_rank, rt_peer_t *peer)
 
 /* ---- Progress ---------------------------------------------------------------- */
 
-/* Every source of progress, polled in turn (rt_progress's general case). */
-static int __attribute__((noinline)) progress_all(void)
+int rt_progress(void)
 {
+    /* Now and then, make sure the launcher is still there, so that no rank
+     * outlives it (the check itself looks at the clock first). */
+    static unsigned calls;
+    if (RT_UNLIKELY((++calls & 0xfff) == 0))
+        rt_boot_pmi_check_launcher();
     int n = 0;
     if (RT_UNLIKELY(rt_poll_self))
         n += rt_tp_self->ops->progress(rt_tp_self);
@@ -498,22 +502,6 @@ static int __attribute__((noinline)) progress_all(void)
     if (RT_UNLIKELY(rt_coll_sched_num_active > 0))
         n += rt_coll_sched_progress();
     return n;
-}
-
-int rt_progress(void)
-{
-    /* Now and then, make sure the launcher is still there, so that no rank
-     * outlives it (the check itself looks at the clock first). */
-    static unsigned calls;
-    if (RT_UNLIKELY((++calls & 0xfff) == 0))
-        rt_boot_pmi_check_launcher();
-    /* The usual case of a waiting rank on one node: only shared memory to
-     * poll, nothing queued, no collective schedule.  A tail call, without
-     * the general case's frame: a blocking call polls this in a loop. */
-    if (RT_LIKELY((rt_poll_self | rt_poll_ofi | rt_num_queued_peers |
-                   rt_coll_sched_num_active) == 0))
-        return rt_poll_shm ? rt_tp_shm->ops->progress(rt_tp_shm) : 0;
-    return progress_all();
 }
 
 static inline void cpu_relax(void)

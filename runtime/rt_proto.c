@@ -501,11 +501,10 @@ int rt_proto_send_now(rt_comm_t *comm, const void *buf, size_t count, rt_datatyp
     h.tag = tag;
     h.length = bytes;
     const void *data = bytes == 0 ? buf : (const char *)buf + dt->lb;
-    if (RT_LIKELY(rt_progress_try_short(world, &h, data, bytes))) {
-        count_sent(&h);
-        return 1;
-    }
-    return 0;
+    if (!rt_progress_try_short(world, &h, data, bytes))
+        return 0;
+    count_sent(&h);
+    return 1;
 }
 
 rt_request_t *rt_proto_isend(rt_comm_t *comm, int context_id, const void *buf, size_t count,

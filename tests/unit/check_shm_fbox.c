@@ -60,7 +60,7 @@ static void stream(uint32_t first, unsigned count, unsigned batch)
                 ck_assert_uint_eq(payload[0], got);
                 ck_assert_uint_eq(payload[1], ~got);
             }
-            shm_fbox_pop(box, &rnext);
+            shm_fbox_pop(slot, &rnext);
             got++;
         }
         ck_assert_uint_eq(got, sent);
@@ -95,7 +95,7 @@ START_TEST(test_full_box_refuses_then_recovers)
     /* One message out frees exactly one slot. */
     const shm_fbox_slot_t *slot = shm_fbox_peek(box, rnext);
     ck_assert_ptr_nonnull(slot);
-    shm_fbox_pop(box, &rnext);
+    shm_fbox_pop(slot, &rnext);
     ck_assert_int_eq(shm_fbox_push(box, &snext, 0, &extra, sizeof(extra), NULL, 0), TP_OK);
     ck_assert_int_eq(shm_fbox_push(box, &snext, 0, &extra, sizeof(extra), NULL, 0), TP_AGAIN);
     /* The rest come out in order, the extra one last. */
@@ -105,7 +105,7 @@ START_TEST(test_full_box_refuses_then_recovers)
         uint32_t v;
         memcpy(&v, shm_fbox_slot_hdr(slot), sizeof(v));
         ck_assert_uint_eq(v, i < SHM_FBOX_SLOTS ? i : extra);
-        shm_fbox_pop(box, &rnext);
+        shm_fbox_pop(slot, &rnext);
     }
     ck_assert_ptr_null(shm_fbox_peek(box, rnext));
     pool_free(pool);
@@ -159,7 +159,7 @@ START_TEST(test_every_size_up_to_the_limit)
             /* The message stays within its own slot. */
             ck_assert_uint_le((size_t)((const char *)shm_fbox_slot_payload(slot) + pl -
                                        (const char *)slot), SHM_FBOX_SLOT_SIZE);
-            shm_fbox_pop(box, &rnext);
+            shm_fbox_pop(slot, &rnext);
         }
     }
     ck_assert_uint_eq(snext, SHM_FBOX_FIRST + n);

@@ -1,21 +1,18 @@
 /*
  * shm_fbox.c -- fast boxes (see shm_fbox.h).
  *
- * Algorithm: a single-producer single-consumer ring with a sequence number
- * per slot, so no compare-and-swap is needed.  The sender numbers its
- * messages to this receiver m = first, first + 1, ...; message m goes to
- * slot m % SHM_FBOX_SLOTS.  The slot is free for it once the receiver has
- * taken message m - SHM_FBOX_SLOTS, i.e. when m - taken < SHM_FBOX_SLOTS;
- * the sender keeps its last reading of `taken` and reads it again (acquire)
- * only when that reading says the box is full.  It then writes the
- * message and stores seq = m + 1 (release).  The receiver, expecting
- * message m, waits for seq == m + 1 (acquire), hands the message on and
- * stores taken = m + 1 (release) on its own line.  Per message, the slot's
- * line goes from sender to receiver once and comes back only when the
- * sender writes it again; nobody reads a line the other side is writing,
- * except the receiver polling seq.  Numbers are 32 bits, compared for
- * equality or by unsigned difference; the number of slots divides 2^32, so
- * a counter that wraps still lands on the right slot.
+ * Algorithm: the shared-memory queue's sequence numbers (shm_queue.c),
+ * reduced to one sender, so no compare-and-swap is needed.  The sender
+ * numbers its messages to this receiver m = first, first + 1, ...; message
+ * m goes to slot m % SHM_FBOX_SLOTS, whose seq reads m while the slot is
+ * free for it.  The sender checks that, writes the message and stores
+ * seq = m + 1 (release).  The receiver, expecting message m, waits for
+ * seq == m + 1 (acquire), hands the message on, and stores
+ * seq = m + SHM_FBOX_SLOTS (release): free for the sender's next lap.
+ * The sender reads seq before writing a slot, so the full check touches
+ * only the line it is about to write; there is no shared head or tail.
+ * Numbers are 32 bits and compared only for equality; the number of slots
+ * divides 2^32, so a counter that wraps still lands on the right slot.
  */
 #include "shm_fbox.h"
 
@@ -26,12 +23,9 @@ void shm_fbox_pool_init(shm_fbox_pool_t *pool, uint32_t first)
     for (uint32_t b = 0; b < SHM_FBOX_PER_RANK; b++) {
         shm_fbox_t *box = &pool->boxes[b];
         box->first = first;
-        box->sender_taken = first;
-        atomic_init(&box->taken, first);
         for (uint32_t i = 0; i < SHM_FBOX_SLOTS; i++) {
-            /* Slot i first holds the message numbered m = first + k that
-             * maps to it, with k in 0..SLOTS-1; until then seq is m, which
-             * no receiver waits for (it waits for m + 1). */
+            /* Slot i is first free for the message numbered first + k that
+             * maps to it, with k in 0..SLOTS-1. */
             uint32_t m = first + ((i - first) % SHM_FBOX_SLOTS);
             shm_fbox_slot_t *slot = (shm_fbox_slot_t *)(box->slots + (size_t)i * SHM_FBOX_SLOT_SIZE);
             memset(slot, 0, sizeof(*slot));
@@ -72,15 +66,10 @@ tp_status_t shm_fbox_push(shm_fbox_t *box, uint32_t *next, uint32_t queue_before
     if (hdr_len + payload_len > SHM_FBOX_MAX_INLINE)
         return TP_AGAIN;
     uint32_t m = *next;
-    if (m - box->sender_taken >= SHM_FBOX_SLOTS) {
-        /* Full as far as we knew: look again.  Acquire: the receiver's
-         * reads of the slot we are about to reuse are over. */
-        box->sender_taken = atomic_load_explicit(&box->taken, memory_order_acquire);
-        if (m - box->sender_taken >= SHM_FBOX_SLOTS)
-            return TP_AGAIN;
-    }
     shm_fbox_slot_t *slot =
         (shm_fbox_slot_t *)(box->slots + (size_t)(m % SHM_FBOX_SLOTS) * SHM_FBOX_SLOT_SIZE);
+    if (atomic_load_explicit(&slot->seq, memory_order_acquire) != m)
+        return TP_AGAIN;
     slot->queue_before = queue_before;
     slot->hdr_len = (uint8_t)hdr_len;
     slot->payload_len = (uint8_t)payload_len;

@@ -47,12 +47,10 @@
 #define SHM_FBOX_FIRST 0xffffffc0u
 
 typedef struct shm_fbox_slot {
-    /* Message number m is in slot m % SHM_FBOX_SLOTS, whose seq the sender
-     * sets to m + 1 once the slot holds it (the receiver waits for that
-     * value; before, the slot holds m + 1 - SHM_FBOX_SLOTS or, on the first
-     * lap, m).  Only the sender writes a slot; the receiver hands slots
-     * back through the box's `taken` counter.  32 bits, compared only for
-     * equality or by difference, so wrapping around is harmless. */
+    /* Message number m is in slot m % SHM_FBOX_SLOTS: seq == m when the
+     * slot is free for it, m + 1 once it holds it, and the receiver sets
+     * m + SHM_FBOX_SLOTS when done.  32 bits, compared only for equality,
+     * so wrapping around is harmless. */
     _Atomic uint32_t seq;
     uint32_t queue_before;         /* queue messages this sender had sent to
                                       the receiver before this one */
@@ -67,28 +65,16 @@ static_assert(sizeof(shm_fbox_slot_t) == 12, "a slot header is 12 bytes");
 #define SHM_FBOX_MAX_INLINE (SHM_FBOX_SLOT_SIZE - sizeof(shm_fbox_slot_t))
 static_assert(SHM_FBOX_MAX_INLINE <= UINT8_MAX, "slot lengths fit a byte");
 
-/*
- * One box: which sender owns it, the receiver's count of messages taken,
- * then the slots.  The receiver never writes a slot: it counts what it took
- * on a line of its own, which the sender reads only when its last reading
- * leaves no slot free (once per lap of the ring at most).  So a slot's line
- * moves once per message, from sender to receiver, and the sender does not
- * have to read it before writing it.
- */
+/* One box: which sender owns it, then its slots. */
 typedef struct shm_fbox {
     alignas(SHM_CACHE_LINE) _Atomic int32_t owner;  /* sender's world rank, -1 when unclaimed */
     uint32_t first;                /* the number of the first message (tests start
                                       near 2^32 to exercise wrap-around) */
-    uint32_t sender_taken;         /* the sender's last reading of `taken` (only the
-                                      sender uses it; the receiver reads this line
-                                      once, when it finds the box) */
-    alignas(SHM_CACHE_LINE) _Atomic uint32_t taken;  /* the number of the next message
-                                                        the receiver will take */
     alignas(SHM_CACHE_LINE) unsigned char slots[SHM_FBOX_SLOTS * SHM_FBOX_SLOT_SIZE];
 } shm_fbox_t;
 
-static_assert(sizeof(shm_fbox_t) == 2 * SHM_CACHE_LINE + SHM_FBOX_SLOTS * SHM_FBOX_SLOT_SIZE,
-              "a box is a control line, the receiver's line and its slots");
+static_assert(sizeof(shm_fbox_t) == SHM_CACHE_LINE + SHM_FBOX_SLOTS * SHM_FBOX_SLOT_SIZE,
+              "a box is a control line and its slots");
 
 /* A receiver's pool: a claim counter on its own line, then its boxes. */
 typedef struct shm_fbox_pool {
@@ -115,9 +101,8 @@ static inline uint32_t shm_fbox_num_claimed(shm_fbox_pool_t *pool)
 
 /*
  * Sender: write message number *next into the box and publish it, then
- * advance *next: TP_OK.  TP_AGAIN when the receiver has not taken the
- * message SHM_FBOX_SLOTS before it yet (the box is full) or the message
- * does not fit inline; nothing is written then.
+ * advance *next: TP_OK.  TP_AGAIN when its slot is still in use (the box is
+ * full) or the message does not fit inline; nothing is written then.
  */
 tp_status_t shm_fbox_push(shm_fbox_t *box, uint32_t *next, uint32_t queue_before,
                           const void *hdr, size_t hdr_len, const void *payload,
@@ -141,12 +126,12 @@ static inline const void *shm_fbox_slot_payload(const shm_fbox_slot_t *slot)
     return (const char *)slot + sizeof(*slot) + slot->hdr_len;
 }
 
-/* Receiver: done with message number *next (its slot goes back to the
- * sender); advance *next.  Release: our reads of the slot come first. */
-static inline void shm_fbox_pop(shm_fbox_t *box, uint32_t *next)
+/* Receiver: hand the slot of message number *next back and advance *next. */
+static inline void shm_fbox_pop(const shm_fbox_slot_t *slot, uint32_t *next)
 {
+    atomic_store_explicit(&((shm_fbox_slot_t *)slot)->seq, *next + SHM_FBOX_SLOTS,
+                          memory_order_release);
     (*next)++;
-    atomic_store_explicit(&box->taken, *next, memory_order_release);
 }
 
 #endif /* MINIMPI_SHM_FBOX_H */

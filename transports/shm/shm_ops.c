@@ -112,7 +112,7 @@ static void deliver_box_message(shm_tp_t *shm, int src, shm_pair_t *pair,
 {
     shm->am_handler(shm->am_handler_arg, src, shm_fbox_slot_hdr(slot), slot->hdr_len,
                     shm_fbox_slot_payload(slot), slot->payload_len);
-    shm_fbox_pop(pair->in_box, &pair->in_next);
+    shm_fbox_pop(slot, &pair->in_next);
 }
 
 /* Deliver the box messages `src` sent before the queue cell in hand. */
@@ -146,24 +146,9 @@ static int drain_box_before(shm_tp_t *shm, int src, shm_pair_t *pair, uint32_t f
     return n;
 }
 
-/* Something to deliver: a queue cell, a box message, or a newly claimed box. */
-static inline int shm_pending(shm_tp_t *shm)
+static int shm_progress(tp_t *tp)
 {
-    if (shm_queue_peek(shm->own_queue) != NULL)
-        return 1;
-    if ((uint32_t)shm->num_in_boxes < shm_fbox_num_claimed(shm->own_pool))
-        return 1;
-    for (int i = 0; i < shm->num_in_boxes; i++) {
-        shm_pair_t *pair = &shm->pair[shm->in_box_src[i]];
-        if (shm_fbox_peek(pair->in_box, pair->in_next) != NULL)
-            return 1;
-    }
-    return 0;
-}
-
-/* Deliver what is there (shm_progress found something). */
-static int __attribute__((noinline)) deliver_pending(shm_tp_t *shm)
-{
+    shm_tp_t *shm = (shm_tp_t *)tp;
     /* A handler that calls progress again would see the cell it is being
      * handed a second time; it gets nothing instead. */
     if (shm->in_progress)
@@ -199,15 +184,19 @@ static int __attribute__((noinline)) deliver_pending(shm_tp_t *shm)
     return delivered;
 }
 
-/* A waiting rank polls this in a loop: when nothing came, it returns after
- * a few loads of lines that stay in our cache until a sender writes them,
- * without the delivering code's prologue. */
-static int shm_progress(tp_t *tp)
+/* Something to deliver: a queue cell, a box message, or a newly claimed box. */
+static int shm_pending(shm_tp_t *shm)
 {
-    shm_tp_t *shm = (shm_tp_t *)tp;
-    if (!shm_pending(shm))
-        return 0;
-    return deliver_pending(shm);
+    if (shm_queue_peek(shm->own_queue) != NULL)
+        return 1;
+    if ((uint32_t)shm->num_in_boxes < shm_fbox_num_claimed(shm->own_pool))
+        return 1;
+    for (int i = 0; i < shm->num_in_boxes; i++) {
+        shm_pair_t *pair = &shm->pair[shm->in_box_src[i]];
+        if (shm_fbox_peek(pair->in_box, pair->in_next) != NULL)
+            return 1;
+    }
+    return 0;
 }
 
 static void shm_wait(tp_t *tp, int timeout_ms)
