@@ -141,6 +141,7 @@ tests_mpi_t_oversub_SOURCES = tests/mpi/t_oversub.c $(MPI_TEST_UTIL)
 tests_mpi_t_oversub_LDADD = $(MPI_TEST_LIBS)
 TESTS += tests/mpi/oversub.sh
 EXTRA_DIST += tests/mpi/oversub.sh
+EXTRA_DIST += tests/wait_job.sh
 
 # Medium shared-memory messages copied eagerly in several packets, and the
 # protocol each size takes (tests/mpi/exchange.sh).

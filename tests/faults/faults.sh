@@ -18,6 +18,7 @@
 # The synchronous cases go through tests/mpi/run-test.sh; the others start
 # the job in the background and act on it.
 . "$(dirname "$0")/../mpi/lib.sh"
+. "$(dirname "$0")/../wait_job.sh"
 here=$(dirname "$0")/../mpi   # where lib.sh's mpitest finds run-test.sh
 export MPI_TEST_DIR=${MPI_TEST_DIR:-tests/faults}
 export MPI_TEST_TIMEOUT=${MPI_TEST_TIMEOUT:-60}
@@ -93,12 +94,8 @@ job_start() {
 # 20 s), then check its status, its message and that nothing is left.
 job_end() {
     local what=$1 expected=$2 regex=${3:-}
-    ( sleep 20; kill -9 $job 2>/dev/null ) &
-    local watchdog=$!
-    wait $job
+    wait_job $job 20
     local status=$?
-    kill $watchdog 2>/dev/null
-    wait $watchdog 2>/dev/null
     [ "$status" -eq "$expected" ] || bad "$what: exit status $status, expected $expected"
     if [ -n "$regex" ] && ! grep -Eq -- "$regex" "$tmp/err"; then
         bad "$what: no line of stderr matches /$regex/"

@@ -1,6 +1,7 @@
 #!/bin/sh
 # SIGTERM to mini-mpirun reaches every rank, and nothing is left behind.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../wait_job.sh"
 A=$HELPERS/rank_actions
 
 # wait_ready N: until N "ready" lines are in $OUT (at most 20 s).
@@ -29,13 +30,9 @@ for sig in $signals; do
     pid=$!
     wait_ready 3
     kill -s $sig $pid
-    # The launcher must end by itself; the watchdog only guards against a hang.
-    ( sleep 20; kill -9 $pid 2>/dev/null ) &
-    watchdog=$!
-    wait $pid
+    # The launcher must end by itself; the limit only guards against a hang.
+    wait_job $pid 20
     status=$?
-    kill $watchdog 2>/dev/null
-    wait $watchdog 2>/dev/null
     expected=$((128 + num))
     [ "$status" -eq "$expected" ] && pass "SIG$sig: exit status $status" ||
         fail "SIG$sig: exit status $status, expected $expected"
