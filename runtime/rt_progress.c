@@ -515,6 +515,12 @@ static inline void cpu_relax(void)
 #endif
 }
 
+void rt_progress_wake_local(int world_rank)
+{
+    if (rt_tp_shm != NULL && rt_tp_shm->ops->wake != NULL)
+        rt_tp_shm->ops->wake(rt_tp_shm, world_rank);
+}
+
 /*
  * Idle policy of blocking calls: spin (the answer is usually a few hundred
  * nanoseconds away), then, when yielding is on (oversubscribed node, or
@@ -523,12 +529,6 @@ static inline void cpu_relax(void)
  * outgoing packet handed over: nobody rings when our queued packets find
  * room, so with packets queued we keep yielding.
  */
-void rt_progress_wake_local(int world_rank)
-{
-    if (rt_tp_shm != NULL && rt_tp_shm->ops->wake != NULL)
-        rt_tp_shm->ops->wake(rt_tp_shm, world_rank);
-}
-
 void rt_progress_idle(unsigned *idle_rounds)
 {
     if (RT_UNLIKELY(rt_hang_on))

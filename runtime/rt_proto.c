@@ -208,17 +208,29 @@ static char *recv_dest(rt_request_t *req)
     return req->dt->lb == 0 ? (char *)req->buf : (char *)req->buf + req->dt->lb;
 }
 
-static void send_ctrl(int world_rank, rt_pkt_type_t type, uint32_t sreq, uint32_t rreq,
-                      uint64_t length)
+/* A protocol packet between two requests (CTS, FIN, SPLIT, WRITTEN, ...),
+ * with an optional payload that must outlive the send (a descriptor kept in
+ * the request). */
+static void send_reply(int world_rank, rt_pkt_type_t type, uint8_t flags, uint32_t sreq,
+                       uint32_t rreq, uint64_t offset, uint64_t length, const void *payload,
+                       size_t payload_len)
 {
     rt_pkt_hdr_t h;
     memset(&h, 0, sizeof(h));
     h.type = (uint8_t)type;
+    h.flags = flags;
     h.sreq = sreq;
     h.rreq = rreq;
+    h.offset = offset;
     h.length = length;
     count_sent(&h);
-    rt_progress_send(world_rank, &h, NULL, 0, NULL);
+    rt_progress_send(world_rank, &h, payload, payload_len, NULL);
+}
+
+static void send_ctrl(int world_rank, rt_pkt_type_t type, uint32_t sreq, uint32_t rreq,
+                      uint64_t length)
+{
+    send_reply(world_rank, type, 0, sreq, rreq, 0, length, NULL, 0);
 }
 
 /* The request a reply names, which must be waiting for exactly this reply
@@ -331,16 +343,9 @@ static tp_status_t recv_getv(rt_request_t *req, int src_world, const tp_mem_desc
 /* Ask the sender to stream bytes [start, end) of the message as DATA. */
 static void send_cts(rt_request_t *req, size_t start, size_t end)
 {
-    rt_pkt_hdr_t h;
-    memset(&h, 0, sizeof(h));
-    h.type = RT_PKT_CTS;
-    h.sreq = req->remote_id;
-    h.rreq = rt_request_id(req);
-    h.offset = start;
-    h.length = end;
     req->state = RT_STATE_RECV_DATA;
-    count_sent(&h);
-    rt_progress_send(req->peer_world, &h, NULL, 0, NULL);
+    send_reply(req->peer_world, RT_PKT_CTS, 0, req->remote_id, rt_request_id(req), start, end,
+               NULL, 0);
 }
 
 /* Every byte of a receive is in place: release its exposed buffer (a
@@ -378,16 +383,9 @@ static int recv_split(rt_request_t *req, int src_world, const tp_mem_desc_t *des
     uintptr_t mid = ((uintptr_t)dest + req->rndv_len / 2) & ~(uintptr_t)4095;
     size_t split = mid > (uintptr_t)dest ? (size_t)(mid - (uintptr_t)dest) : req->rndv_len / 2;
 
-    rt_pkt_hdr_t h;
-    memset(&h, 0, sizeof(h));
-    h.type = RT_PKT_SPLIT;
-    h.sreq = req->remote_id;
-    h.rreq = rt_request_id(req);
-    h.offset = split;
-    h.length = req->rndv_len;
-    count_sent(&h);
     /* req->desc outlives the packet: the receive waits for WRITTEN. */
-    rt_progress_send(src_world, &h, &req->desc, sizeof(req->desc), NULL);
+    send_reply(src_world, RT_PKT_SPLIT, 0, req->remote_id, rt_request_id(req), split,
+               req->rndv_len, &req->desc, sizeof(req->desc));
 
     req->state = RT_STATE_RECV_GET;
     tp_status_t st = tp->ops->get(tp, src_world, desc, 0, dest, split, &req->comp);
@@ -879,17 +877,10 @@ static void handle_split(int src_world, const rt_pkt_hdr_t *h, const void *paylo
     if (st != TP_OK && st != TP_ENOTSUP)
         rt_fatal("writing %zu bytes of a message into rank %d failed (transport %s, status %d)",
                  n, src_world, tp->name, (int)st);
-    rt_pkt_hdr_t w;
-    memset(&w, 0, sizeof(w));
-    w.type = RT_PKT_WRITTEN;
-    w.flags = st == TP_OK ? 0 : RT_PKT_DESC;
-    w.rreq = h->rreq;
-    w.offset = h->offset;
-    w.length = n;
-    count_sent(&w);
     /* req->desc outlives the packet: the request waits for FIN or CTS. */
-    rt_progress_send(src_world, &w, st == TP_OK ? NULL : &req->desc,
-                     st == TP_OK ? 0 : sizeof(req->desc), NULL);
+    int refused = st != TP_OK;
+    send_reply(src_world, RT_PKT_WRITTEN, refused ? RT_PKT_DESC : 0, 0, h->rreq, h->offset, n,
+               refused ? &req->desc : NULL, refused ? sizeof(req->desc) : 0);
 }
 
 /* The sender's part of a cooperative copy is written, or refused (then read
