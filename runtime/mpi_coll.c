@@ -113,16 +113,18 @@ static int launch_now(const char *call, rt_comm_t *c, const rt_coll_args_t *a,
             return rt_err(c, call, err, "the collective failed with error class %d", err);
         return MPI_SUCCESS;
     }
-    rt_coll_sched_t *s = rt_coll_build(c, a);
-    if (s == NULL)
-        return rt_err(c, call, MPI_ERR_NO_MEM, "out of memory building the schedule");
     if (request == NULL) {
-        int err = rt_coll_sched_run(s);
+        int err = rt_coll_run(c, a);
+        if (err == MPI_ERR_NO_MEM)
+            return rt_err(c, call, err, "out of memory running the collective");
         if (err != MPI_SUCCESS)
             return rt_err(c, call, err, "the collective failed with error class %d "
                           "(do all ranks pass matching counts and types?)", err);
         return MPI_SUCCESS;
     }
+    rt_coll_sched_t *s = rt_coll_build(c, a);
+    if (s == NULL)
+        return rt_err(c, call, MPI_ERR_NO_MEM, "out of memory building the schedule");
     rt_request_t *req;
     int err = rt_coll_sched_start(s, &req);
     if (err != MPI_SUCCESS)

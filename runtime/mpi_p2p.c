@@ -115,7 +115,7 @@ static int recv_complete(rt_request_t *req, MPI_Status *status, const char *call
 int MPI_Send(const void *buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm)
 {
     CHECK_SEND_ARGS("MPI_Send");
-    if (rt_proto_send_now(c, buf, (size_t)count, dt, dest, tag))
+    if (rt_proto_send_now(c, c->context_id, buf, (size_t)count, dt, dest, tag))
         return MPI_SUCCESS;
     return send_blocking("MPI_Send", c, buf, count, dt, dest, tag, RT_SEND_STANDARD);
 }
@@ -130,7 +130,7 @@ int MPI_Ssend(const void *buf, int count, MPI_Datatype datatype, int dest, int t
 int MPI_Rsend(const void *buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm)
 {
     CHECK_SEND_ARGS("MPI_Rsend");
-    if (rt_proto_send_now(c, buf, (size_t)count, dt, dest, tag))
+    if (rt_proto_send_now(c, c->context_id, buf, (size_t)count, dt, dest, tag))
         return MPI_SUCCESS;
     return send_blocking("MPI_Rsend", c, buf, count, dt, dest, tag, RT_SEND_READY);
 }

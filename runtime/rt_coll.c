@@ -11,10 +11,7 @@
 
 static int run(rt_comm_t *comm, const rt_coll_args_t *a)
 {
-    rt_coll_sched_t *s = rt_coll_build(comm, a);
-    if (s == NULL)
-        return MPI_ERR_NO_MEM;
-    return rt_coll_sched_run(s);
+    return rt_coll_run(comm, a);
 }
 
 int rt_coll_barrier(rt_comm_t *comm)

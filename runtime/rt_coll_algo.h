@@ -82,6 +82,17 @@ typedef void (*rt_coll_builder_fn)(rt_coll_sched_t *s, const rt_coll_team_t *t,
  * out of memory). */
 rt_coll_sched_t *rt_coll_build(rt_comm_t *comm, const rt_coll_args_t *a);
 
+/* Run a blocking collective to the end: directly when the algorithm
+ * selected has a direct form that takes the call, else through its
+ * schedule.  Returns the collective's error class. */
+int rt_coll_run(rt_comm_t *comm, const rt_coll_args_t *a);
+
+/* A direct form: runs a blocking call without a schedule and returns its
+ * error class, or RT_COLL_NOT_DIRECT (before doing anything) when it cannot
+ * take this call, which then runs through the schedule. */
+#define RT_COLL_NOT_DIRECT (-1)
+typedef int (*rt_coll_direct_fn)(rt_comm_t *comm, const rt_coll_args_t *a);
+
 /* The node of world rank `world` as the collectives see it: the job's
  * layout, or MINIMPI_COLL_NODE_SIZE consecutive ranks per node when set
  * (rt_coll_node.c). */
@@ -194,5 +205,7 @@ void rt_coll_barrier_shm(rt_coll_sched_t *s, const rt_coll_team_t *t, const rt_c
 void rt_coll_bcast_shm(rt_coll_sched_t *s, const rt_coll_team_t *t, const rt_coll_args_t *a);
 void rt_coll_reduce_shm(rt_coll_sched_t *s, const rt_coll_team_t *t, const rt_coll_args_t *a);
 void rt_coll_allreduce_shm(rt_coll_sched_t *s, const rt_coll_team_t *t, const rt_coll_args_t *a);
+/* The direct form of the four (rt_coll_shm.c), once the area is made. */
+int rt_coll_shm_direct(rt_comm_t *comm, const rt_coll_args_t *a);
 
 #endif /* MINIMPI_RT_COLL_ALGO_H */

@@ -11,6 +11,7 @@
 
 #include "rt_op.h"
 #include "rt_profile.h"
+#include "rt_progress.h"
 #include "rt_proto.h"
 
 typedef enum step_kind {
@@ -49,6 +50,7 @@ struct rt_coll_sched {
     size_t next_round;
     size_t next_step;              /* of the running round, when a poll waits */
     int polling;                   /* a poll step of the running round waits */
+    int finished;                  /* a blocking run's last round is done */
 
     rt_request_t **pending;        /* sends and receives of the running round */
     size_t num_pending, cap_pending;
@@ -127,7 +129,7 @@ void rt_coll_sched_free(rt_coll_sched_t *s)
     s->tag = 0;
     s->error = MPI_SUCCESS;
     s->num_steps = s->num_rounds = s->next_round = s->next_step = 0;
-    s->polling = 0;
+    s->polling = s->finished = 0;
     s->num_pending = s->num_tmps = 0;
     s->req = NULL;
     s->prev = NULL;
@@ -328,6 +330,12 @@ static void start_message(rt_coll_sched_t *s, const step_t *st)
     int profiling = rt_prof_on;
     if (st->unprofiled)
         rt_prof_on = 0;
+    /* A small send the transport takes at once needs no request. */
+    if (st->kind == STEP_SEND &&
+        rt_proto_send_now(s->comm, context_id, st->src, st->count, st->dt, st->peer, s->tag)) {
+        rt_prof_on = profiling;
+        return;
+    }
     rt_request_t *r = st->kind == STEP_SEND
                           ? rt_proto_isend(s->comm, context_id, st->src, st->count, st->dt,
                                            st->peer, s->tag)
@@ -417,6 +425,10 @@ static void unlink_active(rt_coll_sched_t *s)
 static void finish(rt_coll_sched_t *s)
 {
     rt_request_t *req = s->req;
+    if (req == NULL) {             /* a blocking run: rt_coll_sched_run frees it */
+        s->finished = 1;
+        return;
+    }
     unlink_active(s);
     req->status.MPI_ERROR = s->error;
     req->sched = NULL;
@@ -460,7 +472,9 @@ static int advance(rt_coll_sched_t *s)
     }
 }
 
-int rt_coll_sched_start(rt_coll_sched_t *s, rt_request_t **out)
+/* Number the collective and close its last round; on a building error the
+ * schedule is freed and the error returned. */
+static int begin(rt_coll_sched_t *s)
 {
     /* Every rank numbers this collective the same, whatever happens next. */
     s->tag = (int)(s->comm->coll_seq++ & (unsigned)RT_TAG_UB);
@@ -470,6 +484,14 @@ int rt_coll_sched_start(rt_coll_sched_t *s, rt_request_t **out)
         rt_coll_sched_free(s);
         return err;
     }
+    return MPI_SUCCESS;
+}
+
+int rt_coll_sched_start(rt_coll_sched_t *s, rt_request_t **out)
+{
+    int err = begin(s);
+    if (err != MPI_SUCCESS)
+        return err;
     rt_request_t *req = rt_request_alloc(RT_REQ_COLL);
     req->comm = s->comm;
     rt_status_set_empty(&req->status);
@@ -485,15 +507,26 @@ int rt_coll_sched_start(rt_coll_sched_t *s, rt_request_t **out)
     return MPI_SUCCESS;
 }
 
+/* The blocking form needs no request and is not in the active list: this
+ * rank advances it itself between calls to the progress engine, which then
+ * has no schedule to look at for it. */
 int rt_coll_sched_run(rt_coll_sched_t *s)
 {
-    rt_request_t *req;
-    int err = rt_coll_sched_start(s, &req);
+    int err = begin(s);
     if (err != MPI_SUCCESS)
         return err;
-    rt_request_wait(req);
-    err = req->status.MPI_ERROR;
-    rt_request_release(req);
+    unsigned idle = 0;
+    for (;;) {
+        int moved = advance(s);
+        if (s->finished)
+            break;
+        if (moved + rt_progress() == 0)
+            rt_progress_idle(&idle);
+        else
+            idle = 0;
+    }
+    err = s->error;
+    rt_coll_sched_free(s);
     return err;
 }
 

@@ -23,6 +23,7 @@
 typedef struct algo {
     const char *name;
     rt_coll_builder_fn build;
+    rt_coll_direct_fn direct;      /* NULL: blocking calls run the schedule too */
 } algo_t;
 
 typedef struct coll_info {
@@ -31,36 +32,59 @@ typedef struct coll_info {
     const algo_t *algos;           /* ends with {NULL, NULL} */
 } coll_info_t;
 
-#define ALGOS(NAME, ...) static const algo_t NAME[] = {__VA_ARGS__, {NULL, NULL}}
-ALGOS(barrier_algos, {"dissemination", rt_coll_barrier_dissemination},
-      {"tree", rt_coll_barrier_tree}, {"shm", rt_coll_barrier_shm});
-ALGOS(bcast_algos, {"binomial", rt_coll_bcast_binomial},
-      {"scatter_allgather", rt_coll_bcast_scatter_allgather},
-      {"node_aware", rt_coll_bcast_node_aware}, {"shm", rt_coll_bcast_shm});
-ALGOS(reduce_algos, {"binomial", rt_coll_reduce_binomial}, {"linear", rt_coll_reduce_linear},
-      {"shm", rt_coll_reduce_shm});
-ALGOS(allreduce_algos, {"recursive_doubling", rt_coll_allreduce_recursive_doubling},
-      {"rabenseifner", rt_coll_allreduce_rabenseifner},
-      {"reduce_bcast", rt_coll_allreduce_reduce_bcast},
-      {"node_aware", rt_coll_allreduce_node_aware}, {"shm", rt_coll_allreduce_shm});
-ALGOS(gather_algos, {"binomial", rt_coll_gather_binomial}, {"linear", rt_coll_gather_linear});
-ALGOS(gatherv_algos, {"linear", rt_coll_gather_linear});
-ALGOS(scatter_algos, {"binomial", rt_coll_scatter_binomial}, {"linear", rt_coll_scatter_linear});
-ALGOS(scatterv_algos, {"linear", rt_coll_scatter_linear});
-ALGOS(allgather_algos, {"ring", rt_coll_allgather_ring},
-      {"recursive_doubling", rt_coll_allgather_recursive_doubling},
-      {"bruck", rt_coll_allgather_bruck});
-ALGOS(allgatherv_algos, {"ring", rt_coll_allgatherv_ring});
-ALGOS(alltoall_algos, {"pairwise", rt_coll_alltoall_pairwise}, {"bruck", rt_coll_alltoall_bruck},
-      {"linear", rt_coll_alltoall_linear});
-ALGOS(alltoallv_algos, {"pairwise", rt_coll_alltoallv_pairwise});
-ALGOS(alltoallw_algos, {"pairwise", rt_coll_alltoallw_pairwise});
-ALGOS(reduce_scatter_algos, {"reduce_scatterv", rt_coll_reduce_scatter_reduce_scatterv},
-      {"ring", rt_coll_reduce_scatter_ring});
-ALGOS(scan_algos, {"recursive_doubling", rt_coll_scan_recursive_doubling},
-      {"linear", rt_coll_scan_linear});
-ALGOS(exscan_algos, {"recursive_doubling", rt_coll_exscan_recursive_doubling},
-      {"linear", rt_coll_exscan_linear});
+#define ALGOS(NAME, ...) static const algo_t NAME[] = {__VA_ARGS__, {NULL, NULL, NULL}}
+ALGOS(barrier_algos,
+      {"dissemination", rt_coll_barrier_dissemination, NULL},
+      {"tree", rt_coll_barrier_tree, NULL},
+      {"shm", rt_coll_barrier_shm, rt_coll_shm_direct});
+ALGOS(bcast_algos,
+      {"binomial", rt_coll_bcast_binomial, NULL},
+      {"scatter_allgather", rt_coll_bcast_scatter_allgather, NULL},
+      {"node_aware", rt_coll_bcast_node_aware, NULL},
+      {"shm", rt_coll_bcast_shm, rt_coll_shm_direct});
+ALGOS(reduce_algos,
+      {"binomial", rt_coll_reduce_binomial, NULL},
+      {"linear", rt_coll_reduce_linear, NULL},
+      {"shm", rt_coll_reduce_shm, rt_coll_shm_direct});
+ALGOS(allreduce_algos,
+      {"recursive_doubling", rt_coll_allreduce_recursive_doubling, NULL},
+      {"rabenseifner", rt_coll_allreduce_rabenseifner, NULL},
+      {"reduce_bcast", rt_coll_allreduce_reduce_bcast, NULL},
+      {"node_aware", rt_coll_allreduce_node_aware, NULL},
+      {"shm", rt_coll_allreduce_shm, rt_coll_shm_direct});
+ALGOS(gather_algos,
+      {"binomial", rt_coll_gather_binomial, NULL},
+      {"linear", rt_coll_gather_linear, NULL});
+ALGOS(gatherv_algos,
+      {"linear", rt_coll_gather_linear, NULL});
+ALGOS(scatter_algos,
+      {"binomial", rt_coll_scatter_binomial, NULL},
+      {"linear", rt_coll_scatter_linear, NULL});
+ALGOS(scatterv_algos,
+      {"linear", rt_coll_scatter_linear, NULL});
+ALGOS(allgather_algos,
+      {"ring", rt_coll_allgather_ring, NULL},
+      {"recursive_doubling", rt_coll_allgather_recursive_doubling, NULL},
+      {"bruck", rt_coll_allgather_bruck, NULL});
+ALGOS(allgatherv_algos,
+      {"ring", rt_coll_allgatherv_ring, NULL});
+ALGOS(alltoall_algos,
+      {"pairwise", rt_coll_alltoall_pairwise, NULL},
+      {"bruck", rt_coll_alltoall_bruck, NULL},
+      {"linear", rt_coll_alltoall_linear, NULL});
+ALGOS(alltoallv_algos,
+      {"pairwise", rt_coll_alltoallv_pairwise, NULL});
+ALGOS(alltoallw_algos,
+      {"pairwise", rt_coll_alltoallw_pairwise, NULL});
+ALGOS(reduce_scatter_algos,
+      {"reduce_scatterv", rt_coll_reduce_scatter_reduce_scatterv, NULL},
+      {"ring", rt_coll_reduce_scatter_ring, NULL});
+ALGOS(scan_algos,
+      {"recursive_doubling", rt_coll_scan_recursive_doubling, NULL},
+      {"linear", rt_coll_scan_linear, NULL});
+ALGOS(exscan_algos,
+      {"recursive_doubling", rt_coll_exscan_recursive_doubling, NULL},
+      {"linear", rt_coll_exscan_linear, NULL});
 
 static const coll_info_t colls[RT_COLL_NUM_KINDS] = {
     [RT_COLL_BARRIER] = {"barrier", "MINIMPI_COLL_BARRIER", barrier_algos},
@@ -165,6 +189,24 @@ static const algo_t *find_algo(rt_coll_kind_t kind, const char *name)
     return NULL;
 }
 
+/* The algorithm of each rule and the first rule of each collective, looked
+ * up by name once: choose() runs on every call. */
+#define NUM_RULES (sizeof(rules) / sizeof(rules[0]))
+static const algo_t *rule_algo[NUM_RULES];
+static size_t first_rule[RT_COLL_NUM_KINDS];
+static int rules_resolved;
+
+static void resolve_rules(void)
+{
+    for (int k = 0; k < RT_COLL_NUM_KINDS; k++)
+        first_rule[k] = NUM_RULES;
+    for (size_t i = NUM_RULES; i-- > 0;) {
+        rule_algo[i] = find_algo(rules[i].kind, rules[i].algo);
+        first_rule[rules[i].kind] = i;
+    }
+    rules_resolved = 1;
+}
+
 /* The algorithm forced by the environment, looked up once per process;
  * NULL for automatic choice.  A name that is not an algorithm of that
  * collective gets one warning listing the valid ones. */
@@ -240,10 +282,14 @@ static int node_oversubscribed(void)
 
 static const algo_t *choose(rt_comm_t *comm, const rt_coll_args_t *a, size_t bytes)
 {
+    if (RT_UNLIKELY(!rules_resolved))
+        resolve_rules();
     int multi = -1;
-    for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
+    for (size_t i = first_rule[a->kind]; i < NUM_RULES; i++) {
         const rule_t *r = &rules[i];
-        if (r->kind != a->kind || comm->size > r->max_ranks || bytes > r->max_bytes)
+        if (r->kind != a->kind)
+            break;                 /* a collective's rules are consecutive */
+        if (comm->size > r->max_ranks || bytes > r->max_bytes)
             continue;
         if (r->where == MULTI_NODE) {
             if (multi < 0)
@@ -253,16 +299,14 @@ static const algo_t *choose(rt_comm_t *comm, const rt_coll_args_t *a, size_t byt
         }
         if (r->where == OVERSUBSCRIBED && !node_oversubscribed())
             continue;
-        return find_algo(a->kind, r->algo);
+        return rule_algo[i];
     }
     return &colls[a->kind].algos[0];
 }
 
-rt_coll_sched_t *rt_coll_build(rt_comm_t *comm, const rt_coll_args_t *a)
+/* The algorithm for the call (forced or chosen), said when verbose. */
+static const algo_t *select_algo(rt_comm_t *comm, const rt_coll_args_t *a)
 {
-    rt_coll_sched_t *s = rt_coll_sched_new(comm);
-    if (s == NULL)
-        return NULL;
     size_t bytes = message_bytes(a, comm->size);
     const algo_t *forced = forced_algo(a->kind);
     const algo_t *al = forced != NULL ? forced : choose(comm, a, bytes);
@@ -270,7 +314,34 @@ rt_coll_sched_t *rt_coll_build(rt_comm_t *comm, const rt_coll_args_t *a)
         rt_verbose("coll", "%s on %s (%d ranks, %zu bytes%s%s): %s%s", colls[a->kind].name,
                    comm->name, comm->size, bytes, a->op != NULL ? ", " : "",
                    a->op != NULL ? a->op->name : "", al->name, forced != NULL ? " (forced)" : "");
+    return al;
+}
+
+static rt_coll_sched_t *build_with(rt_comm_t *comm, const rt_coll_args_t *a, const algo_t *al)
+{
+    rt_coll_sched_t *s = rt_coll_sched_new(comm);
+    if (s == NULL)
+        return NULL;
     rt_coll_team_t team = {comm, comm->size, comm->rank, NULL};
     al->build(s, &team, a);
     return s;
+}
+
+rt_coll_sched_t *rt_coll_build(rt_comm_t *comm, const rt_coll_args_t *a)
+{
+    return build_with(comm, a, select_algo(comm, a));
+}
+
+int rt_coll_run(rt_comm_t *comm, const rt_coll_args_t *a)
+{
+    const algo_t *al = select_algo(comm, a);
+    if (al->direct != NULL) {
+        int err = al->direct(comm, a);
+        if (err != RT_COLL_NOT_DIRECT)
+            return err;
+    }
+    rt_coll_sched_t *s = build_with(comm, a, al);
+    if (s == NULL)
+        return MPI_ERR_NO_MEM;
+    return rt_coll_sched_run(s);
 }

@@ -211,6 +211,19 @@ static char *recv_dest(rt_request_t *req)
 /* A protocol packet between two requests (CTS, FIN, SPLIT, WRITTEN, ...),
  * with an optional payload that must outlive the send (a descriptor kept in
  * the request). */
+/* The header of a message (EAGER, RTS): its envelope and length, the rest
+ * zero; the caller sets the flags and request ids its protocol step needs. */
+static inline void message_header(rt_pkt_hdr_t *h, rt_pkt_type_t type, int context_id,
+                                  int src_rank, int tag, uint64_t length)
+{
+    memset(h, 0, sizeof(*h));
+    h->type = (uint8_t)type;
+    h->context_id = context_id;
+    h->src_rank = src_rank;
+    h->tag = tag;
+    h->length = length;
+}
+
 static void send_reply(int world_rank, rt_pkt_type_t type, uint8_t flags, uint32_t sreq,
                        uint32_t rreq, uint64_t offset, uint64_t length, const void *payload,
                        size_t payload_len)
@@ -481,8 +494,8 @@ int rt_proto_recv_cancel(rt_request_t *req)
     return 1;
 }
 
-int rt_proto_send_now(rt_comm_t *comm, const void *buf, size_t count, rt_datatype_t *dt,
-                      int dest, int tag)
+int rt_proto_send_now(rt_comm_t *comm, int context_id, const void *buf, size_t count,
+                      rt_datatype_t *dt, int dest, int tag)
 {
     /* The tests rt_proto_send_start makes first, in one branch. */
     if (RT_UNLIKELY((dest == MPI_PROC_NULL) | rt_prof_on | !dt->contiguous))
@@ -492,12 +505,7 @@ int rt_proto_send_now(rt_comm_t *comm, const void *buf, size_t count, rt_datatyp
     if (bytes > rt_progress_peer(world)->eager_limit)
         return 0;
     rt_pkt_hdr_t h;
-    memset(&h, 0, sizeof(h));
-    h.type = RT_PKT_EAGER;
-    h.context_id = comm->context_id;
-    h.src_rank = comm->rank;
-    h.tag = tag;
-    h.length = bytes;
+    message_header(&h, RT_PKT_EAGER, context_id, comm->rank, tag, bytes);
     const void *data = bytes == 0 ? buf : (const char *)buf + dt->lb;
     if (!rt_progress_try_short(world, &h, data, bytes))
         return 0;
@@ -610,13 +618,8 @@ static int send_runs(rt_request_t *req, tp_t *tp)
     memcpy(payload + sizeof(tp_mem_desc_t) + sizeof(runs), dt->blocks, blocks_len);
 
     rt_pkt_hdr_t h;
-    memset(&h, 0, sizeof(h));
-    h.type = RT_PKT_RTS;
+    message_header(&h, RT_PKT_RTS, req->context_id, req->comm->rank, req->tag, req->bytes);
     h.flags = RT_PKT_DESC | RT_PKT_RUNS;
-    h.context_id = req->context_id;
-    h.src_rank = req->comm->rank;
-    h.tag = req->tag;
-    h.length = req->bytes;
     h.sreq = rt_request_id(req);
     req->state = RT_STATE_SEND_WAIT_REPLY;
     count_sent(&h);
@@ -656,13 +659,8 @@ void rt_proto_send_start(rt_request_t *req)
     }
 
     rt_pkt_hdr_t h;
-    memset(&h, 0, sizeof(h));
-    h.context_id = req->context_id;
-    h.src_rank = req->comm->rank;
-    h.tag = req->tag;
-    h.length = bytes;
+    message_header(&h, RT_PKT_EAGER, req->context_id, req->comm->rank, req->tag, bytes);
     if (bytes <= peer->eager_limit) {
-        h.type = RT_PKT_EAGER;
         if (req->mode == RT_SEND_SYNC) {
             h.flags = RT_PKT_SYNC;
             h.sreq = rt_request_id(req);
@@ -685,7 +683,6 @@ void rt_proto_send_start(rt_request_t *req)
          * sender's current message goes).  The request completes once the
          * last part was taken. */
         size_t first = peer->eager_limit;
-        h.type = RT_PKT_EAGER;
         h.flags = RT_PKT_MULTI;
         req->tp = peer->tp;
         req->remote_id = 0;
@@ -1013,12 +1010,7 @@ void rt_proto_am_handler(void *arg, int src_world_rank, const void *hdr, size_t 
         /* A plain EAGER packet sent short: the full header, rebuilt. */
         rt_pkt_short_t s;
         memcpy(&s, hdr, sizeof(s));
-        memset(&h, 0, sizeof(h));
-        h.type = RT_PKT_EAGER;
-        h.context_id = s.context_id;
-        h.src_rank = s.src_rank;
-        h.tag = s.tag;
-        h.length = payload_len;
+        message_header(&h, RT_PKT_EAGER, s.context_id, s.src_rank, s.tag, payload_len);
         handle_message(src_world_rank, &h, payload, payload_len);
         return;
     }
