@@ -205,7 +205,8 @@ void rt_coll_barrier_shm(rt_coll_sched_t *s, const rt_coll_team_t *t, const rt_c
 void rt_coll_bcast_shm(rt_coll_sched_t *s, const rt_coll_team_t *t, const rt_coll_args_t *a);
 void rt_coll_reduce_shm(rt_coll_sched_t *s, const rt_coll_team_t *t, const rt_coll_args_t *a);
 void rt_coll_allreduce_shm(rt_coll_sched_t *s, const rt_coll_team_t *t, const rt_coll_args_t *a);
-/* The direct form of the four (rt_coll_shm.c), once the area is made. */
+void rt_coll_alltoall_shm(rt_coll_sched_t *s, const rt_coll_team_t *t, const rt_coll_args_t *a);
+/* The direct form of these (rt_coll_shm.c), once the area is made. */
 int rt_coll_shm_direct(rt_comm_t *comm, const rt_coll_args_t *a);
 
 #endif /* MINIMPI_RT_COLL_ALGO_H */

@@ -71,7 +71,8 @@ ALGOS(allgatherv_algos,
 ALGOS(alltoall_algos,
       {"pairwise", rt_coll_alltoall_pairwise, NULL},
       {"bruck", rt_coll_alltoall_bruck, NULL},
-      {"linear", rt_coll_alltoall_linear, NULL});
+      {"linear", rt_coll_alltoall_linear, NULL},
+      {"shm", rt_coll_alltoall_shm, rt_coll_shm_direct});
 ALGOS(alltoallv_algos,
       {"pairwise", rt_coll_alltoallv_pairwise, NULL});
 ALGOS(alltoallw_algos,

@@ -1,6 +1,7 @@
 /*
- * rt_coll_shm.c -- barrier, bcast, reduce and allreduce through a shared
- * buffer, for small messages on communicators whose ranks share one node.
+ * rt_coll_shm.c -- barrier, bcast, reduce, allreduce and alltoall through a
+ * shared buffer, for small messages on communicators whose ranks share one
+ * node.
  *
  * The point-to-point algorithms need log2 p rounds in which every rank
  * must be scheduled; with more ranks than cores each round waits for the
@@ -29,7 +30,9 @@
  *   allreduce: every rank writes, waits for all, reduces all slots;
  *   reduce:    every rank writes, the root waits for all and reduces;
  *   bcast:     the root writes (packed), the others wait for the root's
- *              flag and unpack its slot.
+ *              flag and unpack its slot;
+ *   alltoall:  every rank writes its p blocks (packed), waits for all, and
+ *              unpacks block `rank` of every slot.
  * Reductions combine the slots in rank order, (s0 op (s1 op (... op
  * s_{p-1}))), so non-commutative operations are right and results are
  * bit-identical from run to run.
@@ -105,8 +108,10 @@ typedef struct shm_op {
     int phase;
     int writes;                    /* this rank fills its slot */
     const void *src;               /* my contribution */
+    size_t scount;                 /* alltoall: elements of sdt per block */
+    rt_datatype_t *sdt;
     void *dst;
-    size_t count;
+    size_t count;                  /* alltoall: elements of dt per block */
     rt_datatype_t *dt;
     rt_op_t *op;
     int root;
@@ -322,6 +327,8 @@ static void write_slot(shm_op_t *op)
     char *mine = slot_of(op->area, op->seq, op->area->rank);
     if (op->kind == RT_COLL_BCAST)
         rt_datatype_pack(op->dt, op->src, op->count, mine);
+    else if (op->kind == RT_COLL_ALLTOALL)
+        rt_datatype_pack(op->sdt, op->src, op->scount * (size_t)op->area->size, mine);
     else if (op->count > 0)
         memcpy(mine, op->src, op->count * op->dt->size);
 }
@@ -344,6 +351,13 @@ static void read_result(shm_op_t *op)
         for (int r = a->size - 2; r >= 0; r--)
             rt_op_apply(op->op, slot_of(a, op->seq, r), op->dst, op->count, op->dt);
         break;
+    case RT_COLL_ALLTOALL: {
+        size_t block = op->count * op->dt->size;
+        for (int r = 0; r < a->size; r++)
+            rt_datatype_unpack(op->dt, slot_of(a, op->seq, r) + (size_t)a->rank * block, block,
+                               rt_coll_at(op->dst, op->count * (size_t)r, op->dt));
+        break;
+    }
     default:
         break;
     }
@@ -426,6 +440,9 @@ static int fits(const rt_coll_team_t *t, const rt_coll_args_t *a)
         return 0;
     if (a->kind == RT_COLL_BARRIER)
         return 1;
+    if (a->kind == RT_COLL_ALLTOALL)   /* every rank's p blocks in its slot */
+        return a->rdt->size == 0 ||
+               a->rcount <= RT_COLL_SHM_SLOT / a->rdt->size / (size_t)c->size;
     if (a->dt->size > 0 && a->count > RT_COLL_SHM_SLOT / a->dt->size)
         return 0;
     if (a->kind == RT_COLL_BCAST)
@@ -458,6 +475,23 @@ static void op_init(shm_op_t *op, struct rt_coll_shm *area, const rt_comm_t *com
         op->writes = 1;
         op->src = a->sbuf == MPI_IN_PLACE ? a->rbuf : a->sbuf;
         op->dst = a->rbuf;
+        break;
+    case RT_COLL_ALLTOALL:
+        /* In place, the blocks to send are in the receive buffer: they are
+         * in the slot before any block lands there. */
+        op->writes = 1;
+        op->count = a->rcount;
+        op->dt = a->rdt;
+        op->dst = a->rbuf;
+        if (a->sbuf == MPI_IN_PLACE) {
+            op->src = a->rbuf;
+            op->scount = a->rcount;
+            op->sdt = a->rdt;
+        } else {
+            op->src = a->sbuf;
+            op->scount = a->scount;
+            op->sdt = a->sdt;
+        }
         break;
     default:
         break;
@@ -534,4 +568,9 @@ void rt_coll_reduce_shm(rt_coll_sched_t *s, const rt_coll_team_t *t, const rt_co
 void rt_coll_allreduce_shm(rt_coll_sched_t *s, const rt_coll_team_t *t, const rt_coll_args_t *a)
 {
     build(s, t, a, rt_coll_allreduce_recursive_doubling);
+}
+
+void rt_coll_alltoall_shm(rt_coll_sched_t *s, const rt_coll_team_t *t, const rt_coll_args_t *a)
+{
+    build(s, t, a, rt_coll_alltoall_pairwise);
 }

@@ -22,11 +22,11 @@ set_c="MINIMPI_COLL_BCAST=node_aware MINIMPI_COLL_ALLREDUCE=reduce_bcast
 MINIMPI_COLL_ALLGATHER=bruck MINIMPI_COLL_ALLTOALL=linear MINIMPI_COLL_NODE_SIZE=2"
 set_d="MINIMPI_COLL_BCAST=node_aware MINIMPI_COLL_ALLREDUCE=node_aware MINIMPI_COLL_NODE_SIZE=3"
 # The automatic choice already takes shm for small barriers and allreduces
-# on one node (every run above with no set); forced, it also runs bcast and
-# reduce and meets what it hands on to the point-to-point algorithms (large
-# counts, derived types).
+# on one node (every run above with no set); forced, it also runs bcast,
+# reduce and alltoall and meets what it hands on to the point-to-point
+# algorithms (large counts, derived types).
 set_e="MINIMPI_COLL_BARRIER=shm MINIMPI_COLL_BCAST=shm MINIMPI_COLL_REDUCE=shm
-MINIMPI_COLL_ALLREDUCE=shm"
+MINIMPI_COLL_ALLREDUCE=shm MINIMPI_COLL_ALLTOALL=shm"
 
 # Each forced set runs at powers of two and at sizes 2^k + 1, 2^k + 2 and
 # 2^k + 3 (the remainders the recursive algorithms fold in), not at every
