@@ -23,7 +23,7 @@ extern int rt_prof_on;
 
 /* Slow halves: start timing `call` (returns its scope, 0 when it is nested
  * in another MPI call), stop timing scope `scope`, count a message (called
- * by rt_proto_send_start when rt_prof_on). */
+ * by the sending paths of rt_proto.c when rt_prof_on). */
 int rt_prof_enter_slow(const char *call);
 void rt_prof_leave_slow(int scope);
 void rt_prof_message_slow(int world_dest, size_t bytes);

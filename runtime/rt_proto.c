@@ -497,8 +497,7 @@ int rt_proto_recv_cancel(rt_request_t *req)
 int rt_proto_send_now(rt_comm_t *comm, int context_id, const void *buf, size_t count,
                       rt_datatype_t *dt, int dest, int tag)
 {
-    /* The tests rt_proto_send_start makes first, in one branch. */
-    if (RT_UNLIKELY((dest == MPI_PROC_NULL) | rt_prof_on | !dt->contiguous))
+    if (RT_UNLIKELY((dest == MPI_PROC_NULL) | !dt->contiguous))
         return 0;
     size_t bytes = count * dt->size;
     int world = comm->peer_world_rank_of[dest];
@@ -510,6 +509,10 @@ int rt_proto_send_now(rt_comm_t *comm, int context_id, const void *buf, size_t c
     if (!rt_progress_try_short(world, &h, data, bytes))
         return 0;
     count_sent(&h);
+    /* Counted once sent: a message handed back to the request path is
+     * counted there. */
+    if (RT_UNLIKELY(rt_prof_on))
+        rt_prof_message_slow(world, bytes);
     return 1;
 }
 
