@@ -30,6 +30,26 @@ run_ranks() {
     echo "ok: $what on $n ranks ($COLL_ENV)"
 }
 
+# expect_lines WHAT REGEX...: every REGEX matches a line of the last run's
+# stderr (where MINIMPI_VERBOSE=coll names each choice); "!REGEX" must match
+# none.  One failure, showing the collective lines, if any does not hold.
+expect_lines() {
+    what=$1
+    shift
+    for re in "$@"; do
+        case $re in
+        !*) ! grep -q -- "${re#!}" "$TMP/err" ;;
+        *) grep -q -- "$re" "$TMP/err" ;;
+        esac || {
+            echo "FAIL: $what (expected /$re/ on stderr)" >&2
+            grep "coll:\|minimpi:" "$TMP/err" | head -5 >&2
+            failures=$((failures + 1))
+            return 1
+        }
+    done
+    echo "ok: $what"
+}
+
 finish() {
     if [ "$failures" -ne 0 ]; then
         echo "$failures failure(s)" >&2

@@ -57,40 +57,21 @@ COLL_ENV=$(echo $set_e) run_ranks 7 "t_coll split" $prog split
 # A faked layout of two ranks per node makes the automatic choice node-aware
 # for bcast and allreduce; the real layout (one node) never does.
 COLL_ENV="MINIMPI_VERBOSE=coll MINIMPI_COLL_NODE_SIZE=2" run_ranks 4 "t_coll node layout" $prog reduce
-if grep -q "coll: allreduce on MPI_COMM_WORLD (4 ranks, 4 bytes, MPI_SUM): node_aware$" "$TMP/err"; then
-    echo "ok: allreduce across (faked) nodes chooses node_aware"
-else
-    echo "FAIL: allreduce across (faked) nodes did not choose node_aware" >&2
-    grep "allreduce" "$TMP/err" | head -3 >&2
-    failures=$((failures + 1))
-fi
+expect_lines "allreduce across (faked) nodes chooses node_aware" \
+    "coll: allreduce on MPI_COMM_WORLD (4 ranks, 4 bytes, MPI_SUM): node_aware$"
 COLL_ENV="MINIMPI_VERBOSE=coll" run_ranks 4 "t_coll one node" $prog
-if grep -q "coll: bcast on MPI_COMM_WORLD (4 ranks, .*): binomial$" "$TMP/err" &&
-   grep -q "coll: allreduce on MPI_COMM_WORLD (4 ranks, 4 bytes, MPI_SUM): shm$" "$TMP/err" &&
-   grep -q "coll: allreduce on MPI_COMM_WORLD (4 ranks, 10000 bytes, MPI_SUM): recursive_doubling$" "$TMP/err" &&
-   ! grep -q "node_aware" "$TMP/err"; then
-    echo "ok: on one node bcast and allreduce are not node-aware (allreduce: shm for small messages)"
-else
-    echo "FAIL: on one node bcast or allreduce chose node_aware, or allreduce not shm for small messages" >&2
-    grep "bcast" "$TMP/err" | head -3 >&2
-    failures=$((failures + 1))
-fi
+expect_lines "on one node bcast and allreduce are not node-aware (allreduce: shm for small messages)" \
+    "coll: bcast on MPI_COMM_WORLD (4 ranks, .*): binomial$" \
+    "coll: allreduce on MPI_COMM_WORLD (4 ranks, 4 bytes, MPI_SUM): shm$" \
+    "coll: allreduce on MPI_COMM_WORLD (4 ranks, 10000 bytes, MPI_SUM): recursive_doubling$" \
+    "!node_aware"
 # The verbose switch names the algorithm chosen, forced or not.
 COLL_ENV="MINIMPI_VERBOSE=coll MINIMPI_COLL_ALLTOALL=bruck" run_ranks 2 "t_coll verbose" $prog alltoall
-if grep -q "coll: alltoall on MPI_COMM_WORLD (2 ranks, .*): bruck (forced)" "$TMP/err" &&
-   grep -q "coll: barrier on MPI_COMM_WORLD (2 ranks, 0 bytes): shm$" "$TMP/err"; then
-    echo "ok: MINIMPI_VERBOSE=coll prints the choices"
-else
-    echo "FAIL: MINIMPI_VERBOSE=coll did not print the expected choices" >&2
-    head -5 "$TMP/err" >&2
-    failures=$((failures + 1))
-fi
+expect_lines "MINIMPI_VERBOSE=coll prints the choices" \
+    "coll: alltoall on MPI_COMM_WORLD (2 ranks, .*): bruck (forced)" \
+    "coll: barrier on MPI_COMM_WORLD (2 ranks, 0 bytes): shm$"
 # An unknown algorithm name is reported once, and the automatic choice runs.
 COLL_ENV="MINIMPI_COLL_BCAST=fastest" run_ranks 3 "t_coll unknown algorithm" $prog bcast
-if grep -q "MINIMPI_COLL_BCAST=fastest is not an algorithm of bcast" "$TMP/err"; then
-    echo "ok: an unknown algorithm name is reported"
-else
-    echo "FAIL: MINIMPI_COLL_BCAST=fastest was not reported" >&2
-    failures=$((failures + 1))
-fi
+expect_lines "an unknown algorithm name is reported" \
+    "MINIMPI_COLL_BCAST=fastest is not an algorithm of bcast"
 finish
