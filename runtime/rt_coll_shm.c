@@ -15,18 +15,23 @@
  * segment and sends its name, the others map it and report, rank 0 unlinks
  * it and sends the verdict), so nothing is left in /dev/shm once it is
  * mapped, and a nonblocking collective never blocks to make it.  Freed with
- * the communicator.  It holds one cache line of flags per rank, then two
- * RT_COLL_SHM_SETS sets of slots of RT_COLL_SHM_SLOT bytes per rank.
+ * the communicator.  It holds K = RT_COLL_SHM_SETS sets, each of one cache
+ * line (a flag line) and one slot of RT_COLL_SHM_SLOT bytes per rank.
  *
  * The protocol.  The shared-memory collectives of a communicator are
  * numbered 1, 2, ... in the order they are called (the same on every rank)
- * and run one after the other on each rank.  arrived[r] = g says that rank
- * r entered collective g, so it finished g - 1 (it read every slot it
- * needed).  Collective g uses the slot set g % K (K = RT_COLL_SHM_SETS).  A
- * rank that writes its slot first waits until every arrived[r] >= g - K + 1:
- * then nobody still reads that set for collective g - K.  It writes, then publishes arrived = g
- * (release), and wakes ranks that sleep.  Then:
- *   barrier:   wait for every arrived[r] >= g (nothing written);
+ * and run one after the other on each rank.  Collective g uses set g % K.
+ * Rank r's flag line of that set holding g says that r entered collective
+ * g ("arrived at g"), so it finished g - 1 (it read every slot it needed);
+ * since sets are used in turn, arrived at g' >= g - K + 1 is read from the
+ * set of g - K + 1.  A rank that writes its slot first waits until every
+ * rank arrived at g - K + 1: then nobody still reads that set for
+ * collective g - K.  It writes, then publishes g in its flag line
+ * (release), and wakes ranks that sleep.  Data of at most
+ * RT_COLL_SHM_INLINE bytes is written in the flag line itself, after the
+ * number, so that a reader takes one cache line per rank for the news and
+ * the data, not two.  Then:
+ *   barrier:   wait for every rank to arrive at g (nothing written);
  *   allreduce: every rank writes, waits for all, reduces all slots;
  *   reduce:    every rank writes, the root waits for all and reduces;
  *   bcast:     the root writes (packed), the others wait for the root's
@@ -72,9 +77,16 @@
  * it.  8 ranks take 8 KiB x 8 x 4 = 256 KiB. */
 #define RT_COLL_SHM_SETS 4
 
+/* Data up to this size travels in the flag line: its last 48 bytes, aligned
+ * for any type a reduction reads in place. */
+#define RT_COLL_SHM_INLINE 48
+
 typedef struct flag_line {
-    alignas(64) _Atomic uint64_t arrived;
+    alignas(64) _Atomic uint64_t arrived;  /* the last collective of this set entered */
+    alignas(16) char data[RT_COLL_SHM_INLINE];
 } flag_line_t;
+
+_Static_assert(sizeof(flag_line_t) == 64, "a flag line is one cache line");
 
 enum { AREA_SETUP, AREA_READY, AREA_FAILED };
 
@@ -90,7 +102,7 @@ struct rt_coll_shm {
     const int *world_rank_of;      /* the communicator's */
     void *base;                    /* the mapping, NULL until made */
     size_t bytes;
-    flag_line_t *flags;            /* [size] */
+    flag_line_t *flags;            /* [RT_COLL_SHM_SETS][size] */
     char *slots;                   /* [RT_COLL_SHM_SETS][size][RT_COLL_SHM_SLOT] */
     uint64_t built;                /* number of the last collective built */
     uint64_t completed;            /* number of the last one finished here */
@@ -132,15 +144,27 @@ static char *slot_of(const struct rt_coll_shm *a, uint64_t seq, int r)
            ((size_t)(seq % RT_COLL_SHM_SETS) * (size_t)a->size + (size_t)r) * RT_COLL_SHM_SLOT;
 }
 
-static uint64_t arrived(const struct rt_coll_shm *a, int r)
+static flag_line_t *flag_of(const struct rt_coll_shm *a, uint64_t seq, int r)
 {
-    return atomic_load_explicit(&a->flags[r].arrived, memory_order_acquire);
+    return &a->flags[(size_t)(seq % RT_COLL_SHM_SETS) * (size_t)a->size + (size_t)r];
+}
+
+/* Where rank r's `bytes` of data for collective `seq` are. */
+static char *data_of(const struct rt_coll_shm *a, uint64_t seq, int r, size_t bytes)
+{
+    return bytes <= RT_COLL_SHM_INLINE ? flag_of(a, seq, r)->data : slot_of(a, seq, r);
+}
+
+/* Whether rank r entered collective `seq` (or a later one). */
+static int arrived(const struct rt_coll_shm *a, uint64_t seq, int r)
+{
+    return atomic_load_explicit(&flag_of(a, seq, r)->arrived, memory_order_acquire) >= seq;
 }
 
 static int all_arrived(const struct rt_coll_shm *a, uint64_t seq)
 {
     for (int r = 0; r < a->size; r++)
-        if (arrived(a, r) < seq)
+        if (!arrived(a, seq, r))
             return 0;
     return 1;
 }
@@ -149,15 +173,14 @@ static int all_arrived(const struct rt_coll_shm *a, uint64_t seq)
 
 static size_t area_bytes(int size)
 {
-    return (size_t)size * sizeof(flag_line_t) +
-           (size_t)RT_COLL_SHM_SETS * (size_t)size * RT_COLL_SHM_SLOT;
+    return (size_t)RT_COLL_SHM_SETS * (size_t)size * (sizeof(flag_line_t) + RT_COLL_SHM_SLOT);
 }
 
 static void area_map(struct rt_coll_shm *a, void *base)
 {
     a->base = base;
     a->flags = base;
-    a->slots = (char *)base + (size_t)a->size * sizeof(flag_line_t);
+    a->slots = (char *)base + (size_t)RT_COLL_SHM_SETS * (size_t)a->size * sizeof(flag_line_t);
 }
 
 void rt_coll_shm_free(rt_comm_t *comm)
@@ -302,7 +325,7 @@ static int can_move(const shm_op_t *op)
     case PH_WAIT:
         switch (op->kind) {
         case RT_COLL_BCAST:
-            return a->rank == op->root || arrived(a, op->root) >= op->seq;
+            return a->rank == op->root || arrived(a, op->seq, op->root);
         case RT_COLL_REDUCE:
             return a->rank != op->root || all_arrived(a, op->seq);
         default:
@@ -316,15 +339,24 @@ static int can_move(const shm_op_t *op)
 static void publish(shm_op_t *op)
 {
     struct rt_coll_shm *a = op->area;
-    atomic_store_explicit(&a->flags[a->rank].arrived, op->seq, memory_order_release);
+    atomic_store_explicit(&flag_of(a, op->seq, a->rank)->arrived, op->seq, memory_order_release);
     for (int r = 0; r < a->size; r++)
         if (r != a->rank)
             rt_progress_wake_local(a->world_rank_of[r]);
 }
 
+/* The bytes each rank that writes puts in its slot (the same on every rank). */
+static size_t slot_bytes(const shm_op_t *op)
+{
+    if (op->dt == NULL)            /* barrier */
+        return 0;
+    size_t bytes = op->count * op->dt->size;
+    return op->kind == RT_COLL_ALLTOALL ? bytes * (size_t)op->area->size : bytes;
+}
+
 static void write_slot(shm_op_t *op)
 {
-    char *mine = slot_of(op->area, op->seq, op->area->rank);
+    char *mine = data_of(op->area, op->seq, op->area->rank, slot_bytes(op));
     if (op->kind == RT_COLL_BCAST)
         rt_datatype_pack(op->dt, op->src, op->count, mine);
     else if (op->kind == RT_COLL_ALLTOALL)
@@ -337,25 +369,27 @@ static void write_slot(shm_op_t *op)
 static void read_result(shm_op_t *op)
 {
     const struct rt_coll_shm *a = op->area;
+    size_t bytes = slot_bytes(op);
     switch (op->kind) {
     case RT_COLL_BCAST:
         if (a->rank != op->root)
-            rt_datatype_unpack(op->dt, slot_of(a, op->seq, op->root), op->count * op->dt->size,
-                               op->dst);
+            rt_datatype_unpack(op->dt, data_of(a, op->seq, op->root, bytes), bytes, op->dst);
         break;
     case RT_COLL_REDUCE:
     case RT_COLL_ALLREDUCE:
         if ((op->kind == RT_COLL_REDUCE && a->rank != op->root) || op->count == 0)
             break;
-        memcpy(op->dst, slot_of(a, op->seq, a->size - 1), op->count * op->dt->size);
+        memcpy(op->dst, data_of(a, op->seq, a->size - 1, bytes), bytes);
         for (int r = a->size - 2; r >= 0; r--)
-            rt_op_apply(op->op, slot_of(a, op->seq, r), op->dst, op->count, op->dt);
+            rt_op_apply(op->op, data_of(a, op->seq, r, bytes), op->dst, op->count, op->dt);
         break;
     case RT_COLL_ALLTOALL: {
         size_t block = op->count * op->dt->size;
-        for (int r = 0; r < a->size; r++)
-            rt_datatype_unpack(op->dt, slot_of(a, op->seq, r) + (size_t)a->rank * block, block,
-                               rt_coll_at(op->dst, op->count * (size_t)r, op->dt));
+        for (int r = 0; r < a->size; r++) {
+            const char *from = data_of(a, op->seq, r, bytes) + (size_t)a->rank * block;
+            void *to = rt_coll_at(op->dst, op->count * (size_t)r, op->dt);
+            rt_datatype_unpack(op->dt, from, block, to);
+        }
         break;
     }
     default:
