@@ -150,6 +150,7 @@ void rt_coll_barrier_dissemination(rt_coll_sched_t *s, const rt_coll_team_t *t,
 void rt_coll_barrier_tree(rt_coll_sched_t *s, const rt_coll_team_t *t, const rt_coll_args_t *a);
 
 void rt_coll_bcast_binomial(rt_coll_sched_t *s, const rt_coll_team_t *t, const rt_coll_args_t *a);
+int rt_coll_bcast_binomial_direct(rt_comm_t *comm, const rt_coll_args_t *a);
 void rt_coll_bcast_scatter_allgather(rt_coll_sched_t *s, const rt_coll_team_t *t,
                                      const rt_coll_args_t *a);
 void rt_coll_bcast_node_aware(rt_coll_sched_t *s, const rt_coll_team_t *t,

@@ -14,6 +14,8 @@
 
 #include <stdlib.h>
 
+#include "rt_proto.h"
+
 void rt_coll_bcast_binomial(rt_coll_sched_t *s, const rt_coll_team_t *t, const rt_coll_args_t *a)
 {
     int n = t->size, root = a->root;
@@ -32,6 +34,51 @@ void rt_coll_bcast_binomial(rt_coll_sched_t *s, const rt_coll_team_t *t, const r
             rt_coll_sched_send(s, a->rbuf, a->count, a->dt,
                                rt_coll_team_peer(t, (vr + mask + root) % n));
     rt_coll_sched_round(s);
+}
+
+/*
+ * The blocking form of binomial: the same messages with the same tag, so
+ * that it meets ranks running the schedule, but sent and received here.  A
+ * loop of small broadcasts is bounded by what each receiving rank spends
+ * per call, and a schedule (steps, rounds, a request per message) costs
+ * more than the message.
+ */
+int rt_coll_bcast_binomial_direct(rt_comm_t *comm, const rt_coll_args_t *a)
+{
+    int n = comm->size, root = a->root, context_id = comm->context_id + 1;
+    int vr = (comm->rank - root + n) % n;
+    int tag = rt_coll_take_tag(comm);
+    int err = MPI_SUCCESS;
+    int mask = 1;
+    for (; mask < n; mask <<= 1) {
+        if (vr & mask) {
+            rt_request_t *r = rt_proto_irecv(comm, context_id, a->rbuf, a->count, a->dt,
+                                             (vr - mask + root) % n, tag);
+            rt_request_wait(r);
+            err = r->status.MPI_ERROR;
+            rt_request_release(r);
+            break;
+        }
+    }
+    /* Forwarded even after a failed receive, as the schedule would: the
+     * subtree waits for it. */
+    rt_request_t *sends[8 * sizeof(int)];
+    int num_sends = 0;
+    for (mask >>= 1; mask > 0; mask >>= 1) {
+        if (vr + mask >= n)
+            continue;
+        int child = (vr + mask + root) % n;
+        if (!rt_proto_send_now(comm, context_id, a->rbuf, a->count, a->dt, child, tag))
+            sends[num_sends++] =
+                rt_proto_isend(comm, context_id, a->rbuf, a->count, a->dt, child, tag);
+    }
+    for (int i = 0; i < num_sends; i++) {
+        rt_request_wait(sends[i]);
+        if (err == MPI_SUCCESS)
+            err = sends[i]->status.MPI_ERROR;
+        rt_request_release(sends[i]);
+    }
+    return err;
 }
 
 void rt_coll_bcast_scatter_allgather(rt_coll_sched_t *s, const rt_coll_team_t *t,

@@ -17,6 +17,7 @@
 
 #include "rt_coll.h"
 #include "rt_coll_msg.h"
+#include "rt_coll_sched.h"
 
 static rt_request_t *isend(rt_comm_t *c, const void *buf, size_t count, rt_datatype_t *dt,
                            int peer, int tag)
@@ -207,7 +208,7 @@ static int pairwise(rt_comm_t *c, int tag, const rt_coll_args_t *a)
  */
 static int reduce_scatter(rt_comm_t *c, rt_comm_t *local, int tag, const rt_coll_args_t *a)
 {
-    int ltag = (int)(local->coll_seq++ & (unsigned)RT_TAG_UB);
+    int ltag = rt_coll_take_tag(local);
     void *mine = scratch(a->count, a->dt);
     void *theirs = local->rank == 0 ? scratch(a->count, a->dt) : NULL;
     rt_request_t **reqs = local->rank == 0 ? malloc((size_t)local->size * sizeof(*reqs)) : NULL;
@@ -248,7 +249,7 @@ int rt_coll_inter_run(rt_comm_t *c, const rt_coll_args_t *a)
     rt_comm_t *local = rt_comm_get(c->local_comm);
     if (local == NULL)
         return MPI_ERR_INTERN;
-    int tag = (int)(c->coll_seq++ & (unsigned)RT_TAG_UB);
+    int tag = rt_coll_take_tag(c);
     switch (a->kind) {
     case RT_COLL_BARRIER: return barrier(c, local, tag);
     case RT_COLL_BCAST: return bcast(c, local, tag, a);

@@ -477,7 +477,7 @@ static int advance(rt_coll_sched_t *s)
 static int begin(rt_coll_sched_t *s)
 {
     /* Every rank numbers this collective the same, whatever happens next. */
-    s->tag = (int)(s->comm->coll_seq++ & (unsigned)RT_TAG_UB);
+    s->tag = rt_coll_take_tag(s->comm);
     rt_coll_sched_round(s);
     if (s->error != MPI_SUCCESS) {
         int err = s->error;

@@ -34,6 +34,14 @@
 
 typedef struct rt_coll_sched rt_coll_sched_t;
 
+/* The tag of the communicator's next collective: its sequence number, taken
+ * by every rank for every collective in the same order (a schedule takes it
+ * when it starts, a blocking call run without a schedule when it begins). */
+static inline int rt_coll_take_tag(rt_comm_t *comm)
+{
+    return (int)(comm->coll_seq++ & (unsigned)RT_TAG_UB);
+}
+
 /* Schedules in flight: rt_progress() calls rt_coll_sched_progress() while
  * this is not zero. */
 extern int rt_coll_sched_num_active;

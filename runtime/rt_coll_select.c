@@ -38,7 +38,7 @@ ALGOS(barrier_algos,
       {"tree", rt_coll_barrier_tree, NULL},
       {"shm", rt_coll_barrier_shm, rt_coll_shm_direct});
 ALGOS(bcast_algos,
-      {"binomial", rt_coll_bcast_binomial, NULL},
+      {"binomial", rt_coll_bcast_binomial, rt_coll_bcast_binomial_direct},
       {"scatter_allgather", rt_coll_bcast_scatter_allgather, NULL},
       {"node_aware", rt_coll_bcast_node_aware, NULL},
       {"shm", rt_coll_bcast_shm, rt_coll_shm_direct});

@@ -569,7 +569,7 @@ int rt_coll_shm_direct(rt_comm_t *comm, const rt_coll_args_t *a)
     rt_coll_team_t team = {comm, comm->size, comm->rank, NULL};
     if (area == NULL || area->state != AREA_READY || !fits(&team, a))
         return RT_COLL_NOT_DIRECT;
-    comm->coll_seq++;
+    rt_coll_take_tag(comm);       /* no messages, but numbered alike */
     shm_op_t op;
     op_init(&op, area, comm, a);
     unsigned idle = 0;
