@@ -116,14 +116,15 @@ static const coll_info_t colls[RT_COLL_NUM_KINDS] = {
 /* A rule applies to communicators of at most max_ranks ranks, messages of
  * at most max_bytes, and, by its `where` column: 0 anywhere;
  * 1 (MULTI_NODE) only to communicators spanning several nodes;
- * 2 (OVERSUBSCRIBED) only in a one-node job with more ranks than cores.
+ * 2 (OVERSUBSCRIBED) only in a one-node job with more ranks than cores;
+ * 3 (ONE_NODE) only to communicators whose ranks are all on one node.
  * There idle ranks yield or sleep, so an algorithm pays for every round in
  * which a rank must be scheduled again (a wake-up, often a time slice), and
  * all ranks share the same few cores' copy bandwidth: the fewer rounds and
  * the fewer bytes copied in total, the better, whatever the critical path
  * of a dedicated-core analysis says.  (A job-wide fact, so every rank of a
  * communicator decides alike.) */
-enum { MULTI_NODE = 1, OVERSUBSCRIBED = 2 };
+enum { MULTI_NODE = 1, OVERSUBSCRIBED = 2, ONE_NODE = 3 };
 
 typedef struct rule {
     rt_coll_kind_t kind;
@@ -172,6 +173,11 @@ static const rule_t rules[] = {
     {RT_COLL_ALLGATHER, 0, ANY, ANY_BYTES, "ring"},
     {RT_COLL_ALLGATHERV, 0, ANY, ANY_BYTES, "ring"},
 
+    /* Through the shared buffer up to 1 KiB per pair (p blocks per slot;
+     * more than fits runs pairwise): with 2 ranks 0.8 x bruck at 4 B, with 8
+     * ranks on 2 cores 0.45 x bruck at 4 B and 0.2 x pairwise at 1 KiB,
+     * whose p - 1 rounds each wait for ranks to be scheduled. */
+    {RT_COLL_ALLTOALL, ONE_NODE, ANY, 1 << 10, "shm"},
     {RT_COLL_ALLTOALL, 0, ANY, 256, "bruck"},
     {RT_COLL_ALLTOALL, 0, ANY, ANY_BYTES, "pairwise"},
     {RT_COLL_ALLTOALLV, 0, ANY, ANY_BYTES, "pairwise"},
@@ -292,10 +298,10 @@ static const algo_t *choose(rt_comm_t *comm, const rt_coll_args_t *a, size_t byt
             break;                 /* a collective's rules are consecutive */
         if (comm->size > r->max_ranks || bytes > r->max_bytes)
             continue;
-        if (r->where == MULTI_NODE) {
+        if (r->where == MULTI_NODE || r->where == ONE_NODE) {
             if (multi < 0)
                 multi = rt_coll_spans_nodes(comm);
-            if (!multi)
+            if (multi != (r->where == MULTI_NODE))
                 continue;
         }
         if (r->where == OVERSUBSCRIBED && !node_oversubscribed())

@@ -21,9 +21,9 @@ MINIMPI_COLL_REDUCE_SCATTER=ring MINIMPI_COLL_SCAN=linear MINIMPI_COLL_EXSCAN=li
 set_c="MINIMPI_COLL_BCAST=node_aware MINIMPI_COLL_ALLREDUCE=reduce_bcast
 MINIMPI_COLL_ALLGATHER=bruck MINIMPI_COLL_ALLTOALL=linear MINIMPI_COLL_NODE_SIZE=2"
 set_d="MINIMPI_COLL_BCAST=node_aware MINIMPI_COLL_ALLREDUCE=node_aware MINIMPI_COLL_NODE_SIZE=3"
-# The automatic choice already takes shm for small barriers and allreduces
-# on one node (every run above with no set); forced, it also runs bcast,
-# reduce and alltoall and meets what it hands on to the point-to-point
+# The automatic choice already takes shm for small barriers, allreduces and
+# alltoalls on one node (every run above with no set); forced, it also runs
+# bcast and reduce, and meets what it hands on to the point-to-point
 # algorithms (large counts, derived types).
 set_e="MINIMPI_COLL_BARRIER=shm MINIMPI_COLL_BCAST=shm MINIMPI_COLL_REDUCE=shm
 MINIMPI_COLL_ALLREDUCE=shm MINIMPI_COLL_ALLTOALL=shm"
@@ -59,9 +59,14 @@ COLL_ENV=$(echo $set_e) run_ranks 7 "t_coll split" $prog split
 COLL_ENV="MINIMPI_VERBOSE=coll MINIMPI_COLL_NODE_SIZE=2" run_ranks 4 "t_coll node layout" $prog reduce
 expect_lines "allreduce across (faked) nodes chooses node_aware" \
     "coll: allreduce on MPI_COMM_WORLD (4 ranks, 4 bytes, MPI_SUM): node_aware$"
+COLL_ENV="MINIMPI_VERBOSE=coll MINIMPI_COLL_NODE_SIZE=2" run_ranks 4 "t_coll node layout" $prog alltoall
+expect_lines "alltoall across (faked) nodes is not shm" \
+    "coll: alltoall on MPI_COMM_WORLD (4 ranks, 4 bytes): bruck$"
 COLL_ENV="MINIMPI_VERBOSE=coll" run_ranks 4 "t_coll one node" $prog
-expect_lines "on one node bcast and allreduce are not node-aware (allreduce: shm for small messages)" \
+expect_lines "on one node bcast and allreduce are not node-aware (allreduce, alltoall: shm for small messages)" \
     "coll: bcast on MPI_COMM_WORLD (4 ranks, .*): binomial$" \
+    "coll: alltoall on MPI_COMM_WORLD (4 ranks, 28 bytes): shm$" \
+    "coll: alltoall on MPI_COMM_WORLD (4 ranks, 1200 bytes): pairwise$" \
     "coll: allreduce on MPI_COMM_WORLD (4 ranks, 4 bytes, MPI_SUM): shm$" \
     "coll: allreduce on MPI_COMM_WORLD (4 ranks, 10000 bytes, MPI_SUM): recursive_doubling$" \
     "!node_aware"
