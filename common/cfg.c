@@ -98,6 +98,9 @@ const cfg_var_t cfg_vars[] = {
     {"MINIMPI_OFI_RMA", "1",
      "Large libfabric messages are read by the receiver (fi_read) when every rank's provider "
      "offers FI_RMA: 1 or 0. With 0, a pipelined copy through messages is used."},
+    {"MINIMPI_OFI_ATOMIC", "1",
+     "Accumulates to windows use libfabric atomics (fi_atomic) when every rank's provider "
+     "offers FI_ATOMIC: 1 or 0. With 0, they travel as messages applied by the target."},
     {"MINIMPI_REPORT_TRANSPORTS", "0",
      "1: at MPI_Init every rank reports through PMI the transport it uses for same-node "
      "peers and for other nodes, the libfabric provider and interface, single copy on or "

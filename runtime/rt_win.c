@@ -149,8 +149,8 @@ int rt_win_destroy(rt_win_t *w)
     rt_rma_flush(w, -1);
     int err = rt_coll_barrier(w->comm);
     rt_verbose("rma", "window %d freed: %lu Put/Get by single copy, %lu by messages, "
-               "%lu direct, %lu by libfabric RMA", w->id, w->ops_cma, w->ops_am, w->ops_direct,
-               w->ops_rdma);
+               "%lu direct, %lu by libfabric RMA, %lu accumulates by libfabric atomics", w->id,
+               w->ops_cma, w->ops_am, w->ops_direct, w->ops_rdma, w->ops_atomic);
     win_release(w);
     return err;
 }

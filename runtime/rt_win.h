@@ -90,6 +90,7 @@ typedef struct rt_win_peer {
     int cma;                       /* Put/Get by single copy into `desc` (rt_win_cma.c) */
     int rdma;                      /* ... through the network instead (putv_async: libfabric) */
     tp_mem_desc_t desc;            /* its window memory as its transport exposed it */
+    tp_mem_desc_t adesc;           /* ... as rt_win_t.atomic_tp exposed it */
     unsigned long pending;         /* packets sent to it and not answered */
     int lock_granted;              /* passive target: its lock is ours */
     int locked;                    /* inside Win_lock .. Win_unlock toward it */
@@ -138,8 +139,12 @@ typedef struct rt_win {
      * one of the node's peers, libfabric's toward other nodes). */
     tp_t *exposed_tp[2];
     tp_mem_desc_t exposed[2];
+    /* Accumulates by remote atomics (rt_win_atomic.c): the transport, or
+     * NULL (messages), and the tp_atomic_type_t bits it takes. */
+    tp_t *atomic_tp;
+    uint32_t atomic_types;
     /* Operations started, by path (MINIMPI_VERBOSE=rma reports them at Win_free). */
-    unsigned long ops_direct, ops_cma, ops_am, ops_rdma;
+    unsigned long ops_direct, ops_cma, ops_am, ops_rdma, ops_atomic;
     char name[MPI_MAX_OBJECT_NAME];
 } rt_win_t;
 
@@ -244,6 +249,17 @@ void rt_win_cma_release(rt_win_t *w);
  * copy failed: then the target finds and reports the error). */
 int rt_rma_cma(rt_win_t *w, const rt_rma_args_t *a, int64_t disp, size_t bytes,
                rt_request_t *req);
+
+/* ---- Remote atomics (runtime/rt_win_atomic.c) --------------------------- */
+/* Collective, after rt_win_cma_expose: whether w's accumulates go by the
+ * transport's remote atomics (w->atomic_tp), for every origin and target;
+ * see the rule there.  Returns an MPI error class. */
+int rt_win_atomic_decide(rt_win_t *w);
+/* Accumulate-family operation `a` by remote atomics when w and its type
+ * take that path: returns 1 (req completes once the target applied it,
+ * counted in peers[].pending until then), else 0 (messages). */
+int rt_rma_atomic(rt_win_t *w, const rt_rma_args_t *a, int64_t disp, size_t bytes,
+                  rt_request_t *req);
 
 /* Progress until nothing sent to `target` (-1: to anyone) is unanswered. */
 void rt_rma_flush(rt_win_t *w, int target);

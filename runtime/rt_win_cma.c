@@ -129,6 +129,9 @@ int rt_win_cma_expose(rt_win_t *w)
         rt_verbose("rma", "window %d: Put/Get by single copy to %d of %d ranks%s, by libfabric "
                    "RMA to %d", w->id, n, w->comm->size,
                    mine.count == 0 ? " (no single copy here)" : "", nrdma);
+    /* Collective too: every rank that exposed decides the accumulates' path. */
+    if (err == MPI_SUCCESS)
+        err = rt_win_atomic_decide(w);
     return err;
 }
 

@@ -518,6 +518,12 @@ rt_request_t *rt_rma_start(rt_win_t *w, const rt_rma_args_t *a, const char *call
         rt_request_complete(req);
         return req;
     }
+    /* Accumulates of a window that took the network's atomics go there,
+     * whatever the target (rt_win_atomic.c). */
+    if (rt_rma_atomic(w, a, disp, bytes, req)) {
+        w->ops_atomic++;
+        return req;
+    }
     /* A process of this node: Put and Get by single copy; of another node:
      * by libfabric RMA (rt_win_cma.c). */
     if (p->cma && rt_rma_cma(w, a, disp, bytes, req)) {
