@@ -55,6 +55,8 @@ typedef enum rt_rma_kind {
     RT_RMA_UNLOCK,                 /* origin -> target */
     RT_RMA_POST,                   /* target -> origin: exposure epoch open */
     RT_RMA_COMPLETE,               /* origin -> target: access epoch closed */
+    RT_RMA_REGION_QUERY,           /* origin -> target (dynamic): offset = an address */
+    RT_RMA_REGION_ANSWER,          /* target -> origin: its region there (rt_win_dyn.c) */
 } rt_rma_kind_t;
 
 /*
@@ -95,6 +97,10 @@ typedef struct rt_win_peer {
     int lock_granted;              /* passive target: its lock is ours */
     int locked;                    /* inside Win_lock .. Win_unlock toward it */
     int posts;                     /* POSTs it sent that no Win_start consumed yet */
+    /* Dynamic windows: its registered regions as it told us, kept until
+     * the next flush toward it (rt_win_dyn.c), and whether it answered. */
+    struct rt_win_region *dyn;
+    int dyn_answered;
 } rt_win_peer_t;
 
 /* A lock request the target could not grant yet. */
@@ -108,6 +114,9 @@ typedef struct rt_win_region {
     struct rt_win_region *next;
     uintptr_t base;
     size_t size;
+    /* The network transport that registered it (NULL: messages only). */
+    tp_t *tp;
+    tp_mem_desc_t desc;
 } rt_win_region_t;
 
 typedef struct rt_win {
@@ -260,6 +269,20 @@ int rt_win_atomic_decide(rt_win_t *w);
  * counted in peers[].pending until then), else 0 (messages). */
 int rt_rma_atomic(rt_win_t *w, const rt_rma_args_t *a, int64_t disp, size_t bytes,
                   rt_request_t *req);
+
+/* ---- Dynamic windows through the network (runtime/rt_win_dyn.c) -------- */
+/* Win_attach: register region r with the transport toward other nodes
+ * when there is one (r->tp, else messages only); Win_detach: release. */
+void rt_win_dyn_attach(rt_win_t *w, rt_win_region_t *r);
+void rt_win_dyn_detach(rt_win_region_t *r);
+/* Forget what targets (`target`, or -1: all) told about their regions. */
+void rt_win_dyn_forget(rt_win_t *w, int target);
+/* The registered region of `target` holding [lo, hi), asking the target
+ * when not known yet; NULL when it has none. */
+const rt_win_region_t *rt_win_dyn_region(rt_win_t *w, int target, uintptr_t lo, uintptr_t hi);
+/* The two packets' handlers. */
+void rt_win_dyn_query(rt_win_t *w, int src_world, const rt_pkt_hdr_t *h);
+void rt_win_dyn_answer(rt_win_t *w, int src_rank, const void *payload, size_t len);
 
 /* Progress until nothing sent to `target` (-1: to anyone) is unanswered. */
 void rt_rma_flush(rt_win_t *w, int target);

@@ -169,16 +169,35 @@ int rt_rma_cma(rt_win_t *w, const rt_rma_args_t *a, int64_t disp, size_t bytes,
 {
     rt_win_peer_t *p = &w->peers[a->target];
     int put = a->kind == RT_RMA_PUT;
-    if (!p->cma || a->atomic || (!put && a->kind != RT_RMA_GET))
+    int dyn_net = w->flavor == MPI_WIN_FLAVOR_DYNAMIC && !p->cma;
+    if ((!p->cma && !dyn_net) || a->atomic || (!put && a->kind != RT_RMA_GET))
         return 0;
     int world = w->comm->world_rank_of[a->target];
     tp_t *tp = rt_progress_peer(world)->tp;
     /* The transport may have turned single copy off since (denied later). */
     if (!tp->can_get)
         return 0;
-    /* The window's runs, as offsets in what the target exposed (its window
-     * base; dynamic: address 0), and this buffer's runs, as addresses. */
     const rt_datatype_t *t = a->target_dt;
+    const tp_mem_desc_t *desc = &p->desc;
+    int async = p->rdma;
+    if (dyn_net) {
+        /* A dynamic window through the network: into the region the target
+         * registered at Win_attach (rt_win_dyn.c), offsets from its start. */
+        if (tp->ops->putv_async == NULL)
+            return 0;
+        int64_t lo = disp + t->true_lb;
+        int64_t hi = disp + (int64_t)(a->target_count - 1) * t->extent + t->true_lb +
+                     t->true_extent;
+        const rt_win_region_t *r = rt_win_dyn_region(w, a->target, (uintptr_t)lo, (uintptr_t)hi);
+        if (r == NULL)
+            return 0;
+        desc = &r->desc;
+        async = 1;
+        disp -= (int64_t)r->base;
+    }
+    /* The window's runs, as offsets in what the target exposed (its window
+     * base or attached region; dynamic on one node: address 0), and this
+     * buffer's runs, as addresses. */
     const rt_datatype_t *l = put ? a->origin_dt : a->result_dt;
     size_t lcount = put ? a->origin_count : a->result_count;
     const void *laddr = put ? a->origin : a->result;
@@ -191,15 +210,15 @@ int rt_rma_cma(rt_win_t *w, const rt_rma_args_t *a, int64_t disp, size_t bytes,
         rt_fatal("out of memory in a one-sided operation of %zu bytes", bytes);
     tp_status_t st;
     rma_comp_t *rc = NULL;
-    if (p->rdma) {
+    if (async) {
         rc = malloc(sizeof(*rc));
         if (rc == NULL)
             rt_fatal("out of memory in a one-sided operation of %zu bytes", bytes);
         *rc = (rma_comp_t){.comp = {.done = rma_comp_done}, .w = w, .target = a->target,
                            .req = req};
-        st = put ? tp->ops->putv_async(tp, world, &p->desc, riov, (size_t)nr, liov, (size_t)nl,
+        st = put ? tp->ops->putv_async(tp, world, desc, riov, (size_t)nr, liov, (size_t)nl,
                                        &rc->comp)
-                 : tp->ops->getv_async(tp, world, &p->desc, riov, (size_t)nr, liov, (size_t)nl,
+                 : tp->ops->getv_async(tp, world, desc, riov, (size_t)nr, liov, (size_t)nl,
                                        &rc->comp);
     } else {
         st = put ? tp->ops->putv(tp, world, &p->desc, riov, (size_t)nr, liov, (size_t)nl)
@@ -222,7 +241,7 @@ int rt_rma_cma(rt_win_t *w, const rt_rma_args_t *a, int64_t disp, size_t bytes,
      * start-up): this target gets messages from now on.  Other failures (a
      * dynamic window's address not mapped there; through the network, a
      * layout of too many pieces) are this operation's. */
-    if (st == TP_ENOTSUP && !p->rdma)
+    if (st == TP_ENOTSUP && !async)
         p->cma = 0;
     return 0;
 }

@@ -1,7 +1,7 @@
 # One-sided communication: windows, operations, synchronization (issue 10).
 runtime_libminimpi_core_la_SOURCES += \
 	runtime/rt_win.h runtime/rt_win.c runtime/rt_win_shm.c \
-	runtime/rt_win_ops.c runtime/rt_win_direct.c runtime/rt_win_cma.c runtime/rt_win_atomic.c runtime/rt_win_sync.c runtime/rt_win_sync.h \
+	runtime/rt_win_ops.c runtime/rt_win_direct.c runtime/rt_win_cma.c runtime/rt_win_atomic.c runtime/rt_win_dyn.c runtime/rt_win_sync.c runtime/rt_win_sync.h \
 	runtime/mpi_win.c runtime/mpi_rma.c runtime/mpi_win_sync.c
 
 # Multi-rank tests, run by tests/rma/test_rma.sh under mini-mpirun --timeout.

@@ -52,14 +52,14 @@ done
 unset MINIMPI_SHM_CMA
 # Every peer on libfabric (MINIMPI_TRANSPORTS=ofi): the 6 Put/Get of the
 # Win_create and heap Win_allocate windows by fi_write/fi_read and their 3
-# accumulates by libfabric atomics, the 6 Put/Get and 3 accumulates of the
-# dynamic window as messages (the whole address space cannot be
-# registered), so a silent fallback to messages fails here.
+# accumulates by libfabric atomics, the 6 Put/Get of the dynamic window by
+# fi_write/fi_read too (into the region registered at Win_attach) and its 3
+# accumulates as messages, so a silent fallback to messages fails here.
 MINIMPI_TRANSPORTS=ofi
 export MINIMPI_TRANSPORTS
 run 0 '^t_rma: ok$' 2 "$T/t_rma" unmapped
 paths 4 "0 Put/Get by single copy, 0 by messages, 0 direct, 6 by libfabric RMA, 3 accumulates by libfabric atomics"
-paths 2 "0 Put/Get by single copy, 9 by messages, 0 direct, 0 by libfabric RMA, 0 accumulates"
+paths 2 "0 Put/Get by single copy, 3 by messages, 0 direct, 6 by libfabric RMA, 0 accumulates"
 unset MINIMPI_TRANSPORTS
 # Two nodes of two ranks on loopback (a launch agent that starts the daemon
 # here): single copy toward the neighbour on the node, messages (libfabric)
@@ -71,14 +71,14 @@ if [ "${RMA_LONG:-0}" = 1 ]; then
     run 0 '^t_rma: ok$' 4 --launch-agent "$TMP/agent" --iface lo -H localhost:2,nodeb:2 \
         "$(cd "$T" && pwd)/t_rma" unmapped
     # Ranks 0 and 2 have their right neighbour on their node, 1 and 3 not;
-    # Put/Get toward the other node by libfabric RMA, but on the dynamic
-    # window (the last of each rank's three) as messages.
-    # Accumulates by libfabric atomics, same-node ones included, but on the
-    # dynamic window as messages.
+    # Put/Get toward the other node by libfabric RMA (on the dynamic window,
+    # the last of each rank's three, into the regions registered at
+    # Win_attach); accumulates by libfabric atomics, same-node ones
+    # included, but on the dynamic window as messages.
     paths 4 "6 Put/Get by single copy, 0 by messages, 0 direct, 2 by libfabric RMA, 3 accumulates by libfabric atomics"
-    paths 2 "6 Put/Get by single copy, 5 by messages, 0 direct, 0 by libfabric RMA, 0 accumulates"
+    paths 2 "6 Put/Get by single copy, 3 by messages, 0 direct, 2 by libfabric RMA, 0 accumulates"
     paths 4 "1 Put/Get by single copy, 0 by messages, 0 direct, 7 by libfabric RMA, 3 accumulates by libfabric atomics"
-    paths 2 "1 Put/Get by single copy, 10 by messages, 0 direct, 0 by libfabric RMA, 0 accumulates"
+    paths 2 "1 Put/Get by single copy, 3 by messages, 0 direct, 7 by libfabric RMA, 0 accumulates"
 fi
 unset MINIMPI_VERBOSE
 
