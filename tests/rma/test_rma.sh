@@ -105,7 +105,15 @@ for n in 2 4; do
     run 0 '^t_rma_atomic: ok$' "$n" "$T/t_rma_atomic" create
     atomics "$n"
 done
-unset MINIMPI_TRANSPORTS MINIMPI_VERBOSE
+unset MINIMPI_TRANSPORTS
+# Two nodes (as above): targets over shared memory and over libfabric in
+# one window, every accumulate by libfabric atomics all the same.
+if [ "${RMA_LONG:-0}" = 1 ]; then
+    run 0 '^t_rma_atomic: ok$' 4 --launch-agent "$TMP/agent" --iface lo -H localhost:2,nodeb:2 \
+        "$(cd "$T" && pwd)/t_rma_atomic" create
+    atomics 4
+fi
+unset MINIMPI_VERBOSE
 # A displacement outside the window is fatal by default, named by the call.
 run 54 'MPI_Put: target bytes \[8, 12\) lie outside' 2 "$T/t_rma" fatal_range
 
