@@ -49,7 +49,7 @@ static tp_status_t boot_fence(const tp_job_t *job, const char *when)
     (FI_MR_LOCAL | FI_MR_VIRT_ADDR | FI_MR_ALLOCATED | FI_MR_PROV_KEY | FI_MR_ENDPOINT)
 
 static struct fi_info *get_info(const char *prov_name, int with_rma, int with_atomic,
-                                int *err_out)
+                                const struct fi_info *like, int *err_out)
 {
     struct fi_info *hints = fi_allocinfo();
     struct fi_info *info = NULL;
@@ -76,6 +76,13 @@ static struct fi_info *get_info(const char *prov_name, int with_rma, int with_at
     hints->rx_attr->size = OFI_NUM_RECV;
     if (prov_name != NULL)
         hints->fabric_attr->prov_name = strdup(prov_name);
+    /* The same provider, fabric and domain as `like`, with more caps. */
+    if (like != NULL) {
+        free(hints->fabric_attr->prov_name);
+        hints->fabric_attr->prov_name = strdup(like->fabric_attr->prov_name);
+        hints->fabric_attr->name = strdup(like->fabric_attr->name);
+        hints->domain_attr->name = strdup(like->domain_attr->name);
+    }
     int rc = fi_getinfo(OFI_API_VERSION, NULL, NULL, 0, hints, &info);
     fi_freeinfo(hints);
     *err_out = rc;
@@ -91,18 +98,24 @@ static struct fi_info *choose_info(const char *prov_name, int *rma_out, int *err
 {
     struct fi_info *info = NULL;
     *rma_out = 0;
-    if (cfg_get_bool("MINIMPI_OFI_RMA") && cfg_get_bool("MINIMPI_OFI_ATOMIC")) {
-        info = get_info(prov_name, 1, 1, err_out);
-        if (info != NULL)
-            *rma_out = OFI_CAN_RMA | OFI_CAN_ATOMIC;
-    }
-    if (info == NULL && cfg_get_bool("MINIMPI_OFI_RMA")) {
-        info = get_info(prov_name, 1, 0, err_out);
+    if (cfg_get_bool("MINIMPI_OFI_RMA")) {
+        info = get_info(prov_name, 1, 0, NULL, err_out);
         if (info != NULL)
             *rma_out = OFI_CAN_RMA;
     }
+    /* Atomics from the provider and interface chosen without them, never
+     * another one for their sake. */
+    if (info != NULL && cfg_get_bool("MINIMPI_OFI_ATOMIC")) {
+        int err = 0;
+        struct fi_info *with = get_info(NULL, 1, 1, info, &err);
+        if (with != NULL) {
+            fi_freeinfo(info);
+            info = with;
+            *rma_out |= OFI_CAN_ATOMIC;
+        }
+    }
     if (info == NULL)
-        info = get_info(prov_name, 0, 0, err_out);
+        info = get_info(prov_name, 0, 0, NULL, err_out);
     return info;
 }
 
