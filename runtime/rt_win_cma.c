@@ -39,6 +39,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cfg.h"
 #include "rt_comm_new.h"
 #include "rt_progress.h"
 
@@ -164,6 +165,18 @@ static void rma_comp_done(tp_comp_t *c, tp_status_t status)
     free(rc);
 }
 
+/* MINIMPI_RMA_CMA_MIN, read once: below it a message beats a system call. */
+static size_t cma_min(void)
+{
+    static long long min = -1;
+    if (min < 0) {
+        min = cfg_get_num("MINIMPI_RMA_CMA_MIN");
+        if (min < 0)
+            min = 0;
+    }
+    return (size_t)min;
+}
+
 int rt_rma_cma(rt_win_t *w, const rt_rma_args_t *a, int64_t disp, size_t bytes,
                rt_request_t *req)
 {
@@ -180,6 +193,11 @@ int rt_rma_cma(rt_win_t *w, const rt_rma_args_t *a, int64_t disp, size_t bytes,
     const rt_datatype_t *t = a->target_dt;
     const tp_mem_desc_t *desc = &p->desc;
     int async = p->rdma;
+    /* A small Put or Get by single copy costs a system call (and the
+     * kernel's page walk), more than a message the target's progress
+     * engine applies: those go as messages (bench/rma, flavor create). */
+    if (!async && !dyn_net && bytes < cma_min())
+        return 0;
     if (dyn_net) {
         /* A dynamic window through the network: into the region the target
          * registered at Win_attach (rt_win_dyn.c), offsets from its start. */

@@ -211,10 +211,11 @@ netns_stress
 # and 3, whose right neighbour is on the other node, count 7 of them per
 # window, ranks 0 and 2 count 2, and the 3 accumulates of each go by
 # libfabric atomics (same-node ones too), so a silent fallback to messages
-# fails.
+# fails (MINIMPI_RMA_CMA_MIN=0: same-node Put/Get by single copy at every
+# size).
 start=$(date +%s)
 RUN_LIMIT=60 run 0 "one-sided communication across namespaces (4 ranks, 2 nodes)" \
-    $MN --timeout 50 -H "localhost:2,$NS_B:2" -x MINIMPI_VERBOSE=rma \
+    $MN --timeout 50 -H "localhost:2,$NS_B:2" -x MINIMPI_VERBOSE=rma -x MINIMPI_RMA_CMA_MIN=0 \
     "$(pwd)/tests/rma/t_rma" nodes
 expect_grep "$OUT" "^t_rma: ok\$" "every one-sided check passed across nodes"
 expect_count "$ERR" "freed: 1 Put/Get by single copy, 0 by messages, 0 direct, 7 by libfabric RMA, 3 accumulates by libfabric atomics" \

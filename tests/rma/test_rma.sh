@@ -37,8 +37,10 @@ paths() { # LINES REGEX: so many window ends report REGEX (3 windows per rank)
         grep 'freed:' "$TMP/err" | head -5 >&2
     }
 }
-MINIMPI_VERBOSE=rma
-export MINIMPI_VERBOSE
+# Single copy for every size here (MINIMPI_RMA_CMA_MIN=0): the small ones
+# are the test's point; the default threshold is checked after.
+MINIMPI_VERBOSE=rma MINIMPI_RMA_CMA_MIN=0
+export MINIMPI_VERBOSE MINIMPI_RMA_CMA_MIN
 for n in 2 4 8; do
     run 0 '^t_rma: ok$' "$n" "$T/t_rma" unmapped
     paths $((n * 3)) "$((n + 4)) Put/Get by single copy, 3 by messages, 0 direct"
@@ -80,6 +82,11 @@ if [ "${RMA_LONG:-0}" = 1 ]; then
     paths 4 "1 Put/Get by single copy, 0 by messages, 0 direct, 7 by libfabric RMA, 3 accumulates by libfabric atomics"
     paths 2 "1 Put/Get by single copy, 3 by messages, 0 direct, 7 by libfabric RMA, 0 accumulates"
 fi
+# With the default MINIMPI_RMA_CMA_MIN (2k), only the large Put of each
+# window goes by single copy, the small ones (256 B and less) as messages.
+unset MINIMPI_RMA_CMA_MIN
+run 0 '^t_rma: ok$' 2 "$T/t_rma" unmapped
+paths 6 "1 Put/Get by single copy, 8 by messages, 0 direct"
 unset MINIMPI_VERBOSE
 
 # Accumulates from every rank to the same elements (t_rma_atomic.c:
