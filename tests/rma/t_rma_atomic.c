@@ -11,7 +11,9 @@
  *     updates unless the lock works;
  *   - Accumulate of doubles (SUM) and Get_accumulate of ints (MAX) through
  *     a strided type, and MINLOC on MPI_2INT (a type the network cannot
- *     combine: messages) in the same window.
+ *     combine: messages) in the same window;
+ *   - Put and Get into a dynamic window's regions, one detached and
+ *     another attached in the same epoch.
  */
 #include <stddef.h>
 #include <stdlib.h>
@@ -140,6 +142,50 @@ static void accumulates(MPI_Win win, cells_t *c, int rank, int size)
     T_OK(MPI_Type_free(&every_other));
 }
 
+/*
+ * A dynamic window whose memory is detached and other memory attached
+ * (often at the same address) inside one lock_all epoch: Put and Get
+ * into each region (through the network, fi_write/fi_read into the region
+ * registered at Win_attach, with MINIMPI_TRANSPORTS=ofi) land where they
+ * should, so what an origin learnt of the first region is not used for
+ * the second.
+ */
+static void dynamic(int rank, int size)
+{
+    enum { N = 512 };
+    MPI_Win win;
+    T_OK(MPI_Win_create_dynamic(MPI_INFO_NULL, MPI_COMM_WORLD, &win));
+    MPI_Aint *where = malloc(sizeof(MPI_Aint) * (size_t)size);
+    T_CHECK(where != NULL);
+    int right = (rank + 1) % size, left = (rank + size - 1) % size;
+    T_OK(MPI_Win_lock_all(0, win));
+    for (int round = 0; round < 2; round++) {
+        long *mem = calloc(N, sizeof(long)), src[N], back[N];
+        T_CHECK(mem != NULL);
+        T_OK(MPI_Win_attach(win, mem, N * sizeof(long)));
+        MPI_Aint mine;
+        MPI_Get_address(mem, &mine);
+        T_OK(MPI_Allgather(&mine, 1, MPI_AINT, where, 1, MPI_AINT, MPI_COMM_WORLD));
+        for (int i = 0; i < N; i++)
+            src[i] = (round + 1) * 100000 + rank * 1000 + i;
+        T_OK(MPI_Put(src, N, MPI_LONG, right, where[right], N, MPI_LONG, win));
+        T_OK(MPI_Win_flush(right, win));
+        T_OK(MPI_Get(back, N, MPI_LONG, right, where[right], N, MPI_LONG, win));
+        T_OK(MPI_Win_flush(right, win));
+        for (int i = 0; i < N; i++)
+            T_EQ(back[i], src[i]);
+        T_OK(MPI_Barrier(MPI_COMM_WORLD));
+        T_OK(MPI_Win_sync(win));
+        for (int i = 0; i < N; i++)
+            T_EQ(mem[i], (round + 1) * 100000 + left * 1000 + i);
+        T_OK(MPI_Win_detach(win, mem));
+        free(mem);
+    }
+    T_OK(MPI_Win_unlock_all(win));
+    T_OK(MPI_Win_free(&win));
+    free(where);
+}
+
 int main(int argc, char **argv)
 {
     MPI_Init(&argc, &argv);
@@ -172,6 +218,7 @@ int main(int argc, char **argv)
         accumulates(win, c, rank, size);
         T_OK(MPI_Win_free(&win));
     }
+    dynamic(rank, size);
     if (rank == 0)
         printf("t_rma_atomic: ok\n");
     MPI_Finalize();

@@ -95,7 +95,7 @@ unset MINIMPI_VERBOSE
 # window must have taken libfabric atomics on every rank and done its
 # Fetch_and_op, Compare_and_swap and accumulates there, MINLOC on MPI_2INT
 # (which the network cannot combine) excepted: a silent fallback to
-# messages fails here.
+# messages fails here, as does a dynamic window's Put/Get falling back.
 run 0 '^t_rma_atomic: ok$' 4 "$T/t_rma_atomic"
 atomics() { # N: so many ranks' first window went by libfabric atomics
     got=$(grep -Ec -- "rma: window [0-9]+: accumulates by libfabric atomics$" "$TMP/err")
@@ -111,6 +111,8 @@ export MINIMPI_TRANSPORTS MINIMPI_VERBOSE
 for n in 2 4; do
     run 0 '^t_rma_atomic: ok$' "$n" "$T/t_rma_atomic" create
     atomics "$n"
+    # The dynamic window's 4 Put/Get by fi_write/fi_read (two regions).
+    paths "$n" "0 Put/Get by single copy, 0 by messages, 0 direct, 4 by libfabric RMA"
 done
 unset MINIMPI_TRANSPORTS
 # Two nodes (as above): targets over shared memory and over libfabric in
