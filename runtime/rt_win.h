@@ -16,7 +16,9 @@
  * atomics); other windows take Put and Get toward a process of the node by
  * single copy into its memory, CMA through the transport's putv/getv
  * (rt_win_cma.c), when the transport can; accumulates toward them stay
- * messages, which keeps them atomic per element.  A target layout too big
+ * messages, which keeps them atomic per element, unless every rank's
+ * network transport does remote atomics: then a window may send every
+ * accumulate through them (rt_win_atomic.c).  A target layout too big
  * for every packet goes in runs mode (rt_rma_desc_t.runs): each packet
  * carries only the runs its own bytes go to.
  *
@@ -245,7 +247,9 @@ void rt_rma_direct(rt_win_t *w, const rt_rma_args_t *a, char *taddr, size_t byte
  * the whole address space) through the transport of its same-node peers
  * when it can write and read single copy (tp_ops_t.putv), and through the
  * one toward other nodes when it writes and reads one-sided
- * (tp_ops_t.putv_async: libfabric RMA; not for dynamic windows), and learn
+ * (tp_ops_t.putv_async: libfabric RMA; dynamic windows: their regions at
+ * Win_attach, rt_win_dyn.c), then decide the accumulates' path
+ * (rt_win_atomic_decide), and learn
  * which targets did; fills peers[].cma, .rdma and .desc.  Returns an MPI
  * error class. */
 int rt_win_cma_expose(rt_win_t *w);

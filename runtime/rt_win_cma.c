@@ -17,9 +17,10 @@
  * Between nodes the same goes through the network when the transport
  * toward the target writes and reads one-sided (tp_ops_t.putv_async and
  * getv_async: libfabric's fi_write and fi_read into window memory it
- * registered at creation).  Dynamic windows are not registered (the whole
- * address space cannot be), so their operations between nodes stay
- * messages.
+ * registered at creation).  Dynamic windows cannot register the whole
+ * address space: their attached regions are registered one by one
+ * (rt_win_dyn.c).  Below MINIMPI_RMA_CMA_MIN bytes a single copy costs more
+ * than a message, so those go as messages.
  *
  * Completion and ordering: a copy is complete, at the origin and in the
  * target's memory, when the system call returns, so flushes, unlocks,
@@ -28,9 +29,10 @@
  * its bytes reached the target's memory), which is what those calls wait
  * for, as they do for the operations that went as messages (accumulates),
  * so a Put after a flush never overtakes an accumulate before it.  Accumulates, and the
- * fetches of the accumulate family (atomic per element), always travel as
- * messages: a plain copy could tear an element another origin's accumulate
- * is updating.
+ * fetches of the accumulate family (atomic per element), never take a plain
+ * copy, which could tear an element another origin's accumulate is
+ * updating: they travel as messages, or by the network's atomics
+ * (rt_win_atomic.c).
  */
 #include "rt_win.h"
 
