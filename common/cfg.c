@@ -98,6 +98,13 @@ const cfg_var_t cfg_vars[] = {
     {"MINIMPI_OFI_RMA", "1",
      "Large libfabric messages are read by the receiver (fi_read) when every rank's provider "
      "offers FI_RMA: 1 or 0. With 0, a pipelined copy through messages is used."},
+    {"MINIMPI_RMA_CMA_MIN", "2k",
+     "Smallest Put or Get, in bytes (k/m suffixes allowed), that goes by single copy (CMA) "
+     "toward a window of another process of the node; smaller ones travel as messages, "
+     "which cost less than the system call. 0: every size by single copy."},
+    {"MINIMPI_OFI_ATOMIC", "1",
+     "Accumulates to windows use libfabric atomics (fi_atomic) when every rank's provider "
+     "offers FI_ATOMIC: 1 or 0. With 0, they travel as messages applied by the target."},
     {"MINIMPI_REPORT_TRANSPORTS", "0",
      "1: at MPI_Init every rank reports through PMI the transport it uses for same-node "
      "peers and for other nodes, the libfabric provider and interface, single copy on or "

@@ -189,6 +189,7 @@ int MPI_Win_attach(MPI_Win win, void *base, MPI_Aint size)
         return rt_err(w->comm, "MPI_Win_attach", MPI_ERR_NO_MEM, "out of memory");
     r->base = (uintptr_t)base;
     r->size = (size_t)size;
+    rt_win_dyn_attach(w, r);
     r->next = w->regions;
     w->regions = r;
     return MPI_SUCCESS;
@@ -206,6 +207,7 @@ int MPI_Win_detach(MPI_Win win, const void *base)
         if ((*p)->base == (uintptr_t)base) {
             rt_win_region_t *r = *p;
             *p = r->next;
+            rt_win_dyn_detach(r);
             free(r);
             return MPI_SUCCESS;
         }

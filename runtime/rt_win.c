@@ -127,6 +127,7 @@ static void win_release(rt_win_t *w)
     }
     while (w->regions != NULL) {
         rt_win_region_t *n = w->regions->next;
+        rt_win_dyn_detach(w->regions);
         free(w->regions);
         w->regions = n;
     }
@@ -134,6 +135,7 @@ static void win_release(rt_win_t *w)
         rt_group_free(w->start_group);
     if (w->post_group != NULL)
         rt_group_free(w->post_group);
+    rt_win_dyn_forget(w, -1);
     rt_win_shm_free(w);
     rt_win_cma_release(w);
     free(w->owned);
@@ -149,8 +151,8 @@ int rt_win_destroy(rt_win_t *w)
     rt_rma_flush(w, -1);
     int err = rt_coll_barrier(w->comm);
     rt_verbose("rma", "window %d freed: %lu Put/Get by single copy, %lu by messages, "
-               "%lu direct, %lu by libfabric RMA", w->id, w->ops_cma, w->ops_am, w->ops_direct,
-               w->ops_rdma);
+               "%lu direct, %lu by libfabric RMA, %lu accumulates by libfabric atomics", w->id,
+               w->ops_cma, w->ops_am, w->ops_direct, w->ops_rdma, w->ops_atomic);
     win_release(w);
     return err;
 }

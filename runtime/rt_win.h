@@ -16,7 +16,9 @@
  * atomics); other windows take Put and Get toward a process of the node by
  * single copy into its memory, CMA through the transport's putv/getv
  * (rt_win_cma.c), when the transport can; accumulates toward them stay
- * messages, which keeps them atomic per element.  A target layout too big
+ * messages, which keeps them atomic per element, unless every rank's
+ * network transport does remote atomics: then a window may send every
+ * accumulate through them (rt_win_atomic.c).  A target layout too big
  * for every packet goes in runs mode (rt_rma_desc_t.runs): each packet
  * carries only the runs its own bytes go to.
  *
@@ -55,6 +57,8 @@ typedef enum rt_rma_kind {
     RT_RMA_UNLOCK,                 /* origin -> target */
     RT_RMA_POST,                   /* target -> origin: exposure epoch open */
     RT_RMA_COMPLETE,               /* origin -> target: access epoch closed */
+    RT_RMA_REGION_QUERY,           /* origin -> target (dynamic): offset = an address */
+    RT_RMA_REGION_ANSWER,          /* target -> origin: its region there (rt_win_dyn.c) */
 } rt_rma_kind_t;
 
 /*
@@ -90,10 +94,15 @@ typedef struct rt_win_peer {
     int cma;                       /* Put/Get by single copy into `desc` (rt_win_cma.c) */
     int rdma;                      /* ... through the network instead (putv_async: libfabric) */
     tp_mem_desc_t desc;            /* its window memory as its transport exposed it */
+    tp_mem_desc_t adesc;           /* ... as rt_win_t.atomic_tp exposed it */
     unsigned long pending;         /* packets sent to it and not answered */
     int lock_granted;              /* passive target: its lock is ours */
     int locked;                    /* inside Win_lock .. Win_unlock toward it */
     int posts;                     /* POSTs it sent that no Win_start consumed yet */
+    /* Dynamic windows: its registered regions as it told us, kept until
+     * the next flush toward it (rt_win_dyn.c), and whether it answered. */
+    struct rt_win_region *dyn;
+    int dyn_answered;
 } rt_win_peer_t;
 
 /* A lock request the target could not grant yet. */
@@ -107,6 +116,9 @@ typedef struct rt_win_region {
     struct rt_win_region *next;
     uintptr_t base;
     size_t size;
+    /* The network transport that registered it (NULL: messages only). */
+    tp_t *tp;
+    tp_mem_desc_t desc;
 } rt_win_region_t;
 
 typedef struct rt_win {
@@ -138,8 +150,12 @@ typedef struct rt_win {
      * one of the node's peers, libfabric's toward other nodes). */
     tp_t *exposed_tp[2];
     tp_mem_desc_t exposed[2];
+    /* Accumulates by remote atomics (rt_win_atomic.c): the transport, or
+     * NULL (messages), and the tp_atomic_type_t bits it takes. */
+    tp_t *atomic_tp;
+    uint32_t atomic_types;
     /* Operations started, by path (MINIMPI_VERBOSE=rma reports them at Win_free). */
-    unsigned long ops_direct, ops_cma, ops_am, ops_rdma;
+    unsigned long ops_direct, ops_cma, ops_am, ops_rdma, ops_atomic;
     char name[MPI_MAX_OBJECT_NAME];
 } rt_win_t;
 
@@ -231,7 +247,9 @@ void rt_rma_direct(rt_win_t *w, const rt_rma_args_t *a, char *taddr, size_t byte
  * the whole address space) through the transport of its same-node peers
  * when it can write and read single copy (tp_ops_t.putv), and through the
  * one toward other nodes when it writes and reads one-sided
- * (tp_ops_t.putv_async: libfabric RMA; not for dynamic windows), and learn
+ * (tp_ops_t.putv_async: libfabric RMA; dynamic windows: their regions at
+ * Win_attach, rt_win_dyn.c), then decide the accumulates' path
+ * (rt_win_atomic_decide), and learn
  * which targets did; fills peers[].cma, .rdma and .desc.  Returns an MPI
  * error class. */
 int rt_win_cma_expose(rt_win_t *w);
@@ -244,6 +262,31 @@ void rt_win_cma_release(rt_win_t *w);
  * copy failed: then the target finds and reports the error). */
 int rt_rma_cma(rt_win_t *w, const rt_rma_args_t *a, int64_t disp, size_t bytes,
                rt_request_t *req);
+
+/* ---- Remote atomics (runtime/rt_win_atomic.c) --------------------------- */
+/* Collective, after rt_win_cma_expose: whether w's accumulates go by the
+ * transport's remote atomics (w->atomic_tp), for every origin and target;
+ * see the rule there.  Returns an MPI error class. */
+int rt_win_atomic_decide(rt_win_t *w);
+/* Accumulate-family operation `a` by remote atomics when w and its type
+ * take that path: returns 1 (req completes once the target applied it,
+ * counted in peers[].pending until then), else 0 (messages). */
+int rt_rma_atomic(rt_win_t *w, const rt_rma_args_t *a, int64_t disp, size_t bytes,
+                  rt_request_t *req);
+
+/* ---- Dynamic windows through the network (runtime/rt_win_dyn.c) -------- */
+/* Win_attach: register region r with the transport toward other nodes
+ * when there is one (r->tp, else messages only); Win_detach: release. */
+void rt_win_dyn_attach(rt_win_t *w, rt_win_region_t *r);
+void rt_win_dyn_detach(rt_win_region_t *r);
+/* Forget what targets (`target`, or -1: all) told about their regions. */
+void rt_win_dyn_forget(rt_win_t *w, int target);
+/* The registered region of `target` holding [lo, hi), asking the target
+ * when not known yet; NULL when it has none. */
+const rt_win_region_t *rt_win_dyn_region(rt_win_t *w, int target, uintptr_t lo, uintptr_t hi);
+/* The two packets' handlers. */
+void rt_win_dyn_query(rt_win_t *w, int src_world, const rt_pkt_hdr_t *h);
+void rt_win_dyn_answer(rt_win_t *w, int src_rank, const void *payload, size_t len);
 
 /* Progress until nothing sent to `target` (-1: to anyone) is unanswered. */
 void rt_rma_flush(rt_win_t *w, int target);

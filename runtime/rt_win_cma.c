@@ -17,9 +17,10 @@
  * Between nodes the same goes through the network when the transport
  * toward the target writes and reads one-sided (tp_ops_t.putv_async and
  * getv_async: libfabric's fi_write and fi_read into window memory it
- * registered at creation).  Dynamic windows are not registered (the whole
- * address space cannot be), so their operations between nodes stay
- * messages.
+ * registered at creation).  Dynamic windows cannot register the whole
+ * address space: their attached regions are registered one by one
+ * (rt_win_dyn.c).  Below MINIMPI_RMA_CMA_MIN bytes a single copy costs more
+ * than a message, so those go as messages.
  *
  * Completion and ordering: a copy is complete, at the origin and in the
  * target's memory, when the system call returns, so flushes, unlocks,
@@ -28,9 +29,10 @@
  * its bytes reached the target's memory), which is what those calls wait
  * for, as they do for the operations that went as messages (accumulates),
  * so a Put after a flush never overtakes an accumulate before it.  Accumulates, and the
- * fetches of the accumulate family (atomic per element), always travel as
- * messages: a plain copy could tear an element another origin's accumulate
- * is updating.
+ * fetches of the accumulate family (atomic per element), never take a plain
+ * copy, which could tear an element another origin's accumulate is
+ * updating: they travel as messages, or by the network's atomics
+ * (rt_win_atomic.c).
  */
 #include "rt_win.h"
 
@@ -39,6 +41,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cfg.h"
 #include "rt_comm_new.h"
 #include "rt_progress.h"
 
@@ -129,6 +132,9 @@ int rt_win_cma_expose(rt_win_t *w)
         rt_verbose("rma", "window %d: Put/Get by single copy to %d of %d ranks%s, by libfabric "
                    "RMA to %d", w->id, n, w->comm->size,
                    mine.count == 0 ? " (no single copy here)" : "", nrdma);
+    /* Collective too: every rank that exposed decides the accumulates' path. */
+    if (err == MPI_SUCCESS)
+        err = rt_win_atomic_decide(w);
     return err;
 }
 
@@ -161,21 +167,57 @@ static void rma_comp_done(tp_comp_t *c, tp_status_t status)
     free(rc);
 }
 
+/* MINIMPI_RMA_CMA_MIN, read once: below it a message beats a system call. */
+static size_t cma_min(void)
+{
+    static long long min = -1;
+    if (min < 0) {
+        min = cfg_get_num("MINIMPI_RMA_CMA_MIN");
+        if (min < 0)
+            min = 0;
+    }
+    return (size_t)min;
+}
+
 int rt_rma_cma(rt_win_t *w, const rt_rma_args_t *a, int64_t disp, size_t bytes,
                rt_request_t *req)
 {
     rt_win_peer_t *p = &w->peers[a->target];
     int put = a->kind == RT_RMA_PUT;
-    if (!p->cma || a->atomic || (!put && a->kind != RT_RMA_GET))
+    int dyn_net = w->flavor == MPI_WIN_FLAVOR_DYNAMIC && !p->cma;
+    if ((!p->cma && !dyn_net) || a->atomic || (!put && a->kind != RT_RMA_GET))
         return 0;
     int world = w->comm->world_rank_of[a->target];
     tp_t *tp = rt_progress_peer(world)->tp;
     /* The transport may have turned single copy off since (denied later). */
     if (!tp->can_get)
         return 0;
-    /* The window's runs, as offsets in what the target exposed (its window
-     * base; dynamic: address 0), and this buffer's runs, as addresses. */
     const rt_datatype_t *t = a->target_dt;
+    const tp_mem_desc_t *desc = &p->desc;
+    int async = p->rdma;
+    /* A small Put or Get by single copy costs a system call (and the
+     * kernel's page walk), more than a message the target's progress
+     * engine applies: those go as messages (bench/rma, flavor create). */
+    if (!async && !dyn_net && bytes < cma_min())
+        return 0;
+    if (dyn_net) {
+        /* A dynamic window through the network: into the region the target
+         * registered at Win_attach (rt_win_dyn.c), offsets from its start. */
+        if (tp->ops->putv_async == NULL)
+            return 0;
+        int64_t lo = disp + t->true_lb;
+        int64_t hi = disp + (int64_t)(a->target_count - 1) * t->extent + t->true_lb +
+                     t->true_extent;
+        const rt_win_region_t *r = rt_win_dyn_region(w, a->target, (uintptr_t)lo, (uintptr_t)hi);
+        if (r == NULL)
+            return 0;
+        desc = &r->desc;
+        async = 1;
+        disp -= (int64_t)r->base;
+    }
+    /* The window's runs, as offsets in what the target exposed (its window
+     * base or attached region; dynamic on one node: address 0), and this
+     * buffer's runs, as addresses. */
     const rt_datatype_t *l = put ? a->origin_dt : a->result_dt;
     size_t lcount = put ? a->origin_count : a->result_count;
     const void *laddr = put ? a->origin : a->result;
@@ -188,15 +230,15 @@ int rt_rma_cma(rt_win_t *w, const rt_rma_args_t *a, int64_t disp, size_t bytes,
         rt_fatal("out of memory in a one-sided operation of %zu bytes", bytes);
     tp_status_t st;
     rma_comp_t *rc = NULL;
-    if (p->rdma) {
+    if (async) {
         rc = malloc(sizeof(*rc));
         if (rc == NULL)
             rt_fatal("out of memory in a one-sided operation of %zu bytes", bytes);
         *rc = (rma_comp_t){.comp = {.done = rma_comp_done}, .w = w, .target = a->target,
                            .req = req};
-        st = put ? tp->ops->putv_async(tp, world, &p->desc, riov, (size_t)nr, liov, (size_t)nl,
+        st = put ? tp->ops->putv_async(tp, world, desc, riov, (size_t)nr, liov, (size_t)nl,
                                        &rc->comp)
-                 : tp->ops->getv_async(tp, world, &p->desc, riov, (size_t)nr, liov, (size_t)nl,
+                 : tp->ops->getv_async(tp, world, desc, riov, (size_t)nr, liov, (size_t)nl,
                                        &rc->comp);
     } else {
         st = put ? tp->ops->putv(tp, world, &p->desc, riov, (size_t)nr, liov, (size_t)nl)
@@ -219,7 +261,7 @@ int rt_rma_cma(rt_win_t *w, const rt_rma_args_t *a, int64_t disp, size_t bytes,
      * start-up): this target gets messages from now on.  Other failures (a
      * dynamic window's address not mapped there; through the network, a
      * layout of too many pieces) are this operation's. */
-    if (st == TP_ENOTSUP && !p->rdma)
+    if (st == TP_ENOTSUP && !async)
         p->cma = 0;
     return 0;
 }

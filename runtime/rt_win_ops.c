@@ -312,6 +312,12 @@ void rt_win_am_handler(int src_world, const rt_pkt_hdr_t *h, const void *payload
     case RT_RMA_GET_RESP:
         origin_answer(w, src_rank, h, payload, payload_len);
         break;
+    case RT_RMA_REGION_QUERY:
+        rt_win_dyn_query(w, src_world, h);
+        break;
+    case RT_RMA_REGION_ANSWER:
+        rt_win_dyn_answer(w, src_rank, payload, payload_len);
+        break;
     default:
         rt_win_sync_packet(w, src_rank, h);
         break;
@@ -343,6 +349,9 @@ void rt_rma_flush(rt_win_t *w, int target)
                 idle = 0;
         }
     }
+    /* Every access to a target's attached memory completed: it may detach. */
+    if (w->flavor == MPI_WIN_FLAVOR_DYNAMIC)
+        rt_win_dyn_forget(w, target);
 }
 
 int rt_rma_raise_pending(rt_win_t *w, const char *call)
@@ -518,10 +527,16 @@ rt_request_t *rt_rma_start(rt_win_t *w, const rt_rma_args_t *a, const char *call
         rt_request_complete(req);
         return req;
     }
+    /* Accumulates of a window that took the network's atomics go there,
+     * whatever the target (rt_win_atomic.c). */
+    if (rt_rma_atomic(w, a, disp, bytes, req)) {
+        w->ops_atomic++;
+        return req;
+    }
     /* A process of this node: Put and Get by single copy; of another node:
      * by libfabric RMA (rt_win_cma.c). */
-    if (p->cma && rt_rma_cma(w, a, disp, bytes, req)) {
-        if (p->rdma)
+    if ((p->cma || w->flavor == MPI_WIN_FLAVOR_DYNAMIC) && rt_rma_cma(w, a, disp, bytes, req)) {
+        if (p->rdma || !p->cma)
             w->ops_rdma++;
         else
             w->ops_cma++;

@@ -1,13 +1,16 @@
 # One-sided communication: windows, operations, synchronization (issue 10).
 runtime_libminimpi_core_la_SOURCES += \
 	runtime/rt_win.h runtime/rt_win.c runtime/rt_win_shm.c \
-	runtime/rt_win_ops.c runtime/rt_win_direct.c runtime/rt_win_cma.c runtime/rt_win_sync.c runtime/rt_win_sync.h \
+	runtime/rt_win_ops.c runtime/rt_win_direct.c runtime/rt_win_cma.c runtime/rt_win_atomic.c runtime/rt_win_dyn.c runtime/rt_win_sync.c runtime/rt_win_sync.h \
 	runtime/mpi_win.c runtime/mpi_rma.c runtime/mpi_win_sync.c
 
 # Multi-rank tests, run by tests/rma/test_rma.sh under mini-mpirun --timeout.
 check_PROGRAMS += tests/rma/t_rma
 tests_rma_t_rma_SOURCES = tests/rma/t_rma.c tests/objs/t_util.h
 tests_rma_t_rma_LDADD = runtime/libminimpi_core.la
+check_PROGRAMS += tests/rma/t_rma_atomic
+tests_rma_t_rma_atomic_SOURCES = tests/rma/t_rma_atomic.c tests/objs/t_util.h
+tests_rma_t_rma_atomic_LDADD = runtime/libminimpi_core.la
 TESTS += tests/rma/test_rma.sh
 EXTRA_DIST += tests/rma/test_rma.sh
 

@@ -113,6 +113,7 @@ typedef struct tp {
     size_t am_max_hdr;             /* largest header am_send accepts */
     size_t am_max_payload;         /* largest payload am_send accepts */
     int can_get;                   /* get() works for every reachable peer */
+    int can_atomic;                /* atomic_async works for every rank, itself included */
     /* For mini-mpirun --report-transports, filled by init: what was chosen
      * (libfabric provider and interface; empty when nothing to say), and how
      * get() copies or, when can_get is 0, why single copy is off. */
@@ -125,6 +126,23 @@ typedef struct tp {
      * never leaves it asleep. */
     int (*other_pending)(void);
 } tp_t;
+
+/* Remote atomics (tp_ops_t.atomic_async): operations and element types,
+ * named here so the runtime needs no libfabric header. */
+typedef enum tp_atomic_op {
+    TP_AOP_MIN, TP_AOP_MAX, TP_AOP_SUM, TP_AOP_PROD, TP_AOP_LOR, TP_AOP_LAND, TP_AOP_BOR,
+    TP_AOP_BAND, TP_AOP_LXOR, TP_AOP_BXOR,
+    TP_AOP_READ,                   /* fetch only */
+    TP_AOP_WRITE,                  /* replace */
+    TP_AOP_CSWAP,                  /* compare and swap */
+    TP_AOP_COUNT
+} tp_atomic_op_t;
+
+typedef enum tp_atomic_type {
+    TP_ATYPE_INT8, TP_ATYPE_UINT8, TP_ATYPE_INT16, TP_ATYPE_UINT16, TP_ATYPE_INT32,
+    TP_ATYPE_UINT32, TP_ATYPE_INT64, TP_ATYPE_UINT64, TP_ATYPE_FLOAT, TP_ATYPE_DOUBLE,
+    TP_ATYPE_COUNT
+} tp_atomic_type_t;
 
 struct tp_ops {
     const char *name;
@@ -241,6 +259,25 @@ struct tp_ops {
      * other_pending() looks at (with its stores before the call).
      */
     void (*wake)(tp_t *tp, int peer);
+
+    /*
+     * Optional (NULL, or can_atomic 0, when the transport cannot): remote
+     * atomics on memory a peer exposed with mem_expose (libfabric's
+     * fi_atomic family).  atomic_max says how many elements of `type` one
+     * atomic_async of `op` takes at most (`fetch`: with the old values
+     * returned; TP_AOP_CSWAP always fetches), 0 when the provider cannot
+     * do it.  atomic_async combines `count` elements of `operand` into the
+     * peer's memory at `offset` (`compare` for TP_AOP_CSWAP; `result`, if
+     * not NULL, receives the old values; all three stay untouched by the
+     * caller until completion).  `peer` may be this process itself.
+     * TP_INPROGRESS: comp->done is called from progress once the peer
+     * applied it (and the old values are here).
+     */
+    size_t (*atomic_max)(tp_t *tp, tp_atomic_op_t op, tp_atomic_type_t type, int fetch);
+    tp_status_t (*atomic_async)(tp_t *tp, int peer, const tp_mem_desc_t *remote,
+                                uint64_t offset, tp_atomic_op_t op, tp_atomic_type_t type,
+                                size_t count, const void *operand, const void *compare,
+                                void *result, tp_comp_t *comp);
 };
 
 /* The transports that exist.  The runtime picks one per peer. */

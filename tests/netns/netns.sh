@@ -209,16 +209,19 @@ netns_stress
 # and Get toward the other node go by libfabric RMA (fi_write/fi_read) on
 # the windows unmapped() makes with Win_create and Win_allocate: ranks 1
 # and 3, whose right neighbour is on the other node, count 7 of them per
-# window, ranks 0 and 2 count 2, so a silent fallback to messages fails.
+# window, ranks 0 and 2 count 2, and the 3 accumulates of each go by
+# libfabric atomics (same-node ones too), so a silent fallback to messages
+# fails (MINIMPI_RMA_CMA_MIN=0: same-node Put/Get by single copy at every
+# size).
 start=$(date +%s)
 RUN_LIMIT=60 run 0 "one-sided communication across namespaces (4 ranks, 2 nodes)" \
-    $MN --timeout 50 -H "localhost:2,$NS_B:2" -x MINIMPI_VERBOSE=rma \
+    $MN --timeout 50 -H "localhost:2,$NS_B:2" -x MINIMPI_VERBOSE=rma -x MINIMPI_RMA_CMA_MIN=0 \
     "$(pwd)/tests/rma/t_rma" nodes
 expect_grep "$OUT" "^t_rma: ok\$" "every one-sided check passed across nodes"
-expect_count "$ERR" "freed: 1 Put/Get by single copy, 3 by messages, 0 direct, 7 by libfabric RMA" \
-    4 "Put/Get toward the other node by libfabric RMA (ranks 1 and 3)"
-expect_count "$ERR" "freed: 6 Put/Get by single copy, 3 by messages, 0 direct, 2 by libfabric RMA" \
-    4 "Put/Get toward the other node by libfabric RMA (ranks 0 and 2)"
+expect_count "$ERR" "freed: 1 Put/Get by single copy, 0 by messages, 0 direct, 7 by libfabric RMA, 3 accumulates by libfabric atomics" \
+    4 "Put/Get toward the other node by libfabric RMA, accumulates by atomics (ranks 1 and 3)"
+expect_count "$ERR" "freed: 6 Put/Get by single copy, 0 by messages, 0 direct, 2 by libfabric RMA, 3 accumulates by libfabric atomics" \
+    4 "Put/Get toward the other node by libfabric RMA, accumulates by atomics (ranks 0 and 2)"
 echo "note: the one-sided job took $(( $(date +%s) - start )) s"
 expect_no_leftovers "after the one-sided run"
 

@@ -23,6 +23,7 @@
 #include <rdma/fi_endpoint.h>
 #include <rdma/fi_eq.h>
 #include <rdma/fi_errno.h>
+#include <rdma/fi_atomic.h>
 #include <rdma/fi_rma.h>
 
 #include "transports/transport.h"
@@ -60,7 +61,10 @@ _Static_assert(sizeof(ofi_wire_t) == 16, "the wire header keeps the runtime head
 
 #define OFI_MAX_PAYLOAD (OFI_BUF_SIZE - sizeof(ofi_wire_t) - OFI_MAX_HDR)
 
-typedef enum ofi_op_kind { OFI_OP_SEND, OFI_OP_RECV, OFI_OP_READ, OFI_OP_WRITE } ofi_op_kind_t;
+typedef enum ofi_op_kind {
+    OFI_OP_SEND, OFI_OP_RECV, OFI_OP_READ, OFI_OP_WRITE,
+    OFI_OP_ATOMIC                  /* one fi_atomic, fi_fetch_atomic or fi_compare_atomic */
+} ofi_op_kind_t;
 
 /* Pieces of one getv/putv (or get) that are not done yet: the last one
  * done calls comp. */
@@ -95,6 +99,11 @@ struct ofi_op {
     uint64_t remote_addr;
     uint64_t remote_key;
     struct fid_mr *local_mr;       /* FI_MR_LOCAL providers: the local side */
+    /* ATOMIC: `len` elements of fi_type at `local` (the operand), combined
+     * with fi_op at remote_addr; compare and result may be NULL. */
+    int fi_op, fi_type;
+    const void *compare;
+    void *result;
 };
 
 /* What mem_expose writes into a tp_mem_desc_t. */
@@ -149,6 +158,12 @@ typedef struct ofi_tp {
     ofi_op_t *rma_waiting;         /* reads/writes the provider refused (-FI_EAGAIN), oldest first */
     ofi_op_t *rma_waiting_tail;
     int rma_outstanding;           /* reads and writes not completed yet */
+    /* Remote atomics (ofi_atomic.c): whether every rank asked for FI_ATOMIC
+     * and got it, our own address (atomics toward ourselves go through the
+     * provider too), and what the provider takes, [op][type][fetch]. */
+    int atomic;
+    fi_addr_t self_addr;
+    size_t atomic_max[TP_AOP_COUNT][TP_ATYPE_COUNT][2];
 
     double timeout;                /* MINIMPI_OFI_TIMEOUT seconds, 0: never */
     double next_check;
@@ -179,6 +194,20 @@ tp_status_t ofi_getv_async(tp_t *tp, int peer, const tp_mem_desc_t *remote, cons
 tp_status_t ofi_putv_async(tp_t *tp, int peer, const tp_mem_desc_t *remote, const tp_iov_t *riov,
                            size_t riov_count, const tp_iov_t *liov, size_t liov_count,
                            tp_comp_t *comp);
+/* Queue an operation the provider refused (-FI_EAGAIN) for ofi_rma_retry. */
+void ofi_rma_wait_for_progress(ofi_tp_t *ofi, ofi_op_t *op);
+
+/* ofi_atomic.c */
+/* After the endpoint is open: fill atomic_max from the provider's answers. */
+void ofi_atomic_query(ofi_tp_t *ofi);
+size_t ofi_atomic_max(tp_t *tp, tp_atomic_op_t op, tp_atomic_type_t type, int fetch);
+tp_status_t ofi_atomic_async(tp_t *tp, int peer, const tp_mem_desc_t *remote, uint64_t offset,
+                             tp_atomic_op_t op, tp_atomic_type_t type, size_t count,
+                             const void *operand, const void *compare, void *result,
+                             tp_comp_t *comp);
+/* Post an atomic operation.  Returns 0, or -FI_EAGAIN. */
+ssize_t ofi_atomic_post(ofi_tp_t *ofi, ofi_op_t *op);
+
 /* A chunk of a read or write completed (or failed: status != TP_OK). */
 void ofi_rma_done(ofi_tp_t *ofi, ofi_op_t *op, tp_status_t status);
 /* Issue reads and writes the provider refused before. */

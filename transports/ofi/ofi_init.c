@@ -48,7 +48,8 @@ static tp_status_t boot_fence(const tp_job_t *job, const char *when)
 #define OFI_MR_MODES \
     (FI_MR_LOCAL | FI_MR_VIRT_ADDR | FI_MR_ALLOCATED | FI_MR_PROV_KEY | FI_MR_ENDPOINT)
 
-static struct fi_info *get_info(const char *prov_name, int with_rma, int *err_out)
+static struct fi_info *get_info(const char *prov_name, int with_rma, int with_atomic,
+                                const struct fi_info *like, int *err_out)
 {
     struct fi_info *hints = fi_allocinfo();
     struct fi_info *info = NULL;
@@ -60,7 +61,8 @@ static struct fi_info *get_info(const char *prov_name, int with_rma, int *err_ou
     /* Reads for rendezvous, writes too for one-sided Put (rt_win_cma.c). */
     hints->caps = FI_MSG | (with_rma ? FI_RMA | FI_READ | FI_REMOTE_READ | FI_WRITE |
                                            FI_REMOTE_WRITE
-                                     : 0);
+                                     : 0) |
+                  (with_atomic ? FI_ATOMIC : 0);
     hints->mode = FI_CONTEXT | FI_CONTEXT2;
     hints->domain_attr->mr_mode = OFI_MR_MODES;
     hints->domain_attr->threading = FI_THREAD_DOMAIN;
@@ -74,21 +76,46 @@ static struct fi_info *get_info(const char *prov_name, int with_rma, int *err_ou
     hints->rx_attr->size = OFI_NUM_RECV;
     if (prov_name != NULL)
         hints->fabric_attr->prov_name = strdup(prov_name);
+    /* The same provider, fabric and domain as `like`, with more caps. */
+    if (like != NULL) {
+        free(hints->fabric_attr->prov_name);
+        hints->fabric_attr->prov_name = strdup(like->fabric_attr->prov_name);
+        hints->fabric_attr->name = strdup(like->fabric_attr->name);
+        hints->domain_attr->name = strdup(like->domain_attr->name);
+    }
     int rc = fi_getinfo(OFI_API_VERSION, NULL, NULL, 0, hints, &info);
     fi_freeinfo(hints);
     *err_out = rc;
     return rc == 0 ? info : NULL;
 }
 
-/* The first provider that gives us messages, with reads if one can. */
+/* The first provider that gives us messages, with reads (and atomics,
+ * for windows' accumulates) if one can.  *rma_out: OFI_CAN_RMA and
+ * OFI_CAN_ATOMIC bits. */
+#define OFI_CAN_RMA 1
+#define OFI_CAN_ATOMIC 2
 static struct fi_info *choose_info(const char *prov_name, int *rma_out, int *err_out)
 {
     struct fi_info *info = NULL;
-    if (cfg_get_bool("MINIMPI_OFI_RMA"))
-        info = get_info(prov_name, 1, err_out);
-    *rma_out = info != NULL;
+    *rma_out = 0;
+    if (cfg_get_bool("MINIMPI_OFI_RMA")) {
+        info = get_info(prov_name, 1, 0, NULL, err_out);
+        if (info != NULL)
+            *rma_out = OFI_CAN_RMA;
+    }
+    /* Atomics from the provider and interface chosen without them, never
+     * another one for their sake. */
+    if (info != NULL && cfg_get_bool("MINIMPI_OFI_ATOMIC")) {
+        int err = 0;
+        struct fi_info *with = get_info(NULL, 1, 1, info, &err);
+        if (with != NULL) {
+            fi_freeinfo(info);
+            info = with;
+            *rma_out |= OFI_CAN_ATOMIC;
+        }
+    }
     if (info == NULL)
-        info = get_info(prov_name, 0, err_out);
+        info = get_info(prov_name, 0, 0, NULL, err_out);
     return info;
 }
 
@@ -331,13 +358,15 @@ static void read_entry(const tp_job_t *job, int rank, ofi_entry_t *e)
  * After fence 2: every rank must have opened the provider rank 0 chose.
  * Everyone decides alike from the same entries; rank 0 alone tells why.
  */
-static tp_status_t read_peers(const tp_job_t *job, ofi_tp_t *ofi, const char *prov, int *rma_all)
+static tp_status_t read_peers(const tp_job_t *job, ofi_tp_t *ofi, const char *prov, int *rma_all,
+                              int *atomic_all)
 {
     ofi_entry_t e;
     char bad[512] = "";
     size_t used = 0;
     int num_bad = 0;
     *rma_all = 1;
+    *atomic_all = 1;
     for (int r = 0; r < job->world_size; r++) {
         read_entry(job, r, &e);
         if (e.ok && strcmp(e.prov, prov) != 0)
@@ -351,10 +380,19 @@ static tp_status_t read_peers(const tp_job_t *job, ofi_tp_t *ofi, const char *pr
             num_bad++;
             continue;
         }
-        *rma_all &= e.rma != 0;
-        /* Ourselves, or nowhere to insert after a local failure. */
-        if (r == job->world_rank || ofi->av == NULL)
+        *rma_all &= (e.rma & OFI_CAN_RMA) != 0;
+        *atomic_all &= (e.rma & OFI_CAN_ATOMIC) != 0;
+        /* Nowhere to insert after a local failure. */
+        if (ofi->av == NULL)
             continue;
+        /* Ourselves too, but apart (peers[].addr stays FI_ADDR_NOTAVAIL: no
+         * messages to ourselves): atomics toward our own window go through
+         * the provider like everyone else's (ofi_atomic.c). */
+        if (r == job->world_rank) {
+            if (fi_av_insert(ofi->av, e.addr, 1, &ofi->self_addr, 0, NULL) != 1)
+                ofi->self_addr = FI_ADDR_NOTAVAIL;
+            continue;
+        }
         int n = fi_av_insert(ofi->av, e.addr, 1, &ofi->peers[r].addr, 0, NULL);
         if (n != 1) {
             fprintf(stderr, "minimpi: rank %d: ofi: fi_av_insert of rank %d (%s) failed\n",
@@ -388,6 +426,7 @@ static tp_status_t alloc_instance(const tp_job_t *job, ofi_tp_t **ofi_out)
         return TP_ENOMEM;
     }
     ofi->world_rank = job->world_rank;
+    ofi->self_addr = FI_ADDR_NOTAVAIL;
     ofi->world_size = job->world_size;
     ofi->am_handler = job->am_handler;
     ofi->am_handler_arg = job->am_handler_arg;
@@ -478,14 +517,14 @@ tp_status_t ofi_init(const tp_job_t *job, tp_t **tp_out)
         publish(job, ofi, rma, st, why);
 
     tp_status_t fence_st = boot_fence(job, "publishing addresses");
-    int rma_all = 0;
+    int rma_all = 0, atomic_all = 0;
     if (st == TP_OK)
         st = fence_st;
     if (strcmp(prov, "none") == 0)
         st = TP_ENOTSUP;
     else if (fence_st == TP_OK) {
         /* Also on a local failure: every rank reads, so rank 0 can name them all. */
-        tp_status_t peers_st = read_peers(job, ofi, prov, &rma_all);
+        tp_status_t peers_st = read_peers(job, ofi, prov, &rma_all, &atomic_all);
         if (st == TP_OK)
             st = peers_st;
     }
@@ -499,6 +538,9 @@ tp_status_t ofi_init(const tp_job_t *job, tp_t **tp_out)
     ofi->base.am_max_hdr = OFI_MAX_HDR;
     ofi->base.am_max_payload = OFI_MAX_PAYLOAD;
     ofi->base.can_get = rma_all;
+    ofi->atomic = rma_all && atomic_all && ofi->self_addr != FI_ADDR_NOTAVAIL;
+    ofi_atomic_query(ofi);
+    ofi->base.can_atomic = ofi->atomic && !(ofi->mr_mode & FI_MR_LOCAL);
     ofi->next_check = ofi_now() + 1.0;
     snprintf(ofi->base.detail, sizeof(ofi->base.detail), "provider %s, interface %s, fabric %s",
              prov, ofi->info->domain_attr->name, ofi->info->fabric_attr->name);

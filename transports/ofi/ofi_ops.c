@@ -77,4 +77,6 @@ const tp_ops_t tp_ofi_ops = {
     .pending = ofi_pending,
     .putv_async = ofi_putv_async,
     .getv_async = ofi_getv_async,
+    .atomic_max = ofi_atomic_max,
+    .atomic_async = ofi_atomic_async,
 };

@@ -85,6 +85,7 @@ static void complete(ofi_tp_t *ofi, const struct fi_cq_msg_entry *e)
         break;
     case OFI_OP_READ:
     case OFI_OP_WRITE:
+    case OFI_OP_ATOMIC:
         ofi_rma_done(ofi, op, TP_OK);
         break;
     }
@@ -107,6 +108,7 @@ static void complete_error(ofi_tp_t *ofi)
                  prov_err ? prov_err : "no detail");
     const char *what = op->kind == OFI_OP_SEND    ? "sending to"
                        : op->kind == OFI_OP_WRITE ? "writing into"
+                       : op->kind == OFI_OP_ATOMIC ? "an atomic operation on"
                                                   : "reading from";
     ofi_fail(ofi, "%s rank %d on %s failed: %s (%s)", what, op->peer, ofi->peers[op->peer].host,
              fi_strerror(err.err), prov_err ? prov_err : "no detail");

@@ -76,6 +76,8 @@ static ssize_t post_next_chunk(ofi_tp_t *ofi, ofi_op_t *op)
     size_t n = op->len - op->done;
     if (n > ofi->max_msg_size)
         n = ofi->max_msg_size;
+    if (op->kind == OFI_OP_ATOMIC)
+        return ofi_atomic_post(ofi, op);
     void *desc = op->local_mr != NULL ? fi_mr_desc(op->local_mr) : NULL;
     ssize_t rc;
     if (op->kind == OFI_OP_READ) {
@@ -104,7 +106,7 @@ static ssize_t post_next_chunk(ofi_tp_t *ofi, ofi_op_t *op)
     return rc;
 }
 
-static void wait_for_progress(ofi_tp_t *ofi, ofi_op_t *op)
+void ofi_rma_wait_for_progress(ofi_tp_t *ofi, ofi_op_t *op)
 {
     op->next = NULL;
     if (ofi->rma_waiting_tail != NULL)
@@ -241,7 +243,7 @@ static tp_status_t rma_start(ofi_tp_t *ofi, ofi_op_kind_t kind, int peer,
         p->outstanding++;
         ofi->rma_outstanding++;
         if (post_next_chunk(ofi, ops[i]) == -FI_EAGAIN)
-            wait_for_progress(ofi, ops[i]);
+            ofi_rma_wait_for_progress(ofi, ops[i]);
     }
     free(ops);
     return TP_INPROGRESS;
@@ -289,12 +291,12 @@ void ofi_rma_done(ofi_tp_t *ofi, ofi_op_t *op, tp_status_t status)
 {
     ofi_peer_t *p = &ofi->peers[op->peer];
     p->busy_since = ofi_now();
-    if (status == TP_OK) {
+    if (status == TP_OK && op->kind != OFI_OP_ATOMIC) {
         size_t n = op->len - op->done;
         op->done += n > ofi->max_msg_size ? ofi->max_msg_size : n;
         if (op->done < op->len) {
             if (post_next_chunk(ofi, op) == -FI_EAGAIN)
-                wait_for_progress(ofi, op);
+                ofi_rma_wait_for_progress(ofi, op);
             return;
         }
     }
