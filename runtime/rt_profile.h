@@ -2,15 +2,17 @@
  * rt_profile.h -- the entry hook of mini-mpirun --profile (issue 11).
  *
  * Every MPI call starts with RT_CHECK_INIT, which opens a profile scope.
- * When profiling is off that costs, per call, one predictable branch: the
- * test of the scope's own register value at the exit.  The entry's test is
- * the one RT_CHECK_INIT makes anyway (rt_entry_gate, rt.h, also nonzero
- * outside MPI_Init..MPI_Finalize).  A send started costs nothing: its test
- * of rt_prof_on shares rt_proto_send_start's test for MPI_PROC_NULL.  When it is on, the outermost MPI call
- * of the application is counted and timed (calls the library makes to its
- * own PMPI_ functions are inside that one and are not counted again), and
- * every message the protocol starts adds its bytes to its destination's
- * total and to the size histogram (runtime/rt_insight_profile.c).
+ * When profiling is off that costs, per call, one predictable branch: the test
+ * of the scope's own register value at the exit.  The entry's test is the one
+ * RT_CHECK_INIT makes anyway (rt_entry_gate, rt.h, also nonzero outside
+ * MPI_Init..MPI_Finalize).  A send started costs nothing: its test of
+ * rt_prof_on shares rt_proto_send_start's test for MPI_PROC_NULL (and
+ * rt_proto_send_now tests it once the message is sent).  When it is on, the
+ * outermost MPI call of the application is counted and timed (calls the
+ * library makes to its own PMPI_ functions are inside that one and are not
+ * counted again), and every message the protocol starts adds its bytes to its
+ * destination's total and to the size histogram
+ * (runtime/rt_insight_profile.c).
  */
 #ifndef MINIMPI_RT_PROFILE_H
 #define MINIMPI_RT_PROFILE_H

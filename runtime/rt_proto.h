@@ -140,11 +140,12 @@ void rt_proto_send_start(rt_request_t *req);
 /*
  * A blocking standard-mode send of a small contiguous message without a
  * request, on `context_id` (comm->context_id for the program's messages,
- * comm->context_id + 1 for collectives): when the message goes EAGER and the peer's transport takes it at
- * once (nothing queued before it, room in the transport), it is sent and
- * complete: returns 1.  Returns 0, having sent nothing, in every other case
- * (MPI_PROC_NULL, a larger or non-contiguous message, a
- * transport that said TP_AGAIN); the caller then takes the request path.
+ * comm->context_id + 1 for collectives): when the message goes EAGER and
+ * the peer's transport takes it at once (nothing queued before it, room in
+ * the transport), it is sent and complete: returns 1.  Returns 0, having
+ * sent nothing, in every other case (MPI_PROC_NULL, a larger or
+ * non-contiguous message, a transport that said TP_AGAIN); the caller then
+ * takes the request path.
  */
 int rt_proto_send_now(rt_comm_t *comm, int context_id, const void *buf, size_t count,
                       rt_datatype_t *dt, int dest, int tag);

@@ -38,6 +38,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "rt.h"
 #include "rt_group.h"
@@ -293,6 +294,17 @@ void rt_rma_flush(rt_win_t *w, int target);
 /* Raise (through the window) an error a target reported, once. */
 int rt_rma_raise_pending(rt_win_t *w, const char *call);
 /* Send an RMA control packet (no payload) to comm rank `rank`. */
+/* The header of an RT_PKT_RMA packet of window w (the same id on every
+ * rank) from this rank: `kind` in the tag, every other field zero. */
+static inline void rt_rma_header(rt_pkt_hdr_t *h, const rt_win_t *w, rt_rma_kind_t kind)
+{
+    memset(h, 0, sizeof(*h));
+    h->type = RT_PKT_RMA;
+    h->context_id = w->id;
+    h->src_rank = w->comm->rank;
+    h->tag = (int32_t)kind;
+}
+
 void rt_rma_send_ctrl(rt_win_t *w, int rank, rt_rma_kind_t kind, uint32_t arg);
 /* The RT_PKT_RMA handler (rt_proto_am_handler dispatches here). */
 void rt_win_am_handler(int src_world, const rt_pkt_hdr_t *h, const void *payload,

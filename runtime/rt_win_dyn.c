@@ -99,11 +99,7 @@ void rt_win_dyn_query(rt_win_t *w, int src_world, const rt_pkt_hdr_t *h)
         }
     }
     rt_pkt_hdr_t ans;
-    memset(&ans, 0, sizeof(ans));
-    ans.type = RT_PKT_RMA;
-    ans.context_id = w->id;
-    ans.src_rank = w->comm->rank;
-    ans.tag = RT_RMA_REGION_ANSWER;
+    rt_rma_header(&ans, w, RT_RMA_REGION_ANSWER);
     ans.offset = h->offset;
     ans.length = sizeof(*a);
     rt_request_t *owner = rt_request_alloc(RT_REQ_RMA);
@@ -148,11 +144,7 @@ const rt_win_region_t *rt_win_dyn_region(rt_win_t *w, int target, uintptr_t lo, 
             return NULL;
         p->dyn_answered = 0;
         rt_pkt_hdr_t h;
-        memset(&h, 0, sizeof(h));
-        h.type = RT_PKT_RMA;
-        h.context_id = w->id;
-        h.src_rank = w->comm->rank;
-        h.tag = RT_RMA_REGION_QUERY;
+        rt_rma_header(&h, w, RT_RMA_REGION_QUERY);
         h.offset = lo;
         rt_progress_send(w->comm->world_rank_of[target], &h, NULL, 0, NULL);
         rt_win_wait_for(&p->dyn_answered);

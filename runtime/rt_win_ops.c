@@ -100,15 +100,11 @@ int rt_rma_move(const rt_dt_block_t *blocks, int num_blocks, size_t count, MPI_A
 /* ---- Target side --------------------------------------------------------- */
 
 /* Answer packet `h` (ACK, or GET_RESP with `data`, which is taken over). */
-static void answer(const rt_win_t *w, int src_world, const rt_pkt_hdr_t *h, rt_rma_kind_t kind, void *data,
-                   size_t len, int error)
+static void answer(const rt_win_t *w, int src_world, const rt_pkt_hdr_t *h, rt_rma_kind_t kind,
+                   void *data, size_t len, int error)
 {
     rt_pkt_hdr_t a;
-    memset(&a, 0, sizeof(a));
-    a.type = RT_PKT_RMA;
-    a.context_id = h->context_id;
-    a.src_rank = w->comm->rank;
-    a.tag = (int32_t)kind;
+    rt_rma_header(&a, w, kind);
     a.sreq = h->sreq;
     a.rreq = (uint32_t)error;
     a.offset = h->offset;
@@ -329,11 +325,7 @@ void rt_win_am_handler(int src_world, const rt_pkt_hdr_t *h, const void *payload
 void rt_rma_send_ctrl(rt_win_t *w, int rank, rt_rma_kind_t kind, uint32_t arg)
 {
     rt_pkt_hdr_t h;
-    memset(&h, 0, sizeof(h));
-    h.type = RT_PKT_RMA;
-    h.context_id = w->id;
-    h.src_rank = w->comm->rank;
-    h.tag = (int32_t)kind;
+    rt_rma_header(&h, w, kind);
     h.rreq = arg;
     rt_progress_send(w->comm->world_rank_of[rank], &h, NULL, 0, NULL);
 }
@@ -590,11 +582,7 @@ rt_request_t *rt_rma_start(rt_win_t *w, const rt_rma_args_t *a, const char *call
     rt_rma_desc_t d;
     rt_rma_describe(a, disp, &d);
     rt_pkt_hdr_t h;
-    memset(&h, 0, sizeof(h));
-    h.type = RT_PKT_RMA;
-    h.context_id = w->id;
-    h.src_rank = w->comm->rank;
-    h.tag = (int32_t)a->kind;
+    rt_rma_header(&h, w, a->kind);
     h.sreq = rt_request_id(req);
     if (runs) {
         send_runs(w, a, &d, &h, max, unit, a->kind == RT_RMA_GET ? NULL : odata, bytes, req);

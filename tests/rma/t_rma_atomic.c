@@ -57,7 +57,8 @@ static void counters(MPI_Win win, int rank, int size)
     T_OK(MPI_Get(&mine, 1, MPI_LONG, rank, OFF(counter) / 8, 1, MPI_LONG, win));
     MPI_Win_unlock(rank, win);
     T_EQ(mine, (long)size * ROUNDS);
-    long *from0 = malloc(sizeof(long) * ROUNDS), *all = malloc(sizeof(long) * ROUNDS * (size_t)size);
+    long *from0 = malloc(sizeof(long) * ROUNDS);
+    long *all = malloc(sizeof(long) * ROUNDS * (size_t)size);
     char *hit = calloc((size_t)size * ROUNDS, 1);
     T_CHECK(from0 != NULL && all != NULL && hit != NULL);
     for (int i = 0; i < ROUNDS; i++)
