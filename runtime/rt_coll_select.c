@@ -178,6 +178,10 @@ static const rule_t rules[] = {
      * ranks on 2 cores 0.45 x bruck at 4 B and 0.2 x pairwise at 1 KiB,
      * whose p - 1 rounds each wait for ranks to be scheduled. */
     {RT_COLL_ALLTOALL, ONE_NODE, ANY, 1 << 10, "shm"},
+    /* Every message posted at once lets whichever ranks hold a core move
+     * data: 8 ranks on 2 cores, 0.4 x pairwise at 4 KiB, 0.45 x at 16 KiB,
+     * 0.65-0.9 x at 64 KiB. */
+    {RT_COLL_ALLTOALL, OVERSUBSCRIBED, ANY, ANY_BYTES, "linear"},
     {RT_COLL_ALLTOALL, 0, ANY, 256, "bruck"},
     {RT_COLL_ALLTOALL, 0, ANY, ANY_BYTES, "pairwise"},
     {RT_COLL_ALLTOALLV, 0, ANY, ANY_BYTES, "pairwise"},
