@@ -16,23 +16,38 @@
 
 #include "rt_proto.h"
 
-void rt_coll_bcast_binomial(rt_coll_sched_t *s, const rt_coll_team_t *t, const rt_coll_args_t *a)
+/* The binomial tree of n ranks rooted at relative rank 0, seen from
+ * relative rank vr: its parent (-1 for the root) and its children, nearest
+ * subtree last, in the order they are sent to; returns how many. */
+#define MAX_CHILDREN (8 * (int)sizeof(int))
+static int binomial_tree(int n, int vr, int *parent, int children[MAX_CHILDREN])
 {
-    int n = t->size, root = a->root;
-    int vr = (t->rank - root + n) % n;
-    int mask = 1;
+    int mask = 1, num = 0;
+    *parent = -1;
     for (; mask < n; mask <<= 1) {
         if (vr & mask) {
-            rt_coll_sched_recv(s, a->rbuf, a->count, a->dt,
-                               rt_coll_team_peer(t, (vr - mask + root) % n));
-            rt_coll_sched_round(s);
+            *parent = vr - mask;
             break;
         }
     }
     for (mask >>= 1; mask > 0; mask >>= 1)
         if (vr + mask < n)
-            rt_coll_sched_send(s, a->rbuf, a->count, a->dt,
-                               rt_coll_team_peer(t, (vr + mask + root) % n));
+            children[num++] = vr + mask;
+    return num;
+}
+
+void rt_coll_bcast_binomial(rt_coll_sched_t *s, const rt_coll_team_t *t, const rt_coll_args_t *a)
+{
+    int n = t->size, root = a->root;
+    int parent, children[MAX_CHILDREN];
+    int num = binomial_tree(n, (t->rank - root + n) % n, &parent, children);
+    if (parent >= 0) {
+        rt_coll_sched_recv(s, a->rbuf, a->count, a->dt, rt_coll_team_peer(t, (parent + root) % n));
+        rt_coll_sched_round(s);
+    }
+    for (int i = 0; i < num; i++)
+        rt_coll_sched_send(s, a->rbuf, a->count, a->dt,
+                           rt_coll_team_peer(t, (children[i] + root) % n));
     rt_coll_sched_round(s);
 }
 
@@ -46,28 +61,23 @@ void rt_coll_bcast_binomial(rt_coll_sched_t *s, const rt_coll_team_t *t, const r
 int rt_coll_bcast_binomial_direct(rt_comm_t *comm, const rt_coll_args_t *a)
 {
     int n = comm->size, root = a->root, context_id = comm->context_id + 1;
-    int vr = (comm->rank - root + n) % n;
+    int parent, children[MAX_CHILDREN];
+    int num = binomial_tree(n, (comm->rank - root + n) % n, &parent, children);
     int tag = rt_coll_take_tag(comm);
     int err = MPI_SUCCESS;
-    int mask = 1;
-    for (; mask < n; mask <<= 1) {
-        if (vr & mask) {
-            rt_request_t *r = rt_proto_irecv(comm, context_id, a->rbuf, a->count, a->dt,
-                                             (vr - mask + root) % n, tag);
-            rt_request_wait(r);
-            err = r->status.MPI_ERROR;
-            rt_request_release(r);
-            break;
-        }
+    if (parent >= 0) {
+        rt_request_t *r = rt_proto_irecv(comm, context_id, a->rbuf, a->count, a->dt,
+                                         (parent + root) % n, tag);
+        rt_request_wait(r);
+        err = r->status.MPI_ERROR;
+        rt_request_release(r);
     }
     /* Forwarded even after a failed receive, as the schedule would: the
      * subtree waits for it. */
-    rt_request_t *sends[8 * sizeof(int)];
+    rt_request_t *sends[MAX_CHILDREN];
     int num_sends = 0;
-    for (mask >>= 1; mask > 0; mask >>= 1) {
-        if (vr + mask >= n)
-            continue;
-        int child = (vr + mask + root) % n;
+    for (int i = 0; i < num; i++) {
+        int child = (children[i] + root) % n;
         if (!rt_proto_send_now(comm, context_id, a->rbuf, a->count, a->dt, child, tag))
             sends[num_sends++] =
                 rt_proto_isend(comm, context_id, a->rbuf, a->count, a->dt, child, tag);

@@ -156,45 +156,48 @@ static step_t *add_step(rt_coll_sched_t *s, step_kind_t kind)
     return st;
 }
 
-void rt_coll_sched_send(rt_coll_sched_t *s, const void *buf, size_t count, rt_datatype_t *dt,
-                        int peer)
+/* A send or receive step (the buffer in src or dst); NULL when building
+ * failed (remembered). */
+static step_t *add_message(rt_coll_sched_t *s, step_kind_t kind, size_t count, rt_datatype_t *dt,
+                           int peer)
 {
     if (count > INT_MAX) {
         rt_coll_sched_fail(s, MPI_ERR_COUNT);
-        return;
+        return NULL;
     }
-    step_t *st = add_step(s, STEP_SEND);
+    step_t *st = add_step(s, kind);
     if (st == NULL)
-        return;
-    st->src = buf;
+        return NULL;
     st->count = count;
     st->dt = dt;
     st->peer = peer;
+    return st;
+}
+
+void rt_coll_sched_send(rt_coll_sched_t *s, const void *buf, size_t count, rt_datatype_t *dt,
+                        int peer)
+{
+    step_t *st = add_message(s, STEP_SEND, count, dt, peer);
+    if (st != NULL)
+        st->src = buf;
 }
 
 void rt_coll_sched_send_unprofiled(rt_coll_sched_t *s, const void *buf, size_t count,
                                    rt_datatype_t *dt, int peer)
 {
-    size_t before = s->num_steps;
-    rt_coll_sched_send(s, buf, count, dt, peer);
-    if (s->num_steps > before)
-        s->steps[s->num_steps - 1].unprofiled = 1;
+    step_t *st = add_message(s, STEP_SEND, count, dt, peer);
+    if (st != NULL) {
+        st->src = buf;
+        st->unprofiled = 1;
+    }
 }
 
 void rt_coll_sched_recv(rt_coll_sched_t *s, void *buf, size_t count, rt_datatype_t *dt,
                         int peer)
 {
-    if (count > INT_MAX) {
-        rt_coll_sched_fail(s, MPI_ERR_COUNT);
-        return;
-    }
-    step_t *st = add_step(s, STEP_RECV);
-    if (st == NULL)
-        return;
-    st->dst = buf;
-    st->count = count;
-    st->dt = dt;
-    st->peer = peer;
+    step_t *st = add_message(s, STEP_RECV, count, dt, peer);
+    if (st != NULL)
+        st->dst = buf;
 }
 
 void rt_coll_sched_copy(rt_coll_sched_t *s, const void *src, size_t count, rt_datatype_t *sdt,
@@ -239,22 +242,23 @@ void rt_coll_sched_reduce_right(rt_coll_sched_t *s, void *src, void *dst, size_t
     add_reduce(s, STEP_REDUCE_RIGHT, src, dst, count, dt, op);
 }
 
-void rt_coll_sched_call(rt_coll_sched_t *s, rt_coll_sched_fn fn, void *arg)
+static void add_fn(rt_coll_sched_t *s, step_kind_t kind, rt_coll_sched_fn fn, void *arg)
 {
-    step_t *st = add_step(s, STEP_CALL);
+    step_t *st = add_step(s, kind);
     if (st == NULL)
         return;
     st->fn = fn;
     st->arg = arg;
 }
 
+void rt_coll_sched_call(rt_coll_sched_t *s, rt_coll_sched_fn fn, void *arg)
+{
+    add_fn(s, STEP_CALL, fn, arg);
+}
+
 void rt_coll_sched_poll(rt_coll_sched_t *s, rt_coll_sched_fn fn, void *arg)
 {
-    step_t *st = add_step(s, STEP_POLL);
-    if (st == NULL)
-        return;
-    st->fn = fn;
-    st->arg = arg;
+    add_fn(s, STEP_POLL, fn, arg);
 }
 
 void rt_coll_sched_round(rt_coll_sched_t *s)
