@@ -763,6 +763,25 @@ static void test_nonblocking(void)
     free(ag); free(a2s); free(a2r); free(scs);
 }
 
+/* Blocking collectives while nonblocking ones on the same communicator are
+ * still pending: a blocking call that runs without a schedule (the shared
+ * buffer's direct form, binomial bcast) waits its turn behind them and
+ * drives their progress meanwhile (without that, this hangs). */
+static void test_blocking_behind_pending(void)
+{
+    int n = size, x = rank + 1, early = 0, late = 0, b = rank == 0 ? 42 : 0;
+    MPI_Request reqs[2];
+    OK(MPI_Iallreduce(&x, &early, 1, MPI_INT, MPI_SUM, comm, &reqs[0]));
+    OK(MPI_Ibarrier(comm, &reqs[1]));
+    OK(MPI_Allreduce(&x, &late, 1, MPI_INT, MPI_SUM, comm));
+    OK(MPI_Bcast(&b, 1, MPI_INT, 0, comm));
+    OK(MPI_Barrier(comm));
+    OK(MPI_Waitall(2, reqs, MPI_STATUSES_IGNORE));
+    if (early != n * (n + 1) / 2 || late != n * (n + 1) / 2 || b != 42)
+        FAIL("blocking behind pending: allreduce %d and %d, bcast %d (expected %d, %d, 42)",
+             early, late, b, n * (n + 1) / 2, n * (n + 1) / 2);
+}
+
 /* Wrong arguments return the standard's error classes (every rank makes
  * the same mistake, so nobody waits for a collective that never starts). */
 static void test_errors(void)
@@ -905,8 +924,10 @@ int main(int argc, char **argv)
         test_gather_scatter();
     if (!strcmp(only, "all") || !strcmp(only, "alltoall"))
         test_alltoall();
-    if (!strcmp(only, "all") || !strcmp(only, "nonblocking"))
+    if (!strcmp(only, "all") || !strcmp(only, "nonblocking")) {
         test_nonblocking();
+        test_blocking_behind_pending();
+    }
     if (!strcmp(only, "all")) {
         test_reproducible();
         test_ops();
