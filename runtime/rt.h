@@ -194,6 +194,13 @@ int rt_err(rt_comm_t *comm, const char *call, int errclass, const char *fmt, ...
 
 /* Print a fatal internal error with rank, host and pid, then abort the job. */
 void rt_fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+/* rt_fatal for a transport operation that failed with `status` (a
+ * tp_status_t).  When the peer process is gone (TP_EPEER), the launcher saw
+ * it die first and should be the one to report it, naming that rank and its
+ * signal or exit code: this rank says what it saw, then waits up to 10 s
+ * for the launcher to end the job before ending it itself. */
+void rt_fatal_transport(int status, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3), noreturn));
 
 /* Abort the whole job with `code` as its exit status (MPI_Abort's path). */
 void rt_abort_job(int code, const char *why) __attribute__((noreturn));

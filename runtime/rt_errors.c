@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 /* "rank 3 on node1 (pid 4242)"; before MPI_Init the launcher's PMI_RANK. */
@@ -38,16 +39,37 @@ void rt_abort_job(int code, const char *why)
     _exit(code);
 }
 
-void rt_fatal(const char *fmt, ...)
+/* "minimpi: <rank and host>: <text>" on stderr. */
+static void say_fatal(const char *fmt, va_list ap)
 {
     char origin[MPI_MAX_PROCESSOR_NAME + 64];
     char text[1024];
-    va_list ap;
-    va_start(ap, fmt);
     vsnprintf(text, sizeof(text), fmt, ap);
-    va_end(ap);
     format_origin(origin, sizeof(origin));
     fprintf(stderr, "minimpi: %s: %s\n", origin, text);
+}
+
+void rt_fatal(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    say_fatal(fmt, ap);
+    va_end(ap);
+    rt_abort_job(1, "fatal error");
+}
+
+void rt_fatal_transport(int status, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    say_fatal(fmt, ap);
+    va_end(ap);
+    if (status == TP_EPEER) {
+        fflush(stderr);
+        struct timespec step = {.tv_sec = 0, .tv_nsec = 100 * 1000 * 1000};
+        for (int i = 0; i < 100; i++)
+            nanosleep(&step, NULL);
+    }
     rt_abort_job(1, "fatal error");
 }
 

@@ -390,8 +390,8 @@ static void out_dequeue_head(rt_peer_t *peer)
 
 static void send_failed(int world_rank, const tp_t *tp, tp_status_t st)
 {
-    rt_fatal("sending to rank %d failed (transport %s, status %d%s)", world_rank, tp->name,
-             (int)st, st == TP_EPEER ? ": the peer is gone" : "");
+    rt_fatal_transport(st, "sending to rank %d failed (transport %s, status %d%s)", world_rank,
+                       tp->name, (int)st, st == TP_EPEER ? ": the peer is gone" : "");
 }
 
 void rt_progress_send(int world_rank, const rt_pkt_hdr_t *hdr, const void *payload,

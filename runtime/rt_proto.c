@@ -314,8 +314,9 @@ static void recv_get_done(tp_comp_t *comp, tp_status_t status)
 {
     rt_request_t *req = rt_container_of(comp, rt_request_t, comp);
     if (status != TP_OK)
-        rt_fatal("reading a %zu-byte message from rank %d failed (transport %s, status %d)",
-                 req->rndv_len, req->peer_world, req->tp->name, (int)status);
+        rt_fatal_transport(status,
+                           "reading a %zu-byte message from rank %d failed (transport %s, status %d)",
+                           req->rndv_len, req->peer_world, req->tp->name, (int)status);
     recv_get_finish(req);
 }
 
@@ -447,8 +448,9 @@ static void recv_rndv(rt_request_t *req, int src_world, const rt_pkt_hdr_t *h,
         if (st == TP_INPROGRESS)
             return;
         if (st != TP_ENOTSUP)
-            rt_fatal("reading a %zu-byte message from rank %d failed (transport %s, status %d)",
-                     req->rndv_len, src_world, tp->name, (int)st);
+            rt_fatal_transport(st, "reading a %zu-byte message from rank %d failed "
+                                   "(transport %s, status %d)",
+                               req->rndv_len, src_world, tp->name, (int)st);
         /* TP_ENOTSUP: this peer cannot be read; fall back to streaming. */
     }
     req->state = RT_STATE_RECV_DATA;
@@ -748,8 +750,8 @@ int rt_proto_stream_push(rt_request_t *req)
         if (st == TP_AGAIN)
             return 0;
         if (st != TP_OK)
-            rt_fatal("sending data to rank %d failed (transport %s, status %d)", req->peer_world,
-                     tp->name, (int)st);
+            rt_fatal_transport(st, "sending data to rank %d failed (transport %s, status %d)",
+                               req->peer_world, tp->name, (int)st);
         count_sent(&h);
         req->rndv_done += n;
     }
@@ -875,8 +877,9 @@ static void handle_split(int src_world, const rt_pkt_hdr_t *h, const void *paylo
     tp_t *tp = req->tp;
     tp_status_t st = tp->ops->putv(tp, src_world, &remote, &riov, 1, &liov, 1);
     if (st != TP_OK && st != TP_ENOTSUP)
-        rt_fatal("writing %zu bytes of a message into rank %d failed (transport %s, status %d)",
-                 n, src_world, tp->name, (int)st);
+        rt_fatal_transport(st, "writing %zu bytes of a message into rank %d failed "
+                               "(transport %s, status %d)",
+                           n, src_world, tp->name, (int)st);
     /* req->desc outlives the packet: the request waits for FIN or CTS. */
     int refused = st != TP_OK;
     send_reply(src_world, RT_PKT_WRITTEN, refused ? RT_PKT_DESC : 0, 0, h->rreq, h->offset, n,
@@ -906,8 +909,9 @@ static void handle_written(int src_world, const rt_pkt_hdr_t *h, const void *pay
                                            recv_dest(req) + split, req->rndv_len - split,
                                            &req->comp);
         if (st != TP_OK && st != TP_ENOTSUP)
-            rt_fatal("reading a %zu-byte message from rank %d failed (transport %s, status %d)",
-                     req->rndv_len, src_world, req->tp->name, (int)st);
+            rt_fatal_transport(st, "reading a %zu-byte message from rank %d failed "
+                                   "(transport %s, status %d)",
+                               req->rndv_len, src_world, req->tp->name, (int)st);
         refused = st != TP_OK;
     }
     if (!refused)
