@@ -83,6 +83,8 @@ shm_list() { ls -1 /dev/shm 2>/dev/null | grep '^minimpi-' | sort; }
 shm_list >"$tmp/shm.before"
 
 start=$(date +%s%N)
+token=$$.$start
+export MPI_TEST_RUN_TOKEN=$token
 timeout -k 5 $((limit + 30)) "${mpirun[@]}" "$prog" ${args[@]+"${args[@]}"} \
     >"$tmp/out" 2>"$tmp/err" </dev/null
 status=$?
@@ -112,11 +114,18 @@ if [ -n "$expect_stderr" ] && [ "$impl" = minimpi ] &&
     problems+=("no line of stderr matches /$expect_stderr/")
 fi
 
-# Processes of this program still alive (the launcher must have reaped them),
-# found by their executable; one find, as a shell loop over /proc is slow.
+# Processes of this job still alive (the launcher must have reaped them):
+# found by their executable (one find, as a shell loop over /proc is slow),
+# then by the token this script put in the job's environment, since another
+# test running at the same time may run the same program (stress.sh and
+# stress-ofi.sh both run t_stress, and killed each other's ranks).
 leftovers() {
     find /proc -mindepth 2 -maxdepth 2 -name exe -lname "$prog" 2>/dev/null |
-        sed 's|^/proc/\([0-9]*\)/exe$|\1|'
+        sed 's|^/proc/\([0-9]*\)/exe$|\1|' |
+        while read -r pid; do
+            tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null |
+                grep -qx "MPI_TEST_RUN_TOKEN=$token" && echo "$pid"
+        done
 }
 left=$(leftovers)
 if [ -n "$left" ]; then
