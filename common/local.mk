@@ -2,4 +2,4 @@
 noinst_LTLIBRARIES += common/libcommon.la
 common_libcommon_la_SOURCES = \
 	common/pmi_wire.c common/pmi_wire.h \
-	common/cfg.c common/cfg.h
+	common/cfg.c common/cfg.h common/copy_small.h

@@ -22,6 +22,7 @@
 
 #include "mpi.h"
 #include "transports/transport.h"
+#include "rt_handles.h"
 #include "rt_profile.h"
 
 #define RT_LIKELY(x)   __builtin_expect(!!(x), 1)
@@ -99,12 +100,25 @@ typedef struct rt_comm {
     struct rt_coll_shm *coll_shm;
 } rt_comm_t;
 
-/* NULL when `handle` is not a live communicator. */
-rt_comm_t *rt_comm_get(MPI_Comm handle);
+/* NULL when `handle` is not a live communicator.  Inline, as every call
+ * that communicates starts with it. */
+extern rt_htable_t rt_comm_table;
+static inline rt_comm_t *rt_comm_get(MPI_Comm handle)
+{
+    return rt_htable_get(&rt_comm_table, handle);
+}
 /* A request keeps a communicator the program freed alive until it is
  * released (MPI_Comm_free lets pending operations complete). */
-void rt_comm_retain(rt_comm_t *c);
-void rt_comm_release(rt_comm_t *c);
+void rt_comm_free_object(rt_comm_t *c);   /* the last reference went */
+static inline void rt_comm_retain(rt_comm_t *c)
+{
+    c->refcount++;
+}
+static inline void rt_comm_release(rt_comm_t *c)
+{
+    if (--c->refcount == 0)
+        rt_comm_free_object(c);
+}
 int rt_comm_init_predefined(void);   /* WORLD and SELF, during MPI_Init */
 /* Start of MPI_Finalize: delete the attributes of SELF, then WORLD, with
  * their callbacks (which may still call MPI). */
@@ -163,12 +177,35 @@ typedef struct rt_datatype {
     char user_name[MPI_MAX_OBJECT_NAME]; /* MPI_Type_set_name; "" when unset */
 } rt_datatype_t;
 
-/* NULL when `handle` is not a valid datatype (committed or not). */
-rt_datatype_t *rt_datatype_get(MPI_Datatype handle);
+/* NULL when `handle` is not a valid datatype (committed or not).  The
+ * predefined types are looked up inline (every call that communicates
+ * names one); derived ones, and the first call, take rt_datatype_lookup. */
+extern rt_datatype_t rt_dt_predefined[];
+extern int rt_dt_predefined_ready;
+rt_datatype_t *rt_datatype_lookup(MPI_Datatype handle);
+static inline rt_datatype_t *rt_datatype_get(MPI_Datatype handle)
+{
+    unsigned h = (unsigned)handle, index = h & 0xffffffu;
+    if (RT_LIKELY(rt_dt_predefined_ready && (h >> 24) == MINIMPI_KIND_DATATYPE &&
+                  index - 1u < MINIMPI_DATATYPE_PREDEFINED_LAST))
+        return &rt_dt_predefined[index];
+    return rt_datatype_lookup(handle);
+}
 
 /* A request (or another holder) keeps a type alive after MPI_Type_free. */
-void rt_datatype_retain(rt_datatype_t *dt);
-void rt_datatype_release(rt_datatype_t *dt);
+/* Only derived types count references (predefined ones live for the job);
+ * inline, as every request does both. */
+void rt_datatype_destroy(rt_datatype_t *dt);
+static inline void rt_datatype_retain(rt_datatype_t *dt)
+{
+    if (dt != NULL && dt->derived)
+        dt->refcount++;
+}
+static inline void rt_datatype_release(rt_datatype_t *dt)
+{
+    if (dt != NULL && dt->derived && --dt->refcount == 0)
+        rt_datatype_destroy(dt);
+}
 /* MPI_Finalize: drop every derived type the program did not free. */
 void rt_datatype_finalize(void);
 

@@ -18,14 +18,9 @@
 #include "rt_handles.h"
 #include "rt_topo.h"
 
-static rt_htable_t comm_table = RT_HTABLE_INIT(MINIMPI_KIND_COMM, 2);
+rt_htable_t rt_comm_table = RT_HTABLE_INIT(MINIMPI_KIND_COMM, 2);
 static rt_ctx_mask_t ctx_used;     /* bit set: pair in use by this process */
 static int self_world_rank;
-
-rt_comm_t *rt_comm_get(MPI_Comm handle)
-{
-    return rt_htable_get(&comm_table, handle);
-}
 
 /* ---- Context ids ------------------------------------------------------ */
 
@@ -138,7 +133,7 @@ rt_comm_t *rt_comm_new(const rt_comm_t *parent, int context_id, int rank, int si
         if (c->peer_world_rank_of == NULL)
             goto free_ranks;
     }
-    int h = rt_htable_add(&comm_table, c);
+    int h = rt_htable_add(&rt_comm_table, c);
     if (h == -1)
         goto free_remote;
     c->handle = h;
@@ -155,12 +150,7 @@ free_comm:
     return NULL;
 }
 
-void rt_comm_retain(rt_comm_t *c)
-{
-    c->refcount++;
-}
-
-static void comm_free_object(rt_comm_t *c)
+void rt_comm_free_object(rt_comm_t *c)
 {
     rt_coll_shm_free(c);
     rt_errhandler_release(c->errhandler);
@@ -174,18 +164,12 @@ static void comm_free_object(rt_comm_t *c)
 }
 
 /* WORLD and SELF are static and hold their handle's reference forever. */
-void rt_comm_release(rt_comm_t *c)
-{
-    if (--c->refcount == 0)
-        comm_free_object(c);
-}
-
 void rt_comm_destroy(rt_comm_t *c)
 {
     /* Its handle goes now; the object (and its context id) when the last
      * request using it is released. */
     if (rt_comm_get(c->handle) == c)
-        rt_htable_remove(&comm_table, c->handle);
+        rt_htable_remove(&rt_comm_table, c->handle);
     rt_comm_release(c);
 }
 
@@ -196,7 +180,7 @@ static rt_comm_t comm_world, comm_self;
 static int predefined_setup(rt_comm_t *c, size_t index, int context_id, int rank, int size,
                             int *world_rank_of, const char *name)
 {
-    c->handle = rt_htable_put(&comm_table, index, c);
+    c->handle = rt_htable_put(&rt_comm_table, index, c);
     if (c->handle == -1)
         return -1;
     c->context_id = context_id;
@@ -244,12 +228,12 @@ void rt_comm_finalize_begin(void)
 void rt_comm_finalize(void)
 {
     rt_attr_drop_all(&comm_self);
-    for (size_t i = 2; i < comm_table.cap; i++) {
-        rt_comm_t *c = rt_htable_at(&comm_table, i);
+    for (size_t i = 2; i < rt_comm_table.cap; i++) {
+        rt_comm_t *c = rt_htable_at(&rt_comm_table, i);
         if (c != NULL) {
             rt_attr_drop_all(c);
-            rt_htable_remove(&comm_table, c->handle);
-            comm_free_object(c);
+            rt_htable_remove(&rt_comm_table, c->handle);
+            rt_comm_free_object(c);
         }
     }
     rt_attr_drop_all(&comm_world);

@@ -49,7 +49,7 @@ static rt_dt_block_t basic_blocks[MINIMPI_DATATYPE_PREDEFINED_LAST + 1];
                     .true_extent = offsetof(S, i) + sizeof(int), .align = _Alignof(S), \
                     .num_basic = 2}
 
-static rt_datatype_t predefined[MINIMPI_DATATYPE_PREDEFINED_LAST + 1] = {
+rt_datatype_t rt_dt_predefined[MINIMPI_DATATYPE_PREDEFINED_LAST + 1] = {
     BASIC(MPI_CHAR, char),
     BASIC(MPI_SIGNED_CHAR, signed char),
     BASIC(MPI_UNSIGNED_CHAR, unsigned char),
@@ -98,7 +98,7 @@ static rt_datatype_t predefined[MINIMPI_DATATYPE_PREDEFINED_LAST + 1] = {
 static void datatype_table_init(void)
 {
     for (int i = 1; i <= MINIMPI_DATATYPE_PREDEFINED_LAST; i++) {
-        rt_datatype_t *dt = &predefined[i];
+        rt_datatype_t *dt = &rt_dt_predefined[i];
         if (dt->blocks == NULL) {
             basic_blocks[i].offset = 0;
             basic_blocks[i].len = dt->size;
@@ -120,19 +120,20 @@ static void datatype_table_init(void)
 static rt_datatype_t **derived_table;
 static size_t derived_cap;
 
-rt_datatype_t *rt_datatype_get(MPI_Datatype handle)
+int rt_dt_predefined_ready;
+
+rt_datatype_t *rt_datatype_lookup(MPI_Datatype handle)
 {
-    static int table_ready;
     unsigned int h = (unsigned int)handle;
     unsigned int index = h & 0xffffffu;
-    if (RT_UNLIKELY(!table_ready)) {
+    if (RT_UNLIKELY(!rt_dt_predefined_ready)) {
         datatype_table_init();
-        table_ready = 1;
+        rt_dt_predefined_ready = 1;
     }
     if ((h >> 24) != MINIMPI_KIND_DATATYPE || index == 0)
         return NULL;
     if (RT_LIKELY(index <= MINIMPI_DATATYPE_PREDEFINED_LAST))
-        return &predefined[index];
+        return &rt_dt_predefined[index];
     size_t slot = index - MINIMPI_DATATYPE_PREDEFINED_LAST - 1;
     return slot < derived_cap ? derived_table[slot] : NULL;
 }
@@ -168,12 +169,6 @@ void rt_datatype_unregister(rt_datatype_t *dt)
     rt_datatype_release(dt);
 }
 
-void rt_datatype_retain(rt_datatype_t *dt)
-{
-    if (dt != NULL && dt->derived)
-        dt->refcount++;
-}
-
 void rt_datatype_destroy(rt_datatype_t *dt)
 {
     for (int i = 0; i < dt->contents.num_types; i++)
@@ -184,12 +179,6 @@ void rt_datatype_destroy(rt_datatype_t *dt)
     free(dt->contents.types);
     free((void *)dt->blocks);
     free(dt);
-}
-
-void rt_datatype_release(rt_datatype_t *dt)
-{
-    if (dt != NULL && dt->derived && --dt->refcount == 0)
-        rt_datatype_destroy(dt);
 }
 
 /* Types the program never freed are not a leak of ours: drop them. */

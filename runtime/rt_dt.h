@@ -17,7 +17,6 @@
 int rt_datatype_register(rt_datatype_t *dt);
 /* MPI_Type_free: the handle goes now, the object with its last reference. */
 void rt_datatype_unregister(rt_datatype_t *dt);
-void rt_datatype_destroy(rt_datatype_t *dt);
 
 /* ---- Builders (runtime/rt_dt_build.c) --------------------------------- */
 /* count blocks of blocklen elements of old, the blocks `stride` bytes apart

@@ -40,15 +40,6 @@ int rt_htable_add(rt_htable_t *t, void *obj)
     return rt_htable_put(t, i, obj);
 }
 
-void *rt_htable_get(const rt_htable_t *t, int handle)
-{
-    unsigned h = (unsigned)handle;
-    size_t i = h & 0xffffffu;
-    if ((h >> 24) != t->kind || i >= t->cap)
-        return NULL;
-    return t->slots[i];
-}
-
 void rt_htable_remove(rt_htable_t *t, int handle)
 {
     size_t i = (unsigned)handle & 0xffffffu;

@@ -23,8 +23,16 @@ typedef struct rt_htable {
 int rt_htable_add(rt_htable_t *t, void *obj);
 /* Put `obj` at a fixed index (predefined objects); -1 when out of memory. */
 int rt_htable_put(rt_htable_t *t, size_t index, void *obj);
-/* The object behind `handle`, or NULL. */
-void *rt_htable_get(const rt_htable_t *t, int handle);
+/* The object behind `handle`, or NULL.  Inline: every MPI call looks up
+ * its communicator. */
+static inline void *rt_htable_get(const rt_htable_t *t, int handle)
+{
+    unsigned h = (unsigned)handle;
+    size_t i = h & 0xffffffu;
+    if ((h >> 24) != t->kind || i >= t->cap)
+        return NULL;
+    return t->slots[i];
+}
 void rt_htable_remove(rt_htable_t *t, int handle);
 /* Index `i` of the table (for walking it), or NULL. */
 static inline void *rt_htable_at(const rt_htable_t *t, size_t i)

@@ -44,12 +44,12 @@ void rt_progress_send(int world_rank, const rt_pkt_hdr_t *hdr, const void *paylo
                       size_t payload_len, rt_request_t *complete_when_taken);
 
 /*
- * A plain EAGER packet (`hdr` has no flags) with the short header
- * (rt_pkt_short_t), now or never: 1 when the transport took it, 0 when
- * nothing was sent (packets are queued for the peer, the peer is ourself,
- * or the transport said TP_AGAIN); then send `hdr` with rt_progress_send.
+ * A plain EAGER packet with the short header `s`, now or never: 1 when the
+ * transport took it, 0 when nothing was sent (packets are queued for the
+ * peer, the peer is ourself, or the transport said TP_AGAIN); then send
+ * the full header with rt_progress_send.
  */
-int rt_progress_try_short(int world_rank, const rt_pkt_hdr_t *hdr, const void *payload,
+int rt_progress_try_short(int world_rank, const rt_pkt_short_t *s, const void *payload,
                           size_t payload_len);
 
 /* Stream a send's DATA chunks (after CTS), in order behind earlier packets. */

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "cfg.h"
+#include "copy_small.h"
 #include "rt_dt.h"
 #include "rt_match.h"
 #include "rt_progress.h"
@@ -124,6 +125,13 @@ static inline void count_sent(const rt_pkt_hdr_t *h)
 {
     if (RT_UNLIKELY(rt_counting))
         count_sent_slow(h);
+}
+
+/* count_sent of a plain EAGER packet, for senders that build no header. */
+static inline void count_sent_eager(void)
+{
+    if (RT_UNLIKELY(rt_counting))
+        rt_sent[RT_PKT_EAGER]++;
 }
 
 static void unexp_release(rt_unexp_t *u)
@@ -259,25 +267,35 @@ static rt_request_t *reply_target(uint32_t id, rt_req_kind_t kind, rt_req_state_
 }
 
 /* A matched receive takes the message's envelope and as much as fits. */
-static void recv_set_status(rt_request_t *req, const rt_pkt_hdr_t *h)
+static void recv_set_status_of(rt_request_t *req, int src_rank, int tag, size_t len)
 {
-    size_t len = (size_t)h->length;
     req->msg_len = len;
-    req->status.MPI_SOURCE = h->src_rank;
-    req->status.MPI_TAG = h->tag;
+    req->status.MPI_SOURCE = src_rank;
+    req->status.MPI_TAG = tag;
     req->status.MPI_ERROR = len > req->bytes ? MPI_ERR_TRUNCATE : MPI_SUCCESS;
     req->status.minimpi_cancelled = 0;
     req->status.minimpi_count = (long long)(len > req->bytes ? req->bytes : len);
 }
 
+static void recv_set_status(rt_request_t *req, const rt_pkt_hdr_t *h)
+{
+    recv_set_status_of(req, h->src_rank, h->tag, (size_t)h->length);
+}
+
 /* ---- Receiving -------------------------------------------------------------- */
+
+/* A matched receive takes a whole message of `len` bytes at `data`. */
+static void recv_take(rt_request_t *req, int src_rank, int tag, const void *data, size_t len)
+{
+    recv_set_status_of(req, src_rank, tag, len);
+    size_t n = (size_t)req->status.minimpi_count;
+    if (n > 0)
+        copy_small(recv_dest(req), data, n);
+}
 
 static void recv_eager(rt_request_t *req, int src_world, const rt_pkt_hdr_t *h, const void *data)
 {
-    recv_set_status(req, h);
-    size_t n = (size_t)req->status.minimpi_count;
-    if (n > 0)
-        memcpy(recv_dest(req), data, n);
+    recv_take(req, h->src_rank, h->tag, data, (size_t)h->length);
     if (h->flags & RT_PKT_SYNC)
         send_ctrl(src_world, RT_PKT_SYNC_ACK, h->sreq, 0, 0);
     rt_request_complete(req);
@@ -505,12 +523,11 @@ int rt_proto_send_now(rt_comm_t *comm, int context_id, const void *buf, size_t c
     int world = comm->peer_world_rank_of[dest];
     if (bytes > rt_progress_peer(world)->eager_limit)
         return 0;
-    rt_pkt_hdr_t h;
-    message_header(&h, RT_PKT_EAGER, context_id, comm->rank, tag, bytes);
+    rt_pkt_short_t s = {.context_id = context_id, .src_rank = comm->rank, .tag = tag};
     const void *data = bytes == 0 ? buf : (const char *)buf + dt->lb;
-    if (!rt_progress_try_short(world, &h, data, bytes))
+    if (!rt_progress_try_short(world, &s, data, bytes))
         return 0;
-    count_sent(&h);
+    count_sent_eager();
     /* Counted once sent: a message handed back to the request path is
      * counted there. */
     if (RT_UNLIKELY(rt_prof_on))
@@ -674,7 +691,9 @@ void rt_proto_send_start(rt_request_t *req)
         } else {
             req->state = RT_STATE_SEND_WAIT_TAKEN;
             count_sent(&h);
-            if (rt_progress_try_short(world, &h, req->sdata, bytes))
+            rt_pkt_short_t s = {.context_id = h.context_id, .src_rank = h.src_rank,
+                                .tag = h.tag};
+            if (rt_progress_try_short(world, &s, req->sdata, bytes))
                 rt_request_complete(req);
             else
                 rt_progress_send(world, &h, req->sdata, bytes, req);
@@ -761,6 +780,48 @@ int rt_proto_stream_push(rt_request_t *req)
 
 /* ---- Arrivals ------------------------------------------------------------------- */
 
+/* A message no posted receive matched: kept, with its payload (eager), its
+ * buffer's descriptor and layout (RTS), for a later receive or probe. */
+static void store_unexpected(int src_world, const rt_pkt_hdr_t *h, const void *payload,
+                             size_t payload_len, const tp_mem_desc_t *descp,
+                             const rt_pkt_runs_t *runs, size_t runs_len)
+{
+    int multi = h->type == RT_PKT_EAGER && (h->flags & RT_PKT_MULTI);
+    rt_unexp_t *u = unexp_alloc();
+    u->hdr = *h;
+    u->src_world = src_world;
+    u->data = NULL;
+    u->incoming = multi;
+    if (h->type == RT_PKT_EAGER && payload_len > 0) {
+        /* A message in several parts is stored whole, its parts to come. */
+        size_t len = multi ? (size_t)h->length : payload_len;
+        u->data = unexp_data(u, len);
+        if (u->data == NULL)
+            rt_fatal("out of memory storing an unexpected message of %zu bytes from rank %d",
+                     len, src_world);
+        memcpy(u->data, payload, payload_len);
+    }
+    if (multi) {
+        rt_multi_in_t *in = &rt_multi_in[src_world];
+        in->req = NULL;
+        in->u = u;
+        in->total = (size_t)h->length;
+        in->done = payload_len;
+    }
+    if (descp != NULL)
+        u->desc = *descp;
+    if (runs != NULL) {
+        /* The layout is kept where an eager payload would be (aligned:
+         * malloc'd, or the inline buffer at its 8-byte boundary). */
+        u->data = unexp_data(u, runs_len);
+        if (u->data == NULL)
+            rt_fatal("out of memory storing an unexpected message from rank %d", src_world);
+        memcpy(u->data, runs, runs_len);
+    }
+    rt_match_entry_set(&u->match, h->context_id, h->src_rank, h->tag);
+    rt_match_add_unexpected(&rt_matcher, &u->match);
+}
+
 static void handle_message(int src_world, const rt_pkt_hdr_t *h, const void *payload,
                            size_t payload_len)
 {
@@ -809,40 +870,7 @@ static void handle_message(int src_world, const rt_pkt_hdr_t *h, const void *pay
             recv_rndv(req, src_world, h, descp, runs);
         return;
     }
-
-    rt_unexp_t *u = unexp_alloc();
-    u->hdr = *h;
-    u->src_world = src_world;
-    u->data = NULL;
-    u->incoming = multi;
-    if (h->type == RT_PKT_EAGER && payload_len > 0) {
-        /* A message in several parts is stored whole, its parts to come. */
-        size_t len = multi ? (size_t)h->length : payload_len;
-        u->data = unexp_data(u, len);
-        if (u->data == NULL)
-            rt_fatal("out of memory storing an unexpected message of %zu bytes from rank %d",
-                     len, src_world);
-        memcpy(u->data, payload, payload_len);
-    }
-    if (multi) {
-        rt_multi_in_t *in = &rt_multi_in[src_world];
-        in->req = NULL;
-        in->u = u;
-        in->total = (size_t)h->length;
-        in->done = payload_len;
-    }
-    if (descp != NULL)
-        u->desc = desc;
-    if (runs != NULL) {
-        /* The layout is kept where an eager payload would be (aligned:
-         * malloc'd, or the inline buffer at its 8-byte boundary). */
-        u->data = unexp_data(u, runs_len);
-        if (u->data == NULL)
-            rt_fatal("out of memory storing an unexpected message from rank %d", src_world);
-        memcpy(u->data, runs, runs_len);
-    }
-    rt_match_entry_set(&u->match, h->context_id, h->src_rank, h->tag);
-    rt_match_add_unexpected(&rt_matcher, &u->match);
+    store_unexpected(src_world, h, payload, payload_len, descp, runs, runs_len);
 }
 
 static void handle_fin(int src_world, const rt_pkt_hdr_t *h)
@@ -1014,11 +1042,20 @@ void rt_proto_am_handler(void *arg, int src_world_rank, const void *hdr, size_t 
     (void)arg;
     rt_pkt_hdr_t h;
     if (hdr_len == sizeof(rt_pkt_short_t)) {
-        /* A plain EAGER packet sent short: the full header, rebuilt. */
+        /* A plain EAGER packet sent short: the common small message, taken
+         * straight into a posted receive; unexpected, its full header is
+         * rebuilt and it is stored as any other. */
         rt_pkt_short_t s;
         memcpy(&s, hdr, sizeof(s));
+        rt_match_entry_t *e = rt_match_arrive(&rt_matcher, s.context_id, s.src_rank, s.tag);
+        if (RT_LIKELY(e != NULL)) {
+            rt_request_t *req = rt_container_of(e, rt_request_t, match);
+            recv_take(req, s.src_rank, s.tag, payload, payload_len);
+            rt_request_complete(req);
+            return;
+        }
         message_header(&h, RT_PKT_EAGER, s.context_id, s.src_rank, s.tag, payload_len);
-        handle_message(src_world_rank, &h, payload, payload_len);
+        store_unexpected(src_world_rank, &h, payload, payload_len, NULL, NULL, 0);
         return;
     }
     if (RT_UNLIKELY(hdr_len != sizeof(h)))

@@ -84,8 +84,10 @@ rt_request_t *rt_request_alloc(rt_req_kind_t kind)
 
 void rt_request_release(rt_request_t *req)
 {
-    free(req->tmp);
-    req->tmp = NULL;
+    if (RT_UNLIKELY(req->tmp != NULL)) {
+        free(req->tmp);
+        req->tmp = NULL;
+    }
     rt_datatype_release(req->dt);
     req->dt = NULL;
     if (req->holds_comm)

@@ -1,7 +1,7 @@
 /*
  * check_shm_fbox.c -- fast boxes on their own, in an anonymous mapping:
  * message numbers that wrap around 2^32, a full box that refuses and then
- * recovers, messages too big for a slot, every header and payload length
+ * recovers a batch of slots at a time, messages too big for a slot, every header and payload length
  * up to the inline limit, the one-line layout of a message of up to 40
  * bytes behind a 12-byte envelope, and claims from a receiver's pool
  * running out.  (The order
@@ -31,19 +31,23 @@ static void pool_free(shm_fbox_pool_t *pool)
 }
 
 /* Sends `count` messages numbered from `first`, receiving in batches of
- * `batch`, checking every header and payload on the way out. */
+ * `batch`, checking every header and payload on the way out.  A batch fits
+ * the box when every earlier message was consumed: at most
+ * SHM_FBOX_SLOTS - SHM_FBOX_CONSUMED_BATCH + 1, since the receiver hands
+ * slots back in batches. */
 static void stream(uint32_t first, unsigned count, unsigned batch)
 {
     shm_fbox_pool_t *pool = pool_new(first);
     shm_fbox_t *box = shm_fbox_claim(pool, 3);
     ck_assert_ptr_nonnull(box);
-    uint32_t snext = first, rnext = first;
+    uint32_t snext = first, slimit = first, rnext = first;
     unsigned sent = 0, got = 0;
     while (got < count) {
         for (unsigned b = 0; b < batch && sent < count; b++, sent++) {
             uint32_t hdr = sent, payload[4] = {sent, ~sent, sent * 7u, 1};
             size_t len = (sent % 5) * 4;  /* 0..16 bytes */
-            ck_assert_int_eq(shm_fbox_push(box, &snext, sent * 3u, &hdr, sizeof(hdr), payload, len),
+            ck_assert_int_eq(shm_fbox_push(box, &snext, &slimit, sent * 3u, &hdr, sizeof(hdr),
+                                           payload, len),
                              TP_OK);
         }
         const shm_fbox_slot_t *slot;
@@ -60,7 +64,7 @@ static void stream(uint32_t first, unsigned count, unsigned batch)
                 ck_assert_uint_eq(payload[0], got);
                 ck_assert_uint_eq(payload[1], ~got);
             }
-            shm_fbox_pop(slot, &rnext);
+            shm_fbox_pop(box, &rnext);
             got++;
         }
         ck_assert_uint_eq(got, sent);
@@ -75,7 +79,9 @@ START_TEST(test_numbers_wrap_around)
     /* Starting just below 2^32, every batch size crosses the wrap. */
     stream(0xffffffffu - 5, 5 * SHM_FBOX_SLOTS, 1);
     stream(0xffffffffu - 100, 5 * SHM_FBOX_SLOTS, 7);
-    stream(0xffffffffu - 100, 5 * SHM_FBOX_SLOTS, SHM_FBOX_SLOTS);
+    stream(0xffffffffu - 100, 5 * SHM_FBOX_SLOTS,
+           SHM_FBOX_SLOTS - SHM_FBOX_CONSUMED_BATCH + 1);
+    stream(SHM_FBOX_FIRST, 5 * SHM_FBOX_SLOTS, SHM_FBOX_SLOTS);
     stream(SHM_FBOX_FIRST, 5 * SHM_FBOX_SLOTS, 13);
     stream(0, 3 * SHM_FBOX_SLOTS, 5);
 }
@@ -85,27 +91,39 @@ START_TEST(test_full_box_refuses_then_recovers)
 {
     shm_fbox_pool_t *pool = pool_new(0xfffffff0u);
     shm_fbox_t *box = shm_fbox_claim(pool, 0);
-    uint32_t snext = 0xfffffff0u, rnext = snext;
+    uint32_t snext = 0xfffffff0u, slimit = snext, rnext = snext;
     for (uint32_t i = 0; i < SHM_FBOX_SLOTS; i++)
-        ck_assert_int_eq(shm_fbox_push(box, &snext, 0, &i, sizeof(i), NULL, 0), TP_OK);
+        ck_assert_int_eq(shm_fbox_push(box, &snext, &slimit, 0, &i, sizeof(i), NULL, 0), TP_OK);
     uint32_t extra = 99;
     uint32_t before = snext;
-    ck_assert_int_eq(shm_fbox_push(box, &snext, 0, &extra, sizeof(extra), NULL, 0), TP_AGAIN);
+    ck_assert_int_eq(shm_fbox_push(box, &snext, &slimit, 0, &extra, sizeof(extra), NULL, 0),
+                     TP_AGAIN);
     ck_assert_uint_eq(snext, before);           /* nothing taken */
-    /* One message out frees exactly one slot. */
-    const shm_fbox_slot_t *slot = shm_fbox_peek(box, rnext);
-    ck_assert_ptr_nonnull(slot);
-    shm_fbox_pop(slot, &rnext);
-    ck_assert_int_eq(shm_fbox_push(box, &snext, 0, &extra, sizeof(extra), NULL, 0), TP_OK);
-    ck_assert_int_eq(shm_fbox_push(box, &snext, 0, &extra, sizeof(extra), NULL, 0), TP_AGAIN);
-    /* The rest come out in order, the extra one last. */
-    for (uint32_t i = 1; i <= SHM_FBOX_SLOTS; i++) {
+    /* Slots come back a batch at a time: one message out frees none yet,
+     * a whole batch frees the batch's slots. */
+    const shm_fbox_slot_t *slot;
+    for (uint32_t i = 0; i < SHM_FBOX_CONSUMED_BATCH; i++) {
+        slot = shm_fbox_peek(box, rnext);
+        ck_assert_ptr_nonnull(slot);
+        shm_fbox_pop(box, &rnext);
+        if (i + 1 < SHM_FBOX_CONSUMED_BATCH)
+            ck_assert_int_eq(shm_fbox_push(box, &snext, &slimit, 0, &extra, sizeof(extra), NULL,
+                                           0),
+                             TP_AGAIN);
+    }
+    for (uint32_t i = 0; i < SHM_FBOX_CONSUMED_BATCH; i++)
+        ck_assert_int_eq(shm_fbox_push(box, &snext, &slimit, 0, &extra, sizeof(extra), NULL, 0),
+                         TP_OK);
+    ck_assert_int_eq(shm_fbox_push(box, &snext, &slimit, 0, &extra, sizeof(extra), NULL, 0),
+                     TP_AGAIN);
+    /* The rest come out in order, the extra ones last. */
+    for (uint32_t i = SHM_FBOX_CONSUMED_BATCH; i < SHM_FBOX_SLOTS + SHM_FBOX_CONSUMED_BATCH; i++) {
         slot = shm_fbox_peek(box, rnext);
         ck_assert_ptr_nonnull(slot);
         uint32_t v;
         memcpy(&v, shm_fbox_slot_hdr(slot), sizeof(v));
         ck_assert_uint_eq(v, i < SHM_FBOX_SLOTS ? i : extra);
-        shm_fbox_pop(slot, &rnext);
+        shm_fbox_pop(box, &rnext);
     }
     ck_assert_ptr_null(shm_fbox_peek(box, rnext));
     pool_free(pool);
@@ -117,14 +135,14 @@ START_TEST(test_too_big_is_refused)
     shm_fbox_pool_t *pool = pool_new(0);
     shm_fbox_t *box = shm_fbox_claim(pool, 0);
     static char big[SHM_FBOX_MAX_INLINE + 1];
-    uint32_t snext = 0;
-    ck_assert_int_eq(shm_fbox_push(box, &snext, 0, big, 40, big, SHM_FBOX_MAX_INLINE - 40),
+    uint32_t snext = 0, slimit = 0;
+    ck_assert_int_eq(shm_fbox_push(box, &snext, &slimit, 0, big, 40, big, SHM_FBOX_MAX_INLINE - 40),
                      TP_OK);
-    ck_assert_int_eq(shm_fbox_push(box, &snext, 0, big, 40, big, SHM_FBOX_MAX_INLINE - 39),
+    ck_assert_int_eq(shm_fbox_push(box, &snext, &slimit, 0, big, 40, big, SHM_FBOX_MAX_INLINE - 39),
                      TP_AGAIN);
-    ck_assert_int_eq(shm_fbox_push(box, &snext, 0, big, 12, big, SHM_FBOX_MAX_INLINE - 11),
+    ck_assert_int_eq(shm_fbox_push(box, &snext, &slimit, 0, big, 12, big, SHM_FBOX_MAX_INLINE - 11),
                      TP_AGAIN);
-    ck_assert_int_eq(shm_fbox_push(box, &snext, 0, NULL, 0, big, SHM_FBOX_MAX_INLINE + 1),
+    ck_assert_int_eq(shm_fbox_push(box, &snext, &slimit, 0, NULL, 0, big, SHM_FBOX_MAX_INLINE + 1),
                      TP_AGAIN);
     ck_assert_uint_eq(snext, 1);
     pool_free(pool);
@@ -138,7 +156,7 @@ START_TEST(test_every_size_up_to_the_limit)
     static const size_t hdr_lens[] = {0, 12, 16, 40, SHM_FBOX_MAX_INLINE};
     shm_fbox_pool_t *pool = pool_new(SHM_FBOX_FIRST);
     shm_fbox_t *box = shm_fbox_claim(pool, 1);
-    uint32_t snext = SHM_FBOX_FIRST, rnext = snext;
+    uint32_t snext = SHM_FBOX_FIRST, slimit = snext, rnext = snext;
     unsigned char hdr[SHM_FBOX_MAX_INLINE], payload[SHM_FBOX_MAX_INLINE];
     unsigned n = 0;
     for (size_t h = 0; h < sizeof(hdr_lens) / sizeof(hdr_lens[0]); h++) {
@@ -148,7 +166,7 @@ START_TEST(test_every_size_up_to_the_limit)
                 hdr[i] = (unsigned char)(n * 7 + i);
             for (size_t i = 0; i < pl; i++)
                 payload[i] = (unsigned char)(n * 13 + i * 3 + 1);
-            ck_assert_int_eq(shm_fbox_push(box, &snext, n, hdr, hl, payload, pl), TP_OK);
+            ck_assert_int_eq(shm_fbox_push(box, &snext, &slimit, n, hdr, hl, payload, pl), TP_OK);
             const shm_fbox_slot_t *slot = shm_fbox_peek(box, rnext);
             ck_assert_ptr_nonnull(slot);
             ck_assert_uint_eq(slot->hdr_len, hl);
@@ -159,7 +177,7 @@ START_TEST(test_every_size_up_to_the_limit)
             /* The message stays within its own slot. */
             ck_assert_uint_le((size_t)((const char *)shm_fbox_slot_payload(slot) + pl -
                                        (const char *)slot), SHM_FBOX_SLOT_SIZE);
-            shm_fbox_pop(slot, &rnext);
+            shm_fbox_pop(box, &rnext);
         }
     }
     ck_assert_uint_eq(snext, SHM_FBOX_FIRST + n);
@@ -176,9 +194,9 @@ START_TEST(test_small_message_is_one_line)
      * one line read.  Checked on a real slot of a real box. */
     shm_fbox_pool_t *pool = pool_new(0);
     shm_fbox_t *box = shm_fbox_claim(pool, 0);
-    uint32_t snext = 0;
+    uint32_t snext = 0, slimit = 0;
     unsigned char bytes[40] = {0};
-    ck_assert_int_eq(shm_fbox_push(box, &snext, 0, bytes, 12, bytes, 40), TP_OK);
+    ck_assert_int_eq(shm_fbox_push(box, &snext, &slimit, 0, bytes, 12, bytes, 40), TP_OK);
     const shm_fbox_slot_t *slot = shm_fbox_peek(box, 0);
     ck_assert_ptr_nonnull(slot);
     ck_assert_uint_eq((uintptr_t)slot % SHM_CACHE_LINE, 0);

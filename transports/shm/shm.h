@@ -45,6 +45,8 @@ typedef struct shm_pair {
     shm_fbox_t *out_box;           /* our box towards the peer, NULL if none (yet) */
     int no_out_box;                /* its pool was full, or boxes are off: stop asking */
     uint32_t out_next;             /* number of our next box message to the peer */
+    uint32_t out_limit;            /* the first number its box has no room for yet,
+                                      as far as we know (shm_fbox_push) */
     uint32_t out_queued;           /* our queue messages to the peer so far */
     shm_fbox_t *in_box;            /* the peer's box towards us, once seen */
     uint32_t in_next;              /* number of the next box message we expect */

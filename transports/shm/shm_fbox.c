@@ -4,19 +4,29 @@
  * Algorithm: the shared-memory queue's sequence numbers (shm_queue.c),
  * reduced to one sender, so no compare-and-swap is needed.  The sender
  * numbers its messages to this receiver m = first, first + 1, ...; message
- * m goes to slot m % SHM_FBOX_SLOTS, whose seq reads m while the slot is
- * free for it.  The sender checks that, writes the message and stores
- * seq = m + 1 (release).  The receiver, expecting message m, waits for
- * seq == m + 1 (acquire), hands the message on, and stores
- * seq = m + SHM_FBOX_SLOTS (release): free for the sender's next lap.
- * The sender reads seq before writing a slot, so the full check touches
- * only the line it is about to write; there is no shared head or tail.
- * Numbers are 32 bits and compared only for equality; the number of slots
- * divides 2^32, so a counter that wraps still lands on the right slot.
+ * m goes to slot m % SHM_FBOX_SLOTS.  The sender writes the message and
+ * stores seq = m + 1 (release).  The receiver, expecting message m, waits
+ * for seq == m + 1 (acquire) and hands the message on; a slot's older
+ * number never equals it, so nothing needs clearing after it.
+ *
+ * Room.  The receiver counts what it consumed in `consumed`, a line only
+ * it writes, every SHM_FBOX_CONSUMED_BATCH messages (release, after it read
+ * them).  The sender may write message m while m < consumed + SLOTS; it
+ * keeps that bound (limit) and reads the counter (acquire) only when it
+ * reaches it.  So a small message costs the sender stores only: it never
+ * reads a line the receiver is polling, which would wait for the line to
+ * come back across the cores (a second transfer per message, measured as
+ * most of the gap to a bare cache-line bounce); and the receiver writes
+ * nothing in the slots, so the sender's next lap finds them unshared.
+ * Numbers are 32 bits, compared only by equality and differences; the
+ * number of slots divides 2^32, so a counter that wraps still lands on the
+ * right slot.
  */
 #include "shm_fbox.h"
 
 #include <string.h>
+
+#include "copy_small.h"
 
 void shm_fbox_pool_init(shm_fbox_pool_t *pool, uint32_t first)
 {
@@ -32,6 +42,7 @@ void shm_fbox_pool_init(shm_fbox_pool_t *pool, uint32_t first)
             atomic_init(&slot->seq, m);
         }
         atomic_init(&box->owner, -1);
+        atomic_init(&box->consumed, first);
     }
     atomic_store_explicit(&pool->claimed, 0, memory_order_release);
 }
@@ -59,25 +70,26 @@ shm_fbox_t *shm_fbox_claimed(shm_fbox_pool_t *pool, uint32_t index)
     return atomic_load_explicit(&box->owner, memory_order_acquire) >= 0 ? box : NULL;
 }
 
-tp_status_t shm_fbox_push(shm_fbox_t *box, uint32_t *next, uint32_t queue_before,
-                          const void *hdr, size_t hdr_len, const void *payload,
-                          size_t payload_len)
+tp_status_t shm_fbox_push(shm_fbox_t *box, uint32_t *next, uint32_t *limit,
+                          uint32_t queue_before, const void *hdr, size_t hdr_len,
+                          const void *payload, size_t payload_len)
 {
     if (hdr_len + payload_len > SHM_FBOX_MAX_INLINE)
         return TP_AGAIN;
     uint32_t m = *next;
+    if (m == *limit) {
+        *limit = atomic_load_explicit(&box->consumed, memory_order_acquire) + SHM_FBOX_SLOTS;
+        if (m == *limit)
+            return TP_AGAIN;
+    }
     shm_fbox_slot_t *slot =
         (shm_fbox_slot_t *)(box->slots + (size_t)(m % SHM_FBOX_SLOTS) * SHM_FBOX_SLOT_SIZE);
-    if (atomic_load_explicit(&slot->seq, memory_order_acquire) != m)
-        return TP_AGAIN;
     slot->queue_before = queue_before;
     slot->hdr_len = (uint8_t)hdr_len;
     slot->payload_len = (uint8_t)payload_len;
     char *p = (char *)slot + sizeof(*slot);
-    if (hdr_len > 0)
-        memcpy(p, hdr, hdr_len);
-    if (payload_len > 0)
-        memcpy(p + hdr_len, payload, payload_len);
+    copy_small(p, hdr, hdr_len);
+    copy_small(p + hdr_len, payload, payload_len);
     atomic_store_explicit(&slot->seq, m + 1, memory_order_release);
     *next = m + 1;
     return TP_OK;

@@ -9,7 +9,8 @@
  * a message costs one line written by the sender and one line read by the
  * receiver, with no compare-and-swap (one sender per box).  Up to 104 bytes
  * of payload take the slot's second line too.  Each slot carries a
- * sequence number instead of a full/empty flag (see shm_fbox.c).
+ * sequence number instead of a full flag, and the receiver hands slots
+ * back through a counter on a line of its own (see shm_fbox.c).
  *
  * Boxes are not made for every pair: each receiver owns a pool of
  * SHM_FBOX_PER_RANK boxes in the node's segment, and a sender claims one
@@ -46,11 +47,15 @@
  */
 #define SHM_FBOX_FIRST 0xffffffc0u
 
+/* The receiver reports the messages it consumed every this many (a
+ * divisor of SHM_FBOX_SLOTS): one store to the counter's line per batch,
+ * and a sender that finds the box full sees room again in batches. */
+#define SHM_FBOX_CONSUMED_BATCH 8u
+
 typedef struct shm_fbox_slot {
-    /* Message number m is in slot m % SHM_FBOX_SLOTS: seq == m when the
-     * slot is free for it, m + 1 once it holds it, and the receiver sets
-     * m + SHM_FBOX_SLOTS when done.  32 bits, compared only for equality,
-     * so wrapping around is harmless. */
+    /* Message number m is in slot m % SHM_FBOX_SLOTS, whose seq reads
+     * m + 1 once it holds it (and an older number before).  32 bits,
+     * compared only for equality, so wrapping around is harmless. */
     _Atomic uint32_t seq;
     uint32_t queue_before;         /* queue messages this sender had sent to
                                       the receiver before this one */
@@ -65,16 +70,21 @@ static_assert(sizeof(shm_fbox_slot_t) == 12, "a slot header is 12 bytes");
 #define SHM_FBOX_MAX_INLINE (SHM_FBOX_SLOT_SIZE - sizeof(shm_fbox_slot_t))
 static_assert(SHM_FBOX_MAX_INLINE <= UINT8_MAX, "slot lengths fit a byte");
 
-/* One box: which sender owns it, then its slots. */
+/* One box: which sender owns it, what the receiver consumed, the slots. */
 typedef struct shm_fbox {
     alignas(SHM_CACHE_LINE) _Atomic int32_t owner;  /* sender's world rank, -1 when unclaimed */
     uint32_t first;                /* the number of the first message (tests start
                                       near 2^32 to exercise wrap-around) */
+    /* Written by the receiver only, read by the sender only when its last
+     * look says the box is full: the number of the first message not yet
+     * consumed, rounded down to SHM_FBOX_CONSUMED_BATCH. */
+    alignas(SHM_CACHE_LINE) _Atomic uint32_t consumed;
     alignas(SHM_CACHE_LINE) unsigned char slots[SHM_FBOX_SLOTS * SHM_FBOX_SLOT_SIZE];
 } shm_fbox_t;
 
-static_assert(sizeof(shm_fbox_t) == SHM_CACHE_LINE + SHM_FBOX_SLOTS * SHM_FBOX_SLOT_SIZE,
-              "a box is a control line and its slots");
+static_assert(sizeof(shm_fbox_t) == 2 * SHM_CACHE_LINE + SHM_FBOX_SLOTS * SHM_FBOX_SLOT_SIZE,
+              "a box is a control line, a counter line and its slots");
+static_assert(SHM_FBOX_SLOTS % SHM_FBOX_CONSUMED_BATCH == 0, "batches divide the box");
 
 /* A receiver's pool: a claim counter on its own line, then its boxes. */
 typedef struct shm_fbox_pool {
@@ -103,10 +113,13 @@ static inline uint32_t shm_fbox_num_claimed(shm_fbox_pool_t *pool)
  * Sender: write message number *next into the box and publish it, then
  * advance *next: TP_OK.  TP_AGAIN when its slot is still in use (the box is
  * full) or the message does not fit inline; nothing is written then.
+ * *limit is the sender's own note of the first number it may not write
+ * yet (start it equal to *next): the receiver's counter is read only when
+ * *next reaches it.
  */
-tp_status_t shm_fbox_push(shm_fbox_t *box, uint32_t *next, uint32_t queue_before,
-                          const void *hdr, size_t hdr_len, const void *payload,
-                          size_t payload_len);
+tp_status_t shm_fbox_push(shm_fbox_t *box, uint32_t *next, uint32_t *limit,
+                          uint32_t queue_before, const void *hdr, size_t hdr_len,
+                          const void *payload, size_t payload_len);
 
 /* Receiver: the slot of message number `next` if it has arrived, else NULL. */
 static inline const shm_fbox_slot_t *shm_fbox_peek(shm_fbox_t *box, uint32_t next)
@@ -126,12 +139,13 @@ static inline const void *shm_fbox_slot_payload(const shm_fbox_slot_t *slot)
     return (const char *)slot + sizeof(*slot) + slot->hdr_len;
 }
 
-/* Receiver: hand the slot of message number *next back and advance *next. */
-static inline void shm_fbox_pop(const shm_fbox_slot_t *slot, uint32_t *next)
+/* Receiver: done with message number *next (its slot is read); advance
+ * *next, and hand the batch's slots back when it ends. */
+static inline void shm_fbox_pop(shm_fbox_t *box, uint32_t *next)
 {
-    atomic_store_explicit(&((shm_fbox_slot_t *)slot)->seq, *next + SHM_FBOX_SLOTS,
-                          memory_order_release);
     (*next)++;
+    if (*next % SHM_FBOX_CONSUMED_BATCH == 0)
+        atomic_store_explicit(&box->consumed, *next, memory_order_release);
 }
 
 #endif /* MINIMPI_SHM_FBOX_H */

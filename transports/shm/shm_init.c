@@ -212,7 +212,7 @@ static tp_status_t map_peers(const tp_job_t *job, shm_tp_t *shm)
         pair->pool = shm_segment_fbox_pool(shm->seg, i);
         pair->slot = slot;
         pair->no_out_box = !fbox_on || peer == job->world_rank;
-        pair->out_next = pair->in_next = SHM_FBOX_FIRST;
+        pair->out_next = pair->in_next = pair->out_limit = SHM_FBOX_FIRST;
         pair->out_queued = pair->in_queued = SHM_FBOX_FIRST;
     }
     shm->own_queue = shm->queue_of[job->world_rank];

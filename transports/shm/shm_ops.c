@@ -73,8 +73,8 @@ static tp_status_t shm_am_send(tp_t *tp, int peer, const void *hdr, size_t hdr_l
             pair->no_out_box = pair->out_box == NULL;
         }
         if (pair->out_box != NULL &&
-            shm_fbox_push(pair->out_box, &pair->out_next, pair->out_queued, hdr, hdr_len,
-                          payload, payload_len) == TP_OK) {
+            shm_fbox_push(pair->out_box, &pair->out_next, &pair->out_limit, pair->out_queued,
+                          hdr, hdr_len, payload, payload_len) == TP_OK) {
             ring(shm, pair);
             return TP_OK;
         }
@@ -112,7 +112,7 @@ static void deliver_box_message(shm_tp_t *shm, int src, shm_pair_t *pair,
 {
     shm->am_handler(shm->am_handler_arg, src, shm_fbox_slot_hdr(slot), slot->hdr_len,
                     shm_fbox_slot_payload(slot), slot->payload_len);
-    shm_fbox_pop(slot, &pair->in_next);
+    shm_fbox_pop(pair->in_box, &pair->in_next);
 }
 
 /* Deliver the box messages `src` sent before the queue cell in hand. */
@@ -187,16 +187,14 @@ static int shm_progress(tp_t *tp)
 /* Something to deliver: a queue cell, a box message, or a newly claimed box. */
 static int shm_pending(shm_tp_t *shm)
 {
-    if (shm_queue_peek(shm->own_queue) != NULL)
-        return 1;
-    if ((uint32_t)shm->num_in_boxes < shm_fbox_num_claimed(shm->own_pool))
-        return 1;
     for (int i = 0; i < shm->num_in_boxes; i++) {
         shm_pair_t *pair = &shm->pair[shm->in_box_src[i]];
         if (shm_fbox_peek(pair->in_box, pair->in_next) != NULL)
             return 1;
     }
-    return 0;
+    if (shm_queue_peek(shm->own_queue) != NULL)
+        return 1;
+    return (uint32_t)shm->num_in_boxes < shm_fbox_num_claimed(shm->own_pool);
 }
 
 static void shm_wait(tp_t *tp, int timeout_ms)
@@ -229,6 +227,11 @@ static void shm_wait(tp_t *tp, int timeout_ms)
         }
     }
     atomic_store_explicit(&me->asleep, 0, memory_order_relaxed);
+}
+
+static int shm_arrived(tp_t *tp)
+{
+    return shm_pending((shm_tp_t *)tp) || (tp->other_pending != NULL && tp->other_pending());
 }
 
 static void shm_wake(tp_t *tp, int peer)
@@ -316,5 +319,6 @@ const tp_ops_t tp_shm_ops = {
     .finalize = shm_finalize,
     .wait = shm_wait,
     .wake = shm_wake,
+    .arrived = shm_arrived,
     .putv = shm_putv,
 };
