@@ -237,7 +237,15 @@ static int isend(const char *call, const void *buf, int count, MPI_Datatype data
 {
     CHECK_SEND_ARGS(call);
     CHECK_PTR(call, c, request, "request");
-    rt_request_t *req = new_send(c, buf, count, dt, dest, tag, mode);
+    rt_request_t *req = mode != RT_SEND_SYNC
+                            ? rt_proto_isend_now(c, buf, (size_t)count, dt, dest, tag)
+                            : NULL;
+    if (req != NULL) {
+        req->call = call;
+        *request = req->handle;
+        return MPI_SUCCESS;
+    }
+    req = new_send(c, buf, count, dt, dest, tag, mode);
     req->call = call;
     rt_proto_send_start(req);
     *request = req->handle;

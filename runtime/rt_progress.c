@@ -58,7 +58,7 @@ struct rt_out {
  * out after this many seconds (their receives were probably never posted). */
 #define RT_FLUSH_WARN_SECONDS 10.0
 
-static rt_peer_t *rt_peers;
+rt_peer_t *rt_peers;
 static int rt_num_peers;
 static tp_t *rt_tp_self;
 static tp_t *rt_tp_shm;            /* NULL when no peer shares the node */
@@ -264,6 +264,7 @@ int rt_progress_init(void)
         int node = job->node_of_rank != NULL ? job->node_of_rank[p] : job->node_id;
         if (p == job->world_rank) {
             peer->tp = rt_tp_self;
+            peer->is_self = 1;
             peer->eager_limit = self_eager;
             peer->copy_limit = self_eager;
         } else if (forced_ofi || node != job->node_id) {
@@ -351,11 +352,6 @@ void rt_progress_finalize(void)
     rt_num_queued_peers = 0;
 }
 
-rt_peer_t *rt_progress_peer(int world_rank)
-{
-    return &rt_peers[world_rank];
-}
-
 /* ---- Outgoing queues ---------------------------------------------------------- */
 
 static rt_out_t *out_alloc(void)
@@ -396,7 +392,7 @@ static void out_dequeue_head(rt_peer_t *peer)
     rt_out_free = o;
 }
 
-static void send_failed(int world_rank, const tp_t *tp, tp_status_t st)
+void rt_progress_send_failed(int world_rank, const tp_t *tp, tp_status_t st)
 {
     rt_fatal_transport(st, "sending to rank %d failed (transport %s, status %d%s)", world_rank,
                        tp->name, (int)st, st == TP_EPEER ? ": the peer is gone" : "");
@@ -419,7 +415,7 @@ void rt_progress_send(int world_rank, const rt_pkt_hdr_t *hdr, const void *paylo
             return;
         }
         if (st != TP_AGAIN)
-            send_failed(world_rank, peer->tp, st);
+            rt_progress_send_failed(world_rank, peer->tp, st);
     }
     rt_out_t *o = out_alloc();
     o->hdr = *hdr;
@@ -427,22 +423,6 @@ void rt_progress_send(int world_rank, const rt_pkt_hdr_t *hdr, const void *paylo
     o->payload_len = payload_len;
     o->req = complete_when_taken;
     out_enqueue(peer, o);
-}
-
-int rt_progress_try_short(int world_rank, const rt_pkt_short_t *s, const void *payload,
-                          size_t payload_len)
-{
-    rt_peer_t *peer = &rt_peers[world_rank];
-    /* Packets to self take rt_progress_send, which turns on polling self. */
-    if (RT_UNLIKELY(peer->head != NULL || peer->tp == rt_tp_self))
-        return 0;
-    tp_status_t st = peer->tp->ops->am_send(peer->tp, world_rank, s, sizeof(*s), payload,
-                                            payload_len);
-    if (RT_LIKELY(st == TP_OK))
-        return 1;
-    if (st != TP_AGAIN)
-        send_failed(world_rank, peer->tp, st);
-    return 0;
 }
 
 void rt_progress_stream(int world_rank, rt_request_t *req)
@@ -473,7 +453,7 @@ static int push_peer(int world_rank, rt_peer_t *peer)
             if (st == TP_AGAIN)
                 break;
             if (st != TP_OK)
-                send_failed(world_rank, peer->tp, st);
+                rt_progress_send_failed(world_rank, peer->tp, st);
             rt_request_t *req = o->req;
             out_dequeue_head(peer);
             if (req != NULL)

@@ -28,10 +28,21 @@ typedef struct rt_peer {
                                       ones use rendezvous.  >= eager_limit. */
     rt_out_t *head;                /* queued outgoing packets, oldest first */
     rt_out_t *tail;
+    int is_self;                   /* this process: tp is the self transport */
 } rt_peer_t;
 
-/* The peer entry of world rank `world_rank` (valid after rt_progress_init). */
-rt_peer_t *rt_progress_peer(int world_rank);
+/* Per world rank (valid after rt_progress_init).  Exposed for the inline
+ * fast path below; only rt_progress.c changes it. */
+extern rt_peer_t *rt_peers;
+
+/* The peer entry of world rank `world_rank`. */
+static inline rt_peer_t *rt_progress_peer(int world_rank)
+{
+    return &rt_peers[world_rank];
+}
+
+/* Fatal: the transport refused a packet for good (names rank and cause). */
+void rt_progress_send_failed(int world_rank, const tp_t *tp, tp_status_t st);
 
 /*
  * Send `hdr` + `payload` to world rank `world_rank`, now or, behind earlier
@@ -49,8 +60,21 @@ void rt_progress_send(int world_rank, const rt_pkt_hdr_t *hdr, const void *paylo
  * peer, the peer is ourself, or the transport said TP_AGAIN); then send
  * the full header with rt_progress_send.
  */
-int rt_progress_try_short(int world_rank, const rt_pkt_short_t *s, const void *payload,
-                          size_t payload_len);
+static inline int rt_progress_try_short(int world_rank, const rt_pkt_short_t *s,
+                                        const void *payload, size_t payload_len)
+{
+    rt_peer_t *peer = &rt_peers[world_rank];
+    /* Packets to self take rt_progress_send, which turns on polling self. */
+    if (RT_UNLIKELY(peer->head != NULL || peer->is_self))
+        return 0;
+    tp_status_t st = peer->tp->ops->am_send(peer->tp, world_rank, s, sizeof(*s), payload,
+                                            payload_len);
+    if (RT_LIKELY(st == TP_OK))
+        return 1;
+    if (st != TP_AGAIN)
+        rt_progress_send_failed(world_rank, peer->tp, st);
+    return 0;
+}
 
 /* Stream a send's DATA chunks (after CTS), in order behind earlier packets. */
 void rt_progress_stream(int world_rank, rt_request_t *req);

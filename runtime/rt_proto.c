@@ -535,6 +535,18 @@ int rt_proto_send_now(rt_comm_t *comm, int context_id, const void *buf, size_t c
     return 1;
 }
 
+rt_request_t *rt_proto_isend_now(rt_comm_t *comm, const void *buf, size_t count,
+                                 rt_datatype_t *dt, int dest, int tag)
+{
+    if (!rt_proto_send_now(comm, comm->context_id, buf, count, dt, dest, tag))
+        return NULL;
+    rt_request_t *req = rt_request_alloc(RT_REQ_SEND);
+    rt_status_set_empty(&req->status);
+    req->state = RT_STATE_DONE;
+    req->complete = 1;
+    return req;
+}
+
 rt_request_t *rt_proto_isend(rt_comm_t *comm, int context_id, const void *buf, size_t count,
                              rt_datatype_t *dt, int dest, int tag)
 {

@@ -150,6 +150,16 @@ void rt_proto_send_start(rt_request_t *req);
 int rt_proto_send_now(rt_comm_t *comm, int context_id, const void *buf, size_t count,
                       rt_datatype_t *dt, int dest, int tag);
 
+/*
+ * The nonblocking form (standard and ready modes): when rt_proto_send_now
+ * sends the message at once, a request born complete (it holds neither
+ * communicator nor datatype: nothing is left to do with them); else NULL,
+ * and the caller takes the request path.  A window of small Isends thus
+ * costs no protocol state per message.
+ */
+rt_request_t *rt_proto_isend_now(rt_comm_t *comm, const void *buf, size_t count,
+                                 rt_datatype_t *dt, int dest, int tag);
+
 /* Start a receive request whose arguments are set: match it against the
  * unexpected queue or post it. */
 void rt_proto_recv_start(rt_request_t *req);

@@ -7,15 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Requests come in chunks of this many; a chunk is never freed before
- * MPI_Finalize, so a request's address and id stay valid while it lives. */
-#define RT_REQ_CHUNK 256
 /* The handle keeps 24 bits for index + 1. */
 #define RT_REQ_MAX (0xffffff - 1)
-#define RT_REQ_HANDLE_BASE ((unsigned)MINIMPI_KIND_REQUEST << 24)
 
-static rt_request_t **rt_req_chunks;
-static size_t rt_req_num_chunks;
+rt_request_t **rt_req_chunks;
+size_t rt_req_num_chunks;
 static size_t rt_req_chunks_cap;
 static rt_request_t *rt_req_free;
 static size_t rt_req_detached_sends;
@@ -106,36 +102,9 @@ void rt_request_foreach(int (*fn)(rt_request_t *req, void *arg), void *arg)
                 return;
 }
 
-static rt_request_t *request_at(uint32_t id)
-{
-    if (id == 0)
-        return NULL;
-    size_t index = id - 1;
-    size_t chunk = index / RT_REQ_CHUNK;
-    if (chunk >= rt_req_num_chunks)
-        return NULL;
-    rt_request_t *req = &rt_req_chunks[chunk][index % RT_REQ_CHUNK];
-    return req->kind == RT_REQ_UNUSED ? NULL : req;
-}
-
-rt_request_t *rt_request_get(MPI_Request handle)
-{
-    unsigned h = (unsigned)handle;
-    if ((h & 0xff000000u) != RT_REQ_HANDLE_BASE)
-        return NULL;
-    rt_request_t *req = request_at(h & 0xffffffu);
-    /* A detached request belongs to the runtime now, not to any handle. */
-    return req != NULL && !req->detached ? req : NULL;
-}
-
 uint32_t rt_request_id(const rt_request_t *req)
 {
     return (uint32_t)req->handle & 0xffffffu;
-}
-
-rt_request_t *rt_request_from_id(uint32_t id)
-{
-    return request_at(id);
 }
 
 void rt_request_complete(rt_request_t *req)

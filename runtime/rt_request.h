@@ -126,18 +126,47 @@ void rt_request_pool_finalize(void);
 rt_request_t *rt_request_alloc(rt_req_kind_t kind);
 void rt_request_release(rt_request_t *req);
 
-/* The live request behind a handle, or NULL (invalid, freed or NULL handle). */
-rt_request_t *rt_request_get(MPI_Request handle);
+/* The pool, for the inline lookups below (rt_request.c owns it): requests
+ * come in chunks of RT_REQ_CHUNK, and a chunk is never freed before
+ * MPI_Finalize, so a request's address and id stay valid while it lives.
+ * Request id i (1-based; 0 is none) is entry (i - 1) of the chunks. */
+#define RT_REQ_CHUNK 256
+#define RT_REQ_HANDLE_BASE ((unsigned)MINIMPI_KIND_REQUEST << 24)
+extern rt_request_t **rt_req_chunks;
+extern size_t rt_req_num_chunks;
+
+/* The live request of wire id `id` (NULL when none). */
+static inline rt_request_t *rt_request_from_id(uint32_t id)
+{
+    if (id == 0)
+        return NULL;
+    size_t index = id - 1;
+    size_t chunk = index / RT_REQ_CHUNK;
+    if (chunk >= rt_req_num_chunks)
+        return NULL;
+    rt_request_t *req = &rt_req_chunks[chunk][index % RT_REQ_CHUNK];
+    return req->kind == RT_REQ_UNUSED ? NULL : req;
+}
+
+/* The live request behind a handle, or NULL (invalid, freed or NULL handle).
+ * Inline: Waitall looks up every handle it is given more than once. */
+static inline rt_request_t *rt_request_get(MPI_Request handle)
+{
+    unsigned h = (unsigned)handle;
+    if ((h & 0xff000000u) != RT_REQ_HANDLE_BASE)
+        return NULL;
+    rt_request_t *req = rt_request_from_id(h & 0xffffffu);
+    /* A detached request belongs to the runtime now, not to any handle. */
+    return req != NULL && !req->detached ? req : NULL;
+}
 
 /* Call fn(req, arg) for every request in use (not in the free list), in
  * pool order, until fn returns nonzero.  Costs a pass over the whole pool:
  * for diagnostics, never for the fast path. */
 void rt_request_foreach(int (*fn)(rt_request_t *req, void *arg), void *arg);
 
-/* Wire ids: the id carried in packets, and the live request it names (NULL
- * when none). */
+/* Wire id: the id carried in packets (rt_request_from_id finds it back). */
 uint32_t rt_request_id(const rt_request_t *req);
-rt_request_t *rt_request_from_id(uint32_t id);
 
 /*
  * The protocol finished: move staged data into the user's buffer, free

@@ -26,8 +26,6 @@
 
 #include <string.h>
 
-#include "copy_small.h"
-
 void shm_fbox_pool_init(shm_fbox_pool_t *pool, uint32_t first)
 {
     for (uint32_t b = 0; b < SHM_FBOX_PER_RANK; b++) {
@@ -68,29 +66,4 @@ shm_fbox_t *shm_fbox_claimed(shm_fbox_pool_t *pool, uint32_t index)
         return NULL;
     shm_fbox_t *box = &pool->boxes[index];
     return atomic_load_explicit(&box->owner, memory_order_acquire) >= 0 ? box : NULL;
-}
-
-tp_status_t shm_fbox_push(shm_fbox_t *box, uint32_t *next, uint32_t *limit,
-                          uint32_t queue_before, const void *hdr, size_t hdr_len,
-                          const void *payload, size_t payload_len)
-{
-    if (hdr_len + payload_len > SHM_FBOX_MAX_INLINE)
-        return TP_AGAIN;
-    uint32_t m = *next;
-    if (m == *limit) {
-        *limit = atomic_load_explicit(&box->consumed, memory_order_acquire) + SHM_FBOX_SLOTS;
-        if (m == *limit)
-            return TP_AGAIN;
-    }
-    shm_fbox_slot_t *slot =
-        (shm_fbox_slot_t *)(box->slots + (size_t)(m % SHM_FBOX_SLOTS) * SHM_FBOX_SLOT_SIZE);
-    slot->queue_before = queue_before;
-    slot->hdr_len = (uint8_t)hdr_len;
-    slot->payload_len = (uint8_t)payload_len;
-    char *p = (char *)slot + sizeof(*slot);
-    copy_small(p, hdr, hdr_len);
-    copy_small(p + hdr_len, payload, payload_len);
-    atomic_store_explicit(&slot->seq, m + 1, memory_order_release);
-    *next = m + 1;
-    return TP_OK;
 }

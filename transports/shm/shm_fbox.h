@@ -29,6 +29,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "copy_small.h"
 #include "shm_queue.h"
 
 /* Two cache lines per slot: 116 bytes inline, i.e. 104 bytes of payload
@@ -115,11 +116,32 @@ static inline uint32_t shm_fbox_num_claimed(shm_fbox_pool_t *pool)
  * full) or the message does not fit inline; nothing is written then.
  * *limit is the sender's own note of the first number it may not write
  * yet (start it equal to *next): the receiver's counter is read only when
- * *next reaches it.
+ * *next reaches it.  Inline: the fast path of every small message.
  */
-tp_status_t shm_fbox_push(shm_fbox_t *box, uint32_t *next, uint32_t *limit,
-                          uint32_t queue_before, const void *hdr, size_t hdr_len,
-                          const void *payload, size_t payload_len);
+static inline tp_status_t shm_fbox_push(shm_fbox_t *box, uint32_t *next, uint32_t *limit,
+                                        uint32_t queue_before, const void *hdr, size_t hdr_len,
+                                        const void *payload, size_t payload_len)
+{
+    if (hdr_len + payload_len > SHM_FBOX_MAX_INLINE)
+        return TP_AGAIN;
+    uint32_t m = *next;
+    if (m == *limit) {
+        *limit = atomic_load_explicit(&box->consumed, memory_order_acquire) + SHM_FBOX_SLOTS;
+        if (m == *limit)
+            return TP_AGAIN;
+    }
+    shm_fbox_slot_t *slot =
+        (shm_fbox_slot_t *)(box->slots + (size_t)(m % SHM_FBOX_SLOTS) * SHM_FBOX_SLOT_SIZE);
+    slot->queue_before = queue_before;
+    slot->hdr_len = (uint8_t)hdr_len;
+    slot->payload_len = (uint8_t)payload_len;
+    char *p = (char *)slot + sizeof(*slot);
+    copy_small(p, hdr, hdr_len);
+    copy_small(p + hdr_len, payload, payload_len);
+    atomic_store_explicit(&slot->seq, m + 1, memory_order_release);
+    *next = m + 1;
+    return TP_OK;
+}
 
 /* Receiver: the slot of message number `next` if it has arrived, else NULL. */
 static inline const shm_fbox_slot_t *shm_fbox_peek(shm_fbox_t *box, uint32_t next)
