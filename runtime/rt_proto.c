@@ -202,11 +202,11 @@ static rt_unexp_t *unexp_alloc(void)
 
 /* Where a receive's bytes land: the staging buffer for non-contiguous types,
  * else the user's buffer at the type's lower bound. */
-static char *recv_dest(rt_request_t *req)
+static inline char *recv_dest(rt_request_t *req)
 {
     /* Staged only when bytes land through a copy: a scatter/gather read
      * (getv) writes the user's buffer in place. */
-    if (req->tmp == NULL && !req->dt->contiguous && req->bytes > 0) {
+    if (RT_UNLIKELY(req->tmp == NULL && !req->dt->contiguous && req->bytes > 0)) {
         req->tmp = malloc(req->bytes);
         if (req->tmp == NULL)
             rt_fatal("out of memory staging a receive of %zu bytes", req->bytes);

@@ -107,7 +107,7 @@ uint32_t rt_request_id(const rt_request_t *req)
     return (uint32_t)req->handle & 0xffffffu;
 }
 
-void rt_request_complete(rt_request_t *req)
+void rt_request_complete_slow(rt_request_t *req)
 {
     if (req->tmp != NULL) {
         /* A receive staged non-contiguous data in packed form. */

@@ -171,9 +171,20 @@ uint32_t rt_request_id(const rt_request_t *req);
 /*
  * The protocol finished: move staged data into the user's buffer, free
  * temporaries, mark complete, run on_complete, and release a detached
- * request.  The status must already be set.
+ * request.  The status must already be set.  Inline for the common request
+ * with none of these (a small message's receive): it is only marked.
  */
-void rt_request_complete(rt_request_t *req);
+void rt_request_complete_slow(rt_request_t *req);
+static inline void rt_request_complete(rt_request_t *req)
+{
+    if (RT_UNLIKELY(req->tmp != NULL || req->on_complete != NULL || req->detached)) {
+        rt_request_complete_slow(req);
+        return;
+    }
+    req->sdata = NULL;
+    req->state = RT_STATE_DONE;
+    req->complete = 1;
+}
 
 /* Detach a request the program freed (or the runtime owns) while it is in
  * flight: rt_request_complete releases it. */
