@@ -15,22 +15,29 @@
  * segment and sends its name, the others map it and report, rank 0 unlinks
  * it and sends the verdict), so nothing is left in /dev/shm once it is
  * mapped, and a nonblocking collective never blocks to make it.  Freed with
- * the communicator.  It holds K = RT_COLL_SHM_SETS sets, each of one cache
- * line (a flag line) and one slot of RT_COLL_SHM_SLOT bytes per rank.
+ * the communicator.  It holds F = RT_COLL_SHM_FLAG_SETS sets of flags, one
+ * flag (128 bytes: a number and up to RT_COLL_SHM_INLINE bytes of data) per
+ * rank, and S = RT_COLL_SHM_SLOT_SETS sets of slots, one slot of
+ * RT_COLL_SHM_SLOT bytes per rank (S divides F).
  *
  * The protocol.  The shared-memory collectives of a communicator are
  * numbered 1, 2, ... in the order they are called (the same on every rank)
- * and run one after the other on each rank.  Collective g uses set g % K.
- * Rank r's flag line of that set holding g says that r entered collective
- * g ("arrived at g"), so it finished g - 1 (it read every slot it needed);
- * since sets are used in turn, arrived at g' >= g - K + 1 is read from the
- * set of g - K + 1.  A rank that writes its slot first waits until every
- * rank arrived at g - K + 1: then nobody still reads that set for
- * collective g - K.  It writes, then publishes g in its flag line
- * (release), and wakes ranks that sleep.  Data of at most
- * RT_COLL_SHM_INLINE bytes is written in the flag line itself, after the
- * number, so that a reader takes one cache line per rank for the news and
- * the data, not two.  Then:
+ * and run one after the other on each rank.  Collective g uses flag set
+ * g % F and slot set g % S.  Rank r's flag of that set holding g says that
+ * r entered collective g ("arrived at g"), so it finished g - 1 (it read
+ * every flag and slot it needed); since flag sets are used in turn,
+ * arrived at g' >= g - K + 1 (K <= F) is read from the flag set of
+ * g - K + 1.  A rank that writes data first waits until every rank arrived
+ * at g - K + 1, where K is the number of sets of what it writes: F when
+ * the data fits in its flag (RT_COLL_SHM_INLINE bytes), S when it needs
+ * its slot.  Then nobody still reads that flag (or slot) for collective
+ * g - K.  So a rank that only writes (a bcast's root, reduce's other
+ * ranks) runs up to F - 1 small collectives ahead of the slowest reader, as
+ * eager messages would let it, and S - 1 with larger data.  It writes, then
+ * publishes g in its flag (release), and wakes ranks that sleep.  A rank
+ * that only reads publishes g at once: that never overwrites data.  Data
+ * in the flag shares the number's cache line up to 48 bytes, so that a
+ * reader takes one line per rank for the news and the data.  Then:
  *   barrier:   wait for every rank to arrive at g (nothing written);
  *   allreduce: every rank writes, waits for all, reduces all slots;
  *   reduce:    every rank writes, the root waits for all and reduces;
