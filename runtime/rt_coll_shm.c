@@ -592,7 +592,8 @@ int rt_coll_shm_direct(rt_comm_t *comm, const rt_coll_args_t *a)
     rt_coll_take_tag(comm);       /* no messages, but numbered alike */
     shm_op_t op;
     op_init(&op, area, comm, a);
-    unsigned idle = 0;
+    unsigned first_idle = rt_progress_idle_few_spins();
+    unsigned idle = first_idle;
     for (;;) {
         int ret = poll_op(&op);
         if (ret != 0)
@@ -600,7 +601,7 @@ int rt_coll_shm_direct(rt_comm_t *comm, const rt_coll_args_t *a)
         if (rt_progress() == 0)
             rt_progress_idle(&idle);
         else
-            idle = 0;
+            idle = first_idle;
     }
 }
 
