@@ -575,9 +575,10 @@ void rt_progress_idle(unsigned *idle_rounds)
  * rounds, so that on an oversubscribed node it spins only a few rounds
  * before yielding.  With 8 ranks on 2 cores a shared-memory barrier waits
  * for ranks that mostly wait for a core: spinning 64 rounds before each
- * yield took about 40% of the cpu time, and the barrier 45 us, against 37
- * us with 4 rounds (bench/coll).  Not with dedicated cores, where the
- * others run and their answer is a few hundred nanoseconds away.
+ * yield took about 40% of the cpu time; with 4 rounds a loop of barriers
+ * took 37 us per call against 45, and bench/coll on a loaded machine 57
+ * against 89 (alltoall 4 B 39 against 109).  Not with dedicated cores,
+ * where the others run and their answer is a few hundred nanoseconds away.
  */
 unsigned rt_progress_idle_few_spins(void)
 {
