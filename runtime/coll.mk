@@ -33,3 +33,10 @@ tests_unit_check_op_LDADD = runtime/libminimpi_core.la -lrt $(CHECK_LIBS)
 
 # The collectives benchmark (run by hand: sh bench/coll/run.sh).
 EXTRA_DIST += bench/coll/osu_coll.c bench/coll/run.sh
+
+# Writers of the shared-memory collectives far ahead of slow readers.
+check_PROGRAMS += tests/coll/t_coll_ahead
+tests_coll_t_coll_ahead_SOURCES = tests/coll/t_coll_ahead.c
+tests_coll_t_coll_ahead_LDADD = runtime/libminimpi_core.la -lrt
+TESTS += tests/coll/test_coll_ahead.sh
+EXTRA_DIST += tests/coll/test_coll_ahead.sh

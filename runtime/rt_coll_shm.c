@@ -15,22 +15,29 @@
  * segment and sends its name, the others map it and report, rank 0 unlinks
  * it and sends the verdict), so nothing is left in /dev/shm once it is
  * mapped, and a nonblocking collective never blocks to make it.  Freed with
- * the communicator.  It holds K = RT_COLL_SHM_SETS sets, each of one cache
- * line (a flag line) and one slot of RT_COLL_SHM_SLOT bytes per rank.
+ * the communicator.  It holds F = RT_COLL_SHM_FLAG_SETS sets of flags, one
+ * flag (128 bytes: a number and up to RT_COLL_SHM_INLINE bytes of data) per
+ * rank, and S = RT_COLL_SHM_SLOT_SETS sets of slots, one slot of
+ * RT_COLL_SHM_SLOT bytes per rank (S divides F).
  *
  * The protocol.  The shared-memory collectives of a communicator are
  * numbered 1, 2, ... in the order they are called (the same on every rank)
- * and run one after the other on each rank.  Collective g uses set g % K.
- * Rank r's flag line of that set holding g says that r entered collective
- * g ("arrived at g"), so it finished g - 1 (it read every slot it needed);
- * since sets are used in turn, arrived at g' >= g - K + 1 is read from the
- * set of g - K + 1.  A rank that writes its slot first waits until every
- * rank arrived at g - K + 1: then nobody still reads that set for
- * collective g - K.  It writes, then publishes g in its flag line
- * (release), and wakes ranks that sleep.  Data of at most
- * RT_COLL_SHM_INLINE bytes is written in the flag line itself, after the
- * number, so that a reader takes one cache line per rank for the news and
- * the data, not two.  Then:
+ * and run one after the other on each rank.  Collective g uses flag set
+ * g % F and slot set g % S.  Rank r's flag of that set holding g says that
+ * r entered collective g ("arrived at g"), so it finished g - 1 (it read
+ * every flag and slot it needed); since flag sets are used in turn,
+ * arrived at g' >= g - K + 1 (K <= F) is read from the flag set of
+ * g - K + 1.  A rank that writes data first waits until every rank arrived
+ * at g - K + 1, where K is the number of sets of what it writes: F when
+ * the data fits in its flag (RT_COLL_SHM_INLINE bytes), S when it needs
+ * its slot.  Then nobody still reads that flag (or slot) for collective
+ * g - K.  So a rank that only writes (a bcast's root, reduce's other
+ * ranks) runs up to F - 1 small collectives ahead of the slowest reader, as
+ * eager messages would let it, and S - 1 with larger data.  It writes, then
+ * publishes g in its flag (release), and wakes ranks that sleep.  A rank
+ * that only reads publishes g at once: that never overwrites data.  Data
+ * in the flag shares the number's cache line up to 48 bytes, so that a
+ * reader takes one line per rank for the news and the data.  Then:
  *   barrier:   wait for every rank to arrive at g (nothing written);
  *   allreduce: every rank writes, waits for all, reduces all slots;
  *   reduce:    every rank writes, the root waits for all and reduces;
@@ -71,22 +78,30 @@
 /* Largest message (bytes per rank) the shared buffer takes. */
 #define RT_COLL_SHM_SLOT (8u << 10)
 
-/* Sets of slots, used in turn: a rank that only writes (a broadcast's
- * root, a reduction's other ranks) may run this many collectives minus one
- * ahead of the slowest reader before it waits, as eager messages would let
- * it.  8 ranks take 8 KiB x 8 x 4 = 256 KiB. */
-#define RT_COLL_SHM_SETS 4
+/* Sets of flags, used in turn: a rank that only writes data that fits in
+ * its flag (a broadcast's root, a reduction's other ranks) may run this
+ * many collectives minus one ahead of the slowest reader before it waits,
+ * as eager messages would let it.  8 ranks take 128 B x 8 x 64 = 64 KiB. */
+#define RT_COLL_SHM_FLAG_SETS 64
 
-/* Data up to this size travels in the flag line: its last 48 bytes, aligned
- * for any type a reduction reads in place. */
-#define RT_COLL_SHM_INLINE 48
+/* Sets of slots, used in turn by the collectives whose data does not fit
+ * in a flag: a writer runs at most this many minus one ahead.  8 ranks
+ * take 8 KiB x 8 x 4 = 256 KiB. */
+#define RT_COLL_SHM_SLOT_SETS 4
+
+/* Data of at most RT_COLL_SHM_INLINE bytes travels in the flag itself,
+ * after the number, aligned for any type a reduction reads in place: up to
+ * 48 bytes the number and the data share one cache line. */
 
 typedef struct flag_line {
     alignas(64) _Atomic uint64_t arrived;  /* the last collective of this set entered */
     alignas(16) char data[RT_COLL_SHM_INLINE];
 } flag_line_t;
 
-_Static_assert(sizeof(flag_line_t) == 64, "a flag line is one cache line");
+_Static_assert(sizeof(flag_line_t) == 128, "a flag is two cache lines");
+_Static_assert(RT_COLL_SHM_FLAG_SETS % RT_COLL_SHM_SLOT_SETS == 0 &&
+                   RT_COLL_SHM_FLAG_SETS >= RT_COLL_SHM_SLOT_SETS,
+               "a collective's slot set follows from its flag set");
 
 enum { AREA_SETUP, AREA_READY, AREA_FAILED };
 
@@ -102,8 +117,8 @@ struct rt_coll_shm {
     const int *world_rank_of;      /* the communicator's */
     void *base;                    /* the mapping, NULL until made */
     size_t bytes;
-    flag_line_t *flags;            /* [RT_COLL_SHM_SETS][size] */
-    char *slots;                   /* [RT_COLL_SHM_SETS][size][RT_COLL_SHM_SLOT] */
+    flag_line_t *flags;            /* [RT_COLL_SHM_FLAG_SETS][size] */
+    char *slots;                   /* [RT_COLL_SHM_SLOT_SETS][size][RT_COLL_SHM_SLOT] */
     uint64_t built;                /* number of the last collective built */
     uint64_t completed;            /* number of the last one finished here */
     setup_msg_t setup;             /* rank 0's message */
@@ -119,6 +134,7 @@ typedef struct shm_op {
     uint64_t seq;
     int phase;
     int writes;                    /* this rank fills its slot */
+    uint64_t sets;                 /* sets of what it fills: its flag's or its slot's */
     const void *src;               /* my contribution */
     size_t scount;                 /* alltoall: elements of sdt per block */
     rt_datatype_t *sdt;
@@ -141,12 +157,12 @@ static unsigned segments_made;
 static char *slot_of(const struct rt_coll_shm *a, uint64_t seq, int r)
 {
     return a->slots +
-           ((size_t)(seq % RT_COLL_SHM_SETS) * (size_t)a->size + (size_t)r) * RT_COLL_SHM_SLOT;
+           ((size_t)(seq % RT_COLL_SHM_SLOT_SETS) * (size_t)a->size + (size_t)r) * RT_COLL_SHM_SLOT;
 }
 
 static flag_line_t *flag_of(const struct rt_coll_shm *a, uint64_t seq, int r)
 {
-    return &a->flags[(size_t)(seq % RT_COLL_SHM_SETS) * (size_t)a->size + (size_t)r];
+    return &a->flags[(size_t)(seq % RT_COLL_SHM_FLAG_SETS) * (size_t)a->size + (size_t)r];
 }
 
 /* Where rank r's `bytes` of data for collective `seq` are. */
@@ -173,14 +189,16 @@ static int all_arrived(const struct rt_coll_shm *a, uint64_t seq)
 
 static size_t area_bytes(int size)
 {
-    return (size_t)RT_COLL_SHM_SETS * (size_t)size * (sizeof(flag_line_t) + RT_COLL_SHM_SLOT);
+    return (size_t)size * ((size_t)RT_COLL_SHM_FLAG_SETS * sizeof(flag_line_t) +
+                           (size_t)RT_COLL_SHM_SLOT_SETS * RT_COLL_SHM_SLOT);
 }
 
 static void area_map(struct rt_coll_shm *a, void *base)
 {
     a->base = base;
     a->flags = base;
-    a->slots = (char *)base + (size_t)RT_COLL_SHM_SETS * (size_t)a->size * sizeof(flag_line_t);
+    a->slots =
+        (char *)base + (size_t)RT_COLL_SHM_FLAG_SETS * (size_t)a->size * sizeof(flag_line_t);
 }
 
 void rt_coll_shm_free(rt_comm_t *comm)
@@ -313,6 +331,15 @@ static void list_remove(shm_op_t *op)
         op->next->prev = op->prev;
 }
 
+/* The bytes each rank that writes puts in its slot (the same on every rank). */
+static size_t slot_bytes(const shm_op_t *op)
+{
+    if (op->dt == NULL)            /* barrier */
+        return 0;
+    size_t bytes = op->count * op->dt->size;
+    return op->kind == RT_COLL_ALLTOALL ? bytes * (size_t)op->area->size : bytes;
+}
+
 /* Whether the phase op waits in may end now (reads only). */
 static int can_move(const shm_op_t *op)
 {
@@ -321,7 +348,7 @@ static int can_move(const shm_op_t *op)
     case PH_TURN:
         return a->completed + 1 == op->seq && a->state != AREA_SETUP;
     case PH_ENTRY:
-        return op->seq < RT_COLL_SHM_SETS || all_arrived(a, op->seq - RT_COLL_SHM_SETS + 1);
+        return op->seq < op->sets || all_arrived(a, op->seq - op->sets + 1);
     case PH_WAIT:
         switch (op->kind) {
         case RT_COLL_BCAST:
@@ -343,15 +370,6 @@ static void publish(shm_op_t *op)
     for (int r = 0; r < a->size; r++)
         if (r != a->rank)
             rt_progress_wake_local(a->world_rank_of[r]);
-}
-
-/* The bytes each rank that writes puts in its slot (the same on every rank). */
-static size_t slot_bytes(const shm_op_t *op)
-{
-    if (op->dt == NULL)            /* barrier */
-        return 0;
-    size_t bytes = op->count * op->dt->size;
-    return op->kind == RT_COLL_ALLTOALL ? bytes * (size_t)op->area->size : bytes;
 }
 
 static void write_slot(shm_op_t *op)
@@ -530,6 +548,8 @@ static void op_init(shm_op_t *op, struct rt_coll_shm *area, const rt_comm_t *com
     default:
         break;
     }
+    op->sets =
+        slot_bytes(op) <= RT_COLL_SHM_INLINE ? RT_COLL_SHM_FLAG_SETS : RT_COLL_SHM_SLOT_SETS;
 }
 
 static void build(rt_coll_sched_t *s, const rt_coll_team_t *t, const rt_coll_args_t *a,
@@ -572,7 +592,8 @@ int rt_coll_shm_direct(rt_comm_t *comm, const rt_coll_args_t *a)
     rt_coll_take_tag(comm);       /* no messages, but numbered alike */
     shm_op_t op;
     op_init(&op, area, comm, a);
-    unsigned idle = 0;
+    unsigned first_idle = rt_progress_idle_few_spins();
+    unsigned idle = first_idle;
     for (;;) {
         int ret = poll_op(&op);
         if (ret != 0)
@@ -580,7 +601,7 @@ int rt_coll_shm_direct(rt_comm_t *comm, const rt_coll_args_t *a)
         if (rt_progress() == 0)
             rt_progress_idle(&idle);
         else
-            idle = 0;
+            idle = first_idle;
     }
 }
 

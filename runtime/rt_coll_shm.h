@@ -8,6 +8,11 @@
 
 #include "rt.h"
 
+/* Data of at most this many bytes per rank travels in a rank's flag rather
+ * than in its slot: a collective that writes no more may run up to 63 calls
+ * ahead of the slowest reader (rt_coll_shm.c), one with more only 3. */
+#define RT_COLL_SHM_INLINE 112
+
 /* Unmap and free the communicator's area, if it has one (with the
  * communicator, and for WORLD at MPI_Finalize). */
 void rt_coll_shm_free(rt_comm_t *comm);

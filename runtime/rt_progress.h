@@ -95,4 +95,10 @@ int rt_progress_barrier(void);
  * sleep (oversubscribed nodes). */
 void rt_progress_wake_local(int world_rank);
 
+/* The idle-round count to start a wait with (rt_progress_idle) when what
+ * it waits for needs ranks that probably do not run now (a shared-memory
+ * collective's flags): on an oversubscribed node it yields after a few
+ * spins; elsewhere 0 (the usual spinning). */
+unsigned rt_progress_idle_few_spins(void);
+
 #endif /* MINIMPI_RT_PROGRESS_H */
