@@ -34,10 +34,6 @@ struct rt_out {
  * call starts yielding the core, when yielding is on. */
 #define RT_IDLE_SPIN_ROUNDS 64
 
-/* A rank that never yields spins this many looks at shm's arrived()
- * between two progress calls (spin_until_arrival). */
-#define RT_IDLE_SPIN_LOOKS 64
-
 /* Spin rounds, of those, of a wait that needs ranks which probably do not
  * run (rt_progress_idle_few_spins). */
 #define RT_IDLE_FEW_SPIN_ROUNDS 4
@@ -74,8 +70,6 @@ static rt_out_t *rt_out_free;
 static int rt_num_queued_peers;    /* peers whose queue is not empty */
 static int rt_yield;               /* idle blocking calls yield the core */
 static int rt_sleep;               /* ... and then sleep in rt_tp_shm->ops->wait */
-static int rt_spin_on_arrivals;    /* shm is the one transport to poll, and can be
-                                      spun on (spin_until_arrival) */
 static int rt_sleep_ms;            /* for at most this long (MINIMPI_IDLE_SLEEP_MS) */
 
 /* ---- Bring-up ---------------------------------------------------------------- */
@@ -268,7 +262,6 @@ int rt_progress_init(void)
         int node = job->node_of_rank != NULL ? job->node_of_rank[p] : job->node_id;
         if (p == job->world_rank) {
             peer->tp = rt_tp_self;
-            peer->is_self = 1;
             peer->eager_limit = self_eager;
             peer->copy_limit = self_eager;
         } else if (forced_ofi || node != job->node_id) {
@@ -316,7 +309,6 @@ int rt_progress_init(void)
     for (int p = 0; p < rt_num_peers && rt_sleep; p++)
         if (rt_peers[p].tp != rt_tp_self && rt_peers[p].tp != rt_tp_shm)
             rt_sleep = 0;
-    rt_spin_on_arrivals = rt_poll_shm && !rt_poll_ofi && rt_tp_shm->ops->arrived != NULL;
     return MPI_SUCCESS;
 }
 
@@ -346,7 +338,6 @@ void rt_progress_finalize(void)
     rt_poll_shm = 0;
     rt_poll_ofi = 0;
     rt_sleep = 0;
-    rt_spin_on_arrivals = 0;
     rt_bsend_finalize();
     rt_proto_finalize();
     rt_request_pool_finalize();
@@ -519,39 +510,13 @@ void rt_progress_wake_local(int world_rank)
  * outgoing packet handed over: nobody rings when our queued packets find
  * room, so with packets queued we keep yielding.
  */
-/*
- * A rank with a core of its own waits for news by spinning on the lines
- * where news lands (shm's arrived()), not through whole progress calls: a
- * progress call is a hundred-odd instructions, and a message that lands
- * during one waits for the next look.  Only while progress has nothing
- * else to do (no libfabric or self traffic, nothing queued, no schedule to
- * advance), and a bounded number of looks, so that the caller's own checks
- * (hang diagnosis, launcher) still run.
- */
-static void spin_until_arrival(void)
-{
-    if (!rt_spin_on_arrivals || rt_poll_self || rt_num_queued_peers > 0 ||
-        rt_coll_sched_num_active > 0) {
-        cpu_relax();
-        return;
-    }
-    for (int i = 0; i < RT_IDLE_SPIN_LOOKS; i++) {
-        if (rt_tp_shm->ops->arrived(rt_tp_shm))
-            return;
-        cpu_relax();
-    }
-}
-
 void rt_progress_idle(unsigned *idle_rounds)
 {
     if (RT_UNLIKELY(rt_hang_on))
         rt_insight_hang_tick();
-    if (!rt_yield) {
-        spin_until_arrival();
-        return;
-    }
-    if (*idle_rounds < RT_IDLE_SPIN_ROUNDS) {
-        (*idle_rounds)++;
+    if (*idle_rounds < RT_IDLE_SPIN_ROUNDS || !rt_yield) {
+        if (*idle_rounds < RT_IDLE_SPIN_ROUNDS)
+            (*idle_rounds)++;
         cpu_relax();
         return;
     }

@@ -261,14 +261,6 @@ struct tp_ops {
     void (*wake)(tp_t *tp, int peer);
 
     /*
-     * Optional (NULL: unknown).  Nonzero when progress() would deliver
-     * something now, or other_pending() says so.  A read-only look at the
-     * few cache lines where news lands, for an idle rank to spin on: it
-     * sees a message sooner than a spin through the whole progress call.
-     */
-    int (*arrived)(tp_t *tp);
-
-    /*
      * Optional (NULL, or can_atomic 0, when the transport cannot): remote
      * atomics on memory a peer exposed with mem_expose (libfabric's
      * fi_atomic family).  atomic_max says how many elements of `type` one

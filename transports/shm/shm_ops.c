@@ -187,14 +187,16 @@ static int shm_progress(tp_t *tp)
 /* Something to deliver: a queue cell, a box message, or a newly claimed box. */
 static int shm_pending(shm_tp_t *shm)
 {
+    if (shm_queue_peek(shm->own_queue) != NULL)
+        return 1;
+    if ((uint32_t)shm->num_in_boxes < shm_fbox_num_claimed(shm->own_pool))
+        return 1;
     for (int i = 0; i < shm->num_in_boxes; i++) {
         shm_pair_t *pair = &shm->pair[shm->in_box_src[i]];
         if (shm_fbox_peek(pair->in_box, pair->in_next) != NULL)
             return 1;
     }
-    if (shm_queue_peek(shm->own_queue) != NULL)
-        return 1;
-    return (uint32_t)shm->num_in_boxes < shm_fbox_num_claimed(shm->own_pool);
+    return 0;
 }
 
 static void shm_wait(tp_t *tp, int timeout_ms)
@@ -227,11 +229,6 @@ static void shm_wait(tp_t *tp, int timeout_ms)
         }
     }
     atomic_store_explicit(&me->asleep, 0, memory_order_relaxed);
-}
-
-static int shm_arrived(tp_t *tp)
-{
-    return shm_pending((shm_tp_t *)tp) || (tp->other_pending != NULL && tp->other_pending());
 }
 
 static void shm_wake(tp_t *tp, int peer)
@@ -319,6 +316,5 @@ const tp_ops_t tp_shm_ops = {
     .finalize = shm_finalize,
     .wait = shm_wait,
     .wake = shm_wake,
-    .arrived = shm_arrived,
     .putv = shm_putv,
 };
