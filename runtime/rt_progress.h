@@ -28,7 +28,6 @@ typedef struct rt_peer {
                                       ones use rendezvous.  >= eager_limit. */
     rt_out_t *head;                /* queued outgoing packets, oldest first */
     rt_out_t *tail;
-    int is_self;                   /* this process: tp is the self transport */
 } rt_peer_t;
 
 /* Per world rank (valid after rt_progress_init).  Exposed for the inline
@@ -65,7 +64,7 @@ static inline int rt_progress_try_short(int world_rank, const rt_pkt_short_t *s,
 {
     rt_peer_t *peer = &rt_peers[world_rank];
     /* Packets to self take rt_progress_send, which turns on polling self. */
-    if (RT_UNLIKELY(peer->head != NULL || peer->is_self))
+    if (RT_UNLIKELY(peer->head != NULL || world_rank == rt_proc.world_rank))
         return 0;
     tp_status_t st = peer->tp->ops->am_send(peer->tp, world_rank, s, sizeof(*s), payload,
                                             payload_len);

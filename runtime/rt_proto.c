@@ -542,8 +542,7 @@ rt_request_t *rt_proto_isend_now(rt_comm_t *comm, const void *buf, size_t count,
         return NULL;
     rt_request_t *req = rt_request_alloc(RT_REQ_SEND);
     rt_status_set_empty(&req->status);
-    req->state = RT_STATE_DONE;
-    req->complete = 1;
+    rt_request_complete(req);
     return req;
 }
 
