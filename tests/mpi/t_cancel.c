@@ -13,7 +13,11 @@
  *      0, which posts an ANY_SOURCE receive and cancels it at once, over and
  *      over; each attempt is either cancelled (nothing received) or complete
  *      (a whole message), and in the end every message arrived exactly once
- *      and in order per sender.
+ *      and in order per sender;
+ *   6. a small Isend the transport took at once (its request is born
+ *      complete, holding no communicator): Request_get_status says done
+ *      before any Wait, Cancel leaves it alone (Test_cancelled false,
+ *      MPI_ERROR success), Request_free frees it, the data arrives.
  */
 #include "t_util.h"
 
@@ -24,6 +28,7 @@
 #define TAG_CANCELLED 79
 #define TAG_MATCHED 80
 #define TAG_RACE 81
+#define TAG_TAKEN 82
 #define RACE_MSGS 200
 
 static int next_rank, prev_rank;
@@ -105,6 +110,31 @@ int main(int argc, char **argv)
     T_ASSERT(flag, "cancelled persistent receive: Test_cancelled is false");
     T_MPI(MPI_Request_free(&req));
     T_ASSERT(req == MPI_REQUEST_NULL, "Request_free did not set MPI_REQUEST_NULL");
+
+    /* 6. (Before 5, which ends with rank 0 alone.) */
+    int taken[2] = {t_rank, 4242}, got_taken[2] = {-1, -1};
+    T_MPI(MPI_Irecv(got_taken, 2, MPI_INT, prev_rank, TAG_TAKEN, MPI_COMM_WORLD, &req));
+    MPI_Request sent[2];
+    for (int k = 0; k < 2; k++)
+        T_MPI(MPI_Isend(taken, 2, MPI_INT, next_rank, TAG_TAKEN + 1 + k, MPI_COMM_WORLD,
+                        &sent[k]));
+    T_MPI(MPI_Request_get_status(sent[0], &flag, &st));
+    T_ASSERT(flag, "a small Isend taken at once is not complete");
+    T_MPI(MPI_Cancel(&sent[0]));
+    T_MPI(MPI_Wait(&sent[0], &st));
+    T_ASSERT(sent[0] == MPI_REQUEST_NULL, "Wait did not free a complete send");
+    T_MPI(MPI_Test_cancelled(&st, &flag));
+    T_ASSERT(!flag && st.MPI_ERROR == MPI_SUCCESS, "a send that went out reports cancelled");
+    T_MPI(MPI_Request_free(&sent[1]));
+    T_ASSERT(sent[1] == MPI_REQUEST_NULL, "Request_free did not set MPI_REQUEST_NULL");
+    T_MPI(MPI_Send(taken, 2, MPI_INT, next_rank, TAG_TAKEN, MPI_COMM_WORLD));
+    T_MPI(MPI_Wait(&req, &st));
+    T_ASSERT(got_taken[0] == prev_rank && got_taken[1] == 4242, "wrong data after the Isends");
+    for (int k = 0; k < 2; k++) {
+        T_MPI(MPI_Recv(got_taken, 2, MPI_INT, prev_rank, TAG_TAKEN + 1 + k, MPI_COMM_WORLD, &st));
+        T_ASSERT(got_taken[0] == prev_rank && got_taken[1] == 4242,
+                 "Isend %d: received %d %d", k, got_taken[0], got_taken[1]);
+    }
 
     /* 5. */
     if (t_rank == 0) {
