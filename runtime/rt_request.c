@@ -116,9 +116,7 @@ void rt_request_complete_slow(rt_request_t *req)
         free(req->tmp);
         req->tmp = NULL;
     }
-    req->sdata = NULL;
-    req->state = RT_STATE_DONE;
-    req->complete = 1;
+    rt_request_mark_done(req);
     if (req->on_complete != NULL)
         req->on_complete(req);
     if (req->detached) {

@@ -174,16 +174,19 @@ uint32_t rt_request_id(const rt_request_t *req);
  * request.  The status must already be set.  Inline for the common request
  * with none of these (a small message's receive): it is only marked.
  */
-void rt_request_complete_slow(rt_request_t *req);
-static inline void rt_request_complete(rt_request_t *req)
+static inline void rt_request_mark_done(rt_request_t *req)
 {
-    if (RT_UNLIKELY(req->tmp != NULL || req->on_complete != NULL || req->detached)) {
-        rt_request_complete_slow(req);
-        return;
-    }
     req->sdata = NULL;
     req->state = RT_STATE_DONE;
     req->complete = 1;
+}
+void rt_request_complete_slow(rt_request_t *req);
+static inline void rt_request_complete(rt_request_t *req)
+{
+    if (RT_UNLIKELY(req->tmp != NULL || req->on_complete != NULL || req->detached))
+        rt_request_complete_slow(req);
+    else
+        rt_request_mark_done(req);
 }
 
 /* Detach a request the program freed (or the runtime owns) while it is in
