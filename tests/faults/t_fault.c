@@ -41,7 +41,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-static const size_t sizes[] = {0, 1, 100, 8000, 8064, 8065, 9000, 16384, 16385, 70000, 1 << 20};
+static const size_t sizes[] = {0,     1,     100,   8000,  8064,  8065,   9000,
+                               16256, 16257, 16384, 16385, 70000, 1 << 20};
 #define NSIZES (sizeof(sizes) / sizeof(sizes[0]))
 
 /* Make process_vm_readv/writev fail with EPERM in this process, as a kernel
