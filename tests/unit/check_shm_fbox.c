@@ -82,7 +82,7 @@ START_TEST(test_numbers_wrap_around)
     stream(0xffffffffu - 100, 5 * SHM_FBOX_SLOTS,
            SHM_FBOX_SLOTS - SHM_FBOX_CONSUMED_BATCH + 1);
     stream(SHM_FBOX_FIRST, 5 * SHM_FBOX_SLOTS, SHM_FBOX_SLOTS);
-    stream(SHM_FBOX_FIRST, 5 * SHM_FBOX_SLOTS, 13);
+    stream(SHM_FBOX_FIRST, 5 * SHM_FBOX_SLOTS, SHM_FBOX_SLOTS - SHM_FBOX_CONSUMED_BATCH - 1);
     stream(0, 3 * SHM_FBOX_SLOTS, 5);
 }
 END_TEST
