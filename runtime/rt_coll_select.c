@@ -166,8 +166,10 @@ static const rule_t rules[] = {
 
     {RT_COLL_ALLREDUCE, 1, ANY, ANY_BYTES, "node_aware"},
     {RT_COLL_ALLREDUCE, 0, ANY, RT_COLL_SHM_AUTO_BYTES, "shm"},
+    /* Above 16 KiB Rabenseifner's two rounds of half the data beat one
+     * round of all of it, with 2 ranks too (it also reduces only half):
+     * 64 KiB 4.9 against 5.4 us, 1 MiB 130 against 144 (medians of 3). */
     {RT_COLL_ALLREDUCE, 0, ANY, 16 << 10, "recursive_doubling"},
-    {RT_COLL_ALLREDUCE, 0, 2, ANY_BYTES, "recursive_doubling"},
     {RT_COLL_ALLREDUCE, 0, ANY, ANY_BYTES, "rabenseifner"},
 
     {RT_COLL_GATHER, 0, ANY, ANY_BYTES, "binomial"},
