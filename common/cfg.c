@@ -53,7 +53,7 @@ const cfg_var_t cfg_vars[] = {
     {"MINIMPI_COLL_REDUCE", "auto", "Reduce algorithm: auto, binomial, linear or shm."},
     {"MINIMPI_COLL_ALLREDUCE", "auto",
      "Allreduce algorithm: auto, recursive_doubling, rabenseifner, reduce_bcast, node_aware "
-     "or shm (up to 8 KiB per rank; larger calls run recursive_doubling)."},
+     "or shm (up to 64 KiB per rank; larger calls run recursive_doubling)."},
     {"MINIMPI_COLL_GATHER", "auto", "Gather algorithm: auto, binomial or linear."},
     {"MINIMPI_COLL_GATHERV", "auto", "Gatherv algorithm: auto or linear."},
     {"MINIMPI_COLL_SCATTER", "auto", "Scatter algorithm: auto, binomial or linear."},
@@ -62,7 +62,9 @@ const cfg_var_t cfg_vars[] = {
      "Allgather algorithm: auto, ring, recursive_doubling (powers of two; bruck otherwise) "
      "or bruck."},
     {"MINIMPI_COLL_ALLGATHERV", "auto", "Allgatherv algorithm: auto or ring."},
-    {"MINIMPI_COLL_ALLTOALL", "auto", "Alltoall algorithm: auto, pairwise, bruck or linear."},
+    {"MINIMPI_COLL_ALLTOALL", "auto",
+     "Alltoall algorithm: auto, pairwise, bruck, linear or shm (while a rank's blocks to all "
+     "ranks fit 64 KiB; larger calls run pairwise)."},
     {"MINIMPI_COLL_ALLTOALLV", "auto", "Alltoallv algorithm: auto or pairwise."},
     {"MINIMPI_COLL_ALLTOALLW", "auto", "Alltoallw algorithm: auto or pairwise."},
     {"MINIMPI_COLL_REDUCE_SCATTER", "auto",

@@ -118,14 +118,16 @@ static const coll_info_t colls[RT_COLL_NUM_KINDS] = {
  * at most max_bytes, and, by its `where` column: 0 anywhere;
  * 1 (MULTI_NODE) only to communicators spanning several nodes;
  * 2 (OVERSUBSCRIBED) only in a one-node job with more ranks than cores;
- * 3 (ONE_NODE) only to communicators whose ranks are all on one node.
- * There idle ranks yield or sleep, so an algorithm pays for every round in
+ * 3 (ONE_NODE) only to communicators whose ranks are all on one node;
+ * 4 (ONE_NODE_OVERSUBSCRIBED) both 2 and 3 (a layout faked by
+ * MINIMPI_COLL_NODE_SIZE then counts, as for 3).
+ * Oversubscribed, idle ranks yield or sleep, so an algorithm pays for every round in
  * which a rank must be scheduled again (a wake-up, often a time slice), and
  * all ranks share the same few cores' copy bandwidth: the fewer rounds and
  * the fewer bytes copied in total, the better, whatever the critical path
  * of a dedicated-core analysis says.  (A job-wide fact, so every rank of a
  * communicator decides alike.) */
-enum { MULTI_NODE = 1, OVERSUBSCRIBED = 2, ONE_NODE = 3 };
+enum { MULTI_NODE = 1, OVERSUBSCRIBED = 2, ONE_NODE = 3, ONE_NODE_OVERSUBSCRIBED = 4 };
 
 typedef struct rule {
     rt_coll_kind_t kind;
@@ -186,6 +188,10 @@ static const rule_t rules[] = {
      * ranks on 2 cores 0.45 x bruck at 4 B and 0.2 x pairwise at 1 KiB,
      * whose p - 1 rounds each wait for ranks to be scheduled. */
     {RT_COLL_ALLTOALL, ONE_NODE, ANY, 1 << 10, "shm"},
+    /* Oversubscribed, larger blocks too, while a rank's p blocks fill its
+     * 64 KiB slot: 8 ranks on 2 cores, 4 KiB blocks, 40 us against 102
+     * with linear (bench/coll; 16 KiB blocks would need 128 KiB slots). */
+    {RT_COLL_ALLTOALL, ONE_NODE_OVERSUBSCRIBED, 8, 8 << 10, "shm"},
     /* Every message posted at once lets whichever ranks hold a core move
      * data: 8 ranks on 2 cores, 0.4 x pairwise at 4 KiB, 0.45 x at 16 KiB,
      * 0.65-0.9 x at 64 KiB. */
@@ -310,13 +316,15 @@ static const algo_t *choose(rt_comm_t *comm, const rt_coll_args_t *a, size_t byt
             break;                 /* a collective's rules are consecutive */
         if (comm->size > r->max_ranks || bytes > r->max_bytes)
             continue;
-        if (r->where == MULTI_NODE || r->where == ONE_NODE) {
+        if (r->where == MULTI_NODE || r->where == ONE_NODE ||
+            r->where == ONE_NODE_OVERSUBSCRIBED) {
             if (multi < 0)
                 multi = rt_coll_spans_nodes(comm);
             if (multi != (r->where == MULTI_NODE))
                 continue;
         }
-        if (r->where == OVERSUBSCRIBED && !node_oversubscribed())
+        if ((r->where == OVERSUBSCRIBED || r->where == ONE_NODE_OVERSUBSCRIBED) &&
+            !node_oversubscribed())
             continue;
         return rule_algo[i];
     }

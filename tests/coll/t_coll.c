@@ -606,29 +606,43 @@ static void test_gather_scatter(void)
 /* Alltoall data: what rank `from` sends to rank `to`, element i. */
 static int a2a(int from, int to, int i) { return from * 10000 + to * 100 + i % 100; }
 
+/* MPI_Alltoall of n ints per pair, into a separate buffer and in place. */
+static void check_alltoall(int n)
+{
+    size_t total = (size_t)n * (size_t)size;
+    int *sb = xmalloc(total * sizeof(int)), *rb = xmalloc(total * sizeof(int));
+    for (int inplace = 0; inplace < 2; inplace++) {
+        for (int to = 0; to < size; to++)
+            for (int i = 0; i < n; i++)
+                (inplace ? rb : sb)[(size_t)to * (size_t)n + (size_t)i] = a2a(rank, to, i);
+        if (!inplace)
+            memset(rb, 0, total * sizeof(int));
+        OK(MPI_Alltoall(inplace ? MPI_IN_PLACE : sb, n, MPI_INT, rb, n, MPI_INT, comm));
+        for (int from = 0; from < size; from++)
+            for (int i = 0; i < n; i++)
+                if (rb[(size_t)from * (size_t)n + (size_t)i] != a2a(from, rank, i)) {
+                    FAIL("alltoall%s count %d: block %d[%d] wrong", inplace ? " in place" : "",
+                         n, from, i);
+                    from = size;
+                    break;
+                }
+    }
+    free(sb);
+    free(rb);
+}
+
 static void test_alltoall(void)
 {
     for (int c = 0; c < NCOUNTS; c++) {
         int n = counts[c] > 1000 ? 300 : counts[c];
+        check_alltoall(n);
+        /* And the large count itself: 300 ints (1200 B per pair) and 2500
+         * (10000 B) fall on each side of where the shared buffer stops
+         * taking alltoall (1 KiB per pair; 8 KiB on an oversubscribed node). */
+        if (n != counts[c])
+            check_alltoall(counts[c]);
         size_t total = (size_t)n * (size_t)size;
         int *sb = xmalloc(total * sizeof(int)), *rb = xmalloc(total * sizeof(int));
-        for (int inplace = 0; inplace < 2; inplace++) {
-            for (int to = 0; to < size; to++)
-                for (int i = 0; i < n; i++)
-                    (inplace ? rb : sb)[(size_t)to * (size_t)n + (size_t)i] = a2a(rank, to, i);
-            if (!inplace)
-                memset(rb, 0, total * sizeof(int));
-            OK(MPI_Alltoall(inplace ? MPI_IN_PLACE : sb, n, MPI_INT, rb, n, MPI_INT,
-                            comm));
-            for (int from = 0; from < size; from++)
-                for (int i = 0; i < n; i++)
-                    if (rb[(size_t)from * (size_t)n + (size_t)i] != a2a(from, rank, i)) {
-                        FAIL("alltoall%s count %d: block %d[%d] wrong",
-                             inplace ? " in place" : "", n, from, i);
-                        from = size;
-                        break;
-                    }
-        }
         /* Alltoallv: rank r sends (r + to) % (n + 1) elements to `to`, blocks reversed. */
         int *scnt = xmalloc((size_t)size * sizeof(int)), *sdsp = xmalloc((size_t)size * sizeof(int));
         int *rcnt = xmalloc((size_t)size * sizeof(int)), *rdsp = xmalloc((size_t)size * sizeof(int));

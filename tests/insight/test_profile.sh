@@ -75,6 +75,25 @@ else
     fail "alltoall: exit status $?"
 fi
 
+# The matrix is the program's data whatever the algorithm moves it: through
+# the ranks' shared buffer (no message at all) or in point-to-point messages.
+for algo in shm pairwise; do
+    mkdir "$TMP/$algo"
+    if (cd "$TMP/$algo" &&
+        timeout -k 5 $((LIMIT + 10)) "$MPIRUN_ABS" --timeout "$LIMIT" --profile -n 3 \
+            -x MINIMPI_COLL_ALLTOALL=$algo "$PROG_ABS" alltoall 100 >"$TMP/out" 2>&1 </dev/null)
+    then
+        expect_csv "alltoall ($algo)" "$TMP/$algo/minimpi-profile.csv" <<'CSV'
+sender\receiver,0,1,2
+0,0,100,100
+1,100,0,100
+2,100,100,0
+CSV
+    else
+        fail "alltoall ($algo): exit status $?"
+    fi
+done
+
 # Without the flag: no summary and no files.
 mkdir "$TMP/off"
 if (cd "$TMP/off" && timeout -k 5 $((LIMIT + 10)) "$MPIRUN_ABS" --timeout "$LIMIT" -n 2 \
