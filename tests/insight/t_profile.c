@@ -6,6 +6,8 @@
  *   receives from rank-1 (MPI_Recv), 10 times, then one MPI_Barrier.
  * t_profile alltoall N: one MPI_Alltoall of N bytes per pair (the diagonal
  *   is a local copy, no message), then one MPI_Barrier.
+ * t_profile rooted N: one MPI_Bcast of N bytes from rank 0, one MPI_Reduce
+ *   of N bytes to rank 0, then one MPI_Barrier.
  */
 #include <mpi.h>
 #include <stdio.h>
@@ -15,7 +17,7 @@
 int main(int argc, char **argv)
 {
     if (argc != 3) {
-        fprintf(stderr, "usage: t_profile ring|alltoall BYTES\n");
+        fprintf(stderr, "usage: t_profile ring|alltoall|rooted BYTES\n");
         return 2;
     }
     int n = atoi(argv[2]);
@@ -39,6 +41,9 @@ int main(int argc, char **argv)
                 MPI_Send(sbuf, n, MPI_BYTE, next, i, MPI_COMM_WORLD);
             }
         }
+    } else if (strcmp(argv[1], "rooted") == 0) {
+        MPI_Bcast(sbuf, n, MPI_BYTE, 0, MPI_COMM_WORLD);
+        MPI_Reduce(sbuf, rbuf, n, MPI_BYTE, MPI_BOR, 0, MPI_COMM_WORLD);
     } else {
         MPI_Alltoall(sbuf, n, MPI_BYTE, rbuf, n, MPI_BYTE, MPI_COMM_WORLD);
     }

@@ -77,21 +77,41 @@ fi
 
 # The matrix is the program's data whatever the algorithm moves it: through
 # the ranks' shared buffer (no message at all) or in point-to-point messages.
-for algo in shm pairwise; do
-    mkdir "$TMP/$algo"
-    if (cd "$TMP/$algo" &&
+# profile_algo WHAT "VAR=VALUE ..." PROG_ARGS...: run with --profile and
+# those variables on 3 ranks; the matrix on stdin is expected.
+profile_algo() {
+    what=$1 xs=
+    for e in $2; do xs="$xs -x $e"; done
+    shift 2
+    dir="$TMP/$(echo "$what" | tr -c 'a-z0-9\n' '_')"
+    mkdir "$dir"
+    if (cd "$dir" &&
         timeout -k 5 $((LIMIT + 10)) "$MPIRUN_ABS" --timeout "$LIMIT" --profile -n 3 \
-            -x MINIMPI_COLL_ALLTOALL=$algo "$PROG_ABS" alltoall 100 >"$TMP/out" 2>&1 </dev/null)
-    then
-        expect_csv "alltoall ($algo)" "$TMP/$algo/minimpi-profile.csv" <<'CSV'
+            $xs "$PROG_ABS" "$@" >"$TMP/out" 2>&1 </dev/null); then
+        expect_csv "$what" "$dir/minimpi-profile.csv"
+    else
+        fail "$what: exit status $?"
+        cat >/dev/null
+    fi
+}
+for algo in shm pairwise; do
+    profile_algo "alltoall ($algo)" MINIMPI_COLL_ALLTOALL=$algo alltoall 100 <<'CSV'
 sender\receiver,0,1,2
 0,0,100,100
 1,100,0,100
 2,100,100,0
 CSV
-    else
-        fail "alltoall ($algo): exit status $?"
-    fi
+done
+# Bcast from 0, then reduce to 0: the root sends each rank 40 bytes and
+# gets 40 from each.
+for algo in shm binomial; do
+    profile_algo "bcast and reduce ($algo)" \
+        "MINIMPI_COLL_BCAST=$algo MINIMPI_COLL_REDUCE=$algo" rooted 40 <<'CSV'
+sender\receiver,0,1,2
+0,0,40,40
+1,40,0,0
+2,40,0,0
+CSV
 done
 
 # Without the flag: no summary and no files.
