@@ -19,8 +19,9 @@
  * message copied in several cells (up to the single-copy threshold, 64 KiB)
  * pays the per-cell work (claim, header, handler, match) four times, not
  * eight.  Measured against 8 KiB cells (2 ranks, 64 cells, medians of 3):
- * bandwidth at 16/32/64 KiB +20/+25/+38%, 64 KiB latency 5.24 -> 4.31 us, a 64 KiB MPI_Alltoall 8.6 -> 7.2 us; 128-256 B
- * bandwidth (queue messages too big for a fast box) -6%.  32 KiB cells
+ * bandwidth at 16/32/64 KiB +20/+25/+38%, 64 KiB latency 5.24 -> 4.31 us,
+ * a 64 KiB MPI_Alltoall 8.6 -> 7.2 us; 128-256 B bandwidth (queue
+ * messages too big for a fast box) -6%.  32 KiB cells
  * gained more at 64 KiB but lost 10-15% at 1-2 KiB latency and 128-256 B
  * bandwidth: far apart, consecutive small messages touch more pages.
  */

@@ -32,8 +32,9 @@ void shm_fbox_pool_init(shm_fbox_pool_t *pool, uint32_t first)
         shm_fbox_t *box = &pool->boxes[b];
         box->first = first;
         for (uint32_t i = 0; i < SHM_FBOX_SLOTS; i++) {
-            /* Slot i is first free for the message numbered first + k that
-             * maps to it, with k in 0..SLOTS-1. */
+            /* Slot i first holds the message numbered first + k that maps
+             * to it (k in 0..SLOTS-1); its seq starts at that number, which
+             * never reads as the message arrived (first + k + 1). */
             uint32_t m = first + ((i - first) % SHM_FBOX_SLOTS);
             shm_fbox_slot_t *slot = (shm_fbox_slot_t *)(box->slots + (size_t)i * SHM_FBOX_SLOT_SIZE);
             memset(slot, 0, sizeof(*slot));
