@@ -10,6 +10,10 @@ here=$(dirname "$0")/../mpi   # where lib.sh's mpitest finds run-test.sh
 export MPI_TEST_DIR=${MPI_TEST_DIR:-tests/stress}
 # The counts of messages checked, in the log.
 export MPI_TEST_SHOW=${MPI_TEST_SHOW:-'^t_stress: seed [0-9]+: '}
+# Should a run stall (t_stress reports it after 60 s), mini-mpirun's hang
+# report comes first and says what every rank is blocked in: t_stress itself
+# only knows what its own rank waits for.
+export MINIMPI_HANG_TIMEOUT=${MINIMPI_HANG_TIMEOUT:-20} MINIMPI_HANG_ACTION=report
 seed() { echo "${STRESS_SEED:-$(( ($(date +%s%N) / 1000) % 4294967296 ))}"; }
 mpitest 2 t_stress --seed "$(seed)" --messages 600
 # 4 ranks oversubscribe 2 cores, where the cooperative single copy is off
