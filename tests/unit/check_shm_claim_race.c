@@ -114,13 +114,15 @@ static shm_tp_t *rank_new(int rank)
     shm->am_handler = on_message;
     shm->queue_of = calloc(NRANKS, sizeof(*shm->queue_of));
     shm->pair = calloc(NRANKS, sizeof(*shm->pair));
-    ck_assert(shm->queue_of != NULL && shm->pair != NULL);
+    shm->fast_src = calloc(NRANKS, sizeof(*shm->fast_src));
+    ck_assert(shm->queue_of != NULL && shm->pair != NULL && shm->fast_src != NULL);
     for (int r = 0; r < NRANKS; r++) {
         shm->queue_of[r] = queue;  /* every rank is local; only R is sent to */
         shm_pair_t *pair = &shm->pair[r];
         pair->pool = pool;
         pair->out_next = pair->in_next = SHM_FBOX_FIRST;
         pair->out_queued = pair->in_queued = SHM_FBOX_FIRST;
+        pair->dout_next = pair->dout_limit = pair->din_next = pair->din_at_send = SHM_FBOX_FIRST;
     }
     if (rank == RANK_R) {
         shm->own_queue = queue;
@@ -153,6 +155,7 @@ static void teardown(void)
     for (int r = 0; r < NRANKS; r++) {
         free(ranks[r]->queue_of);
         free(ranks[r]->pair);
+        free(ranks[r]->fast_src);
         free(ranks[r]);
     }
     free(pool);
@@ -261,8 +264,8 @@ START_TEST(test_missing_box_message_aborts)
     /* The default action, whatever a library linked in installed (the
      * PSM2 provider of libfabric prints a backtrace and exits). */
     signal(SIGABRT, SIG_DFL);
-    ck_assert_int_eq(shm_queue_push(queue, RANK_B, SHM_FBOX_FIRST + 1, &h, sizeof(h), payload,
-                                    LARGE),
+    ck_assert_int_eq(shm_queue_push(queue, RANK_B, SHM_FBOX_FIRST + 1, SHM_FBOX_FIRST, &h,
+                                    sizeof(h), payload, LARGE),
                      TP_OK);
     drain_r();
 }

@@ -114,7 +114,7 @@ START_TEST(test_boundary_sizes)
     const size_t payload_lens[] = {0, 1, max};
     for (int h = 0; h < 3; h++) {
         for (int p = 0; p < 3; p++) {
-            ck_assert_int_eq(shm_queue_push(q, 7, 0, hdr, hdr_lens[h], payload, payload_lens[p]),
+            ck_assert_int_eq(shm_queue_push(q, 7, 0, 0, hdr, hdr_lens[h], payload, payload_lens[p]),
                              TP_OK);
             const shm_cell_t *c = shm_queue_peek(q);
             ck_assert_ptr_nonnull(c);
@@ -127,8 +127,8 @@ START_TEST(test_boundary_sizes)
             ck_assert_ptr_null(shm_queue_peek(q));
         }
     }
-    ck_assert_int_eq(shm_queue_push(q, 7, 0, hdr, SHM_QUEUE_MAX_HDR + 1, payload, 0), TP_EINVAL);
-    ck_assert_int_eq(shm_queue_push(q, 7, 0, hdr, 0, payload, max + 1), TP_EINVAL);
+    ck_assert_int_eq(shm_queue_push(q, 7, 0, 0, hdr, SHM_QUEUE_MAX_HDR + 1, payload, 0), TP_EINVAL);
+    ck_assert_int_eq(shm_queue_push(q, 7, 0, 0, hdr, 0, payload, max + 1), TP_EINVAL);
     ck_assert_ptr_null(shm_queue_peek(q));
     munmap(q, bytes);
 }
@@ -142,18 +142,18 @@ START_TEST(test_full_queue_returns_again_and_recovers)
     shm_queue_t *q = queue_new(depth, 256, &bytes);
     uint32_t v;
     for (v = 0; v < depth; v++)
-        ck_assert_int_eq(shm_queue_push(q, 0, 0, &v, sizeof(v), NULL, 0), TP_OK);
+        ck_assert_int_eq(shm_queue_push(q, 0, 0, 0, &v, sizeof(v), NULL, 0), TP_OK);
     uint32_t extra = 99;
-    ck_assert_int_eq(shm_queue_push(q, 0, 0, &extra, sizeof(extra), NULL, 0), TP_AGAIN);
-    ck_assert_int_eq(shm_queue_push(q, 0, 0, &extra, sizeof(extra), NULL, 0), TP_AGAIN);
+    ck_assert_int_eq(shm_queue_push(q, 0, 0, 0, &extra, sizeof(extra), NULL, 0), TP_AGAIN);
+    ck_assert_int_eq(shm_queue_push(q, 0, 0, 0, &extra, sizeof(extra), NULL, 0), TP_AGAIN);
 
     /* Free one cell: exactly one more message fits. */
     const shm_cell_t *c = shm_queue_peek(q);
     ck_assert_ptr_nonnull(c);
     ck_assert_mem_eq(shm_cell_hdr(c), &(uint32_t){0}, sizeof(uint32_t));
     shm_queue_pop(q, c);
-    ck_assert_int_eq(shm_queue_push(q, 0, 0, &v, sizeof(v), NULL, 0), TP_OK);
-    ck_assert_int_eq(shm_queue_push(q, 0, 0, &extra, sizeof(extra), NULL, 0), TP_AGAIN);
+    ck_assert_int_eq(shm_queue_push(q, 0, 0, 0, &v, sizeof(v), NULL, 0), TP_OK);
+    ck_assert_int_eq(shm_queue_push(q, 0, 0, 0, &extra, sizeof(extra), NULL, 0), TP_AGAIN);
 
     /* Everything comes out in order, and the refused message never appears. */
     for (uint32_t want = 1; want <= depth; want++) {
@@ -182,7 +182,7 @@ START_TEST(test_wraparound_keeps_order)
         int burst = round % 11;
         for (int i = 0; i < burst; i++) {
             fill_message(0, next_in, max, &hdr, payload);
-            tp_status_t st = shm_queue_push(q, 0, 0, &hdr, sizeof(hdr), payload, hdr.len);
+            tp_status_t st = shm_queue_push(q, 0, 0, 0, &hdr, sizeof(hdr), payload, hdr.len);
             if (st == TP_AGAIN)
                 break;
             ck_assert_int_eq(st, TP_OK);
@@ -234,7 +234,7 @@ static void produce(shm_queue_t *q, uint32_t producer, uint32_t count, pid_t par
         fill_message(producer, seq, max, &hdr, payload);
         tp_status_t st;
         /* Two cores, five processes: give the consumer the core when full. */
-        while ((st = shm_queue_push(q, (int)producer, 0, &hdr, sizeof(hdr), payload, hdr.len)) ==
+        while ((st = shm_queue_push(q, (int)producer, 0, 0, &hdr, sizeof(hdr), payload, hdr.len)) ==
                TP_AGAIN)
             sched_yield();
         if (st != TP_OK)

@@ -10,13 +10,14 @@
  * left on timeout, names the ranks that did not finish, and checks that no
  * /dev/shm file of the job remains.
  *
- * Message sizes alternate between 0 and 1 byte (fast-box messages), sizes
- * up to just beyond a fast box's inline limit, and larger ones (queue
- * cells), and a sender sends far more than a box holds
- * before the receiver drains, so a pair's messages take both paths, boxes
- * fill up and fall back to the queue, and box numbers wrap around 2^32
- * (they start 64 below it): the per-sender sequence check on arrival is
- * the test of MPI's non-overtaking rule across the two paths.
+ * Message sizes alternate between 0 and 1 byte (duplex-lane messages),
+ * sizes up to just beyond a fast box's inline limit (lane, box, queue),
+ * box-sized ones right before lane ones, and larger ones (queue cells), and
+ * a sender sends far more than a box holds before the receiver drains, so
+ * a pair's messages take all three paths, lanes and boxes fill up and fall
+ * back to the next path, and their numbers wrap around 2^32 (they start 64
+ * below it): the per-sender sequence check on arrival is the test of MPI's
+ * non-overtaking rule across the paths.
  */
 #define _GNU_SOURCE
 #include <check.h>
@@ -233,7 +234,12 @@ static size_t length_of(uint32_t seq, size_t max)
     /* Every size up to one byte more than a fast box holds inline, so
      * box messages of every length interleave with queue cells. */
     case 3: return (seq * 37u) % (SHM_FBOX_MAX_INLINE - sizeof(msg_hdr_t) + 2);
-    default: return (seq * 2654435761u) % (max + 1);
+    /* Every other time a box message right before a lane message (the
+     * next one, 0 bytes), with no queue cell between to order them. */
+    default:
+        if ((seq / 5) % 2 == 1)
+            return SHM_FBOX_MAX_INLINE - sizeof(msg_hdr_t) - seq % 64;
+        return (seq * 2654435761u) % (max + 1);
     }
 }
 

@@ -38,8 +38,8 @@
 
 /*
  * What this process knows about one local peer, as sender and as receiver.
- * The counters order the two paths between a pair (fast box and queue);
- * all start at SHM_FBOX_FIRST and wrap (see shm_ops.c).
+ * The counters order the three paths between a pair (duplex lane, fast
+ * box and queue); all start at SHM_FBOX_FIRST and wrap (see shm_ops.c).
  */
 typedef struct shm_pair {
     shm_fbox_pool_t *pool;         /* the peer's pool, where we claim our box to it */
@@ -53,6 +53,14 @@ typedef struct shm_pair {
     shm_fbox_t *in_box;            /* the peer's box towards us, once seen */
     uint32_t in_next;              /* number of the next box message we expect */
     uint32_t in_queued;            /* the peer's queue messages we have delivered */
+    /* The pair's duplex lane (shm_duplex.h), once known, and our direction in it. */
+    shm_duplex_t *duplex;
+    unsigned duplex_out;           /* 0 when we are the lower rank of the pair */
+    uint32_t dout_next;            /* number of our next lane message to the peer */
+    uint32_t dout_limit;           /* as out_limit, for the lane */
+    uint32_t din_next;             /* number of the peer's next lane message */
+    uint32_t din_at_send;          /* din_next when we last sent in the lane */
+    int polled;                    /* in fast_src: a box or a lane brings us its messages */
 } shm_pair_t;
 
 typedef struct shm_tp {
@@ -70,8 +78,9 @@ typedef struct shm_tp {
     int in_progress;               /* guards against a handler calling progress */
     shm_pair_t *pair;              /* [world_size]: per local peer, else unused */
     shm_fbox_pool_t *own_pool;     /* boxes others send us small messages through */
-    int num_in_boxes;              /* boxes of own_pool we poll */
-    int in_box_src[SHM_FBOX_PER_RANK];  /* their senders, in claim order */
+    int num_in_boxes;              /* boxes of own_pool found so far */
+    int num_fast_src;              /* peers whose box or lane towards us we poll */
+    int *fast_src;                 /* [world_size]: those peers */
     int ring_bells;                /* oversubscribed node: ranks may sleep, wake them */
     shm_slot_t *own_slot;
     int verbose;                   /* report the sleep counts at finalize */

@@ -40,6 +40,7 @@ void shm_fbox_pool_init(shm_fbox_pool_t *pool, uint32_t first)
             memset(slot, 0, sizeof(*slot));
             atomic_init(&slot->seq, m);
         }
+        shm_duplex_init(&box->duplex, first);
         atomic_init(&box->owner, -1);
         atomic_init(&box->consumed, first);
     }

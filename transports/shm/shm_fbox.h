@@ -30,6 +30,7 @@
 #include <stdint.h>
 
 #include "copy_small.h"
+#include "shm_duplex.h"
 #include "shm_queue.h"
 
 /* Two cache lines per slot: 116 bytes inline, i.e. 104 bytes of payload
@@ -73,7 +74,8 @@ typedef struct shm_fbox_slot {
                                       the receiver before this one */
     uint8_t hdr_len;               /* at most SHM_FBOX_MAX_INLINE, so a byte */
     uint8_t payload_len;
-    uint16_t reserved;
+    uint16_t duplex_before;        /* low 16 bits of the sender's next duplex-lane
+                                      number (shm_duplex.h) */
     /* hdr_len bytes of runtime header, then the payload, follow inline. */
 } shm_fbox_slot_t;
 
@@ -82,7 +84,8 @@ static_assert(sizeof(shm_fbox_slot_t) == 12, "a slot header is 12 bytes");
 #define SHM_FBOX_MAX_INLINE (SHM_FBOX_SLOT_SIZE - sizeof(shm_fbox_slot_t))
 static_assert(SHM_FBOX_MAX_INLINE <= UINT8_MAX, "slot lengths fit a byte");
 
-/* One box: which sender owns it, what the receiver consumed, the slots. */
+/* One box: which sender owns it, what the receiver consumed, the slots,
+ * and a duplex lane, used when the owner is the lower rank of the pair. */
 typedef struct shm_fbox {
     alignas(SHM_CACHE_LINE) _Atomic int32_t owner;  /* sender's world rank, -1 when unclaimed */
     uint32_t first;                /* the number of the first message (tests start
@@ -92,10 +95,12 @@ typedef struct shm_fbox {
      * consumed, rounded down to SHM_FBOX_CONSUMED_BATCH. */
     alignas(SHM_CACHE_LINE) _Atomic uint32_t consumed;
     alignas(SHM_CACHE_LINE) unsigned char slots[SHM_FBOX_SLOTS * SHM_FBOX_SLOT_SIZE];
+    shm_duplex_t duplex;
 } shm_fbox_t;
 
-static_assert(sizeof(shm_fbox_t) == 2 * SHM_CACHE_LINE + SHM_FBOX_SLOTS * SHM_FBOX_SLOT_SIZE,
-              "a box is a control line, a counter line and its slots");
+static_assert(sizeof(shm_fbox_t) ==
+                  2 * SHM_CACHE_LINE + SHM_FBOX_SLOTS * SHM_FBOX_SLOT_SIZE + sizeof(shm_duplex_t),
+              "a box is a control line, a counter line, its slots and a lane");
 static_assert(SHM_FBOX_SLOTS % SHM_FBOX_CONSUMED_BATCH == 0, "batches divide the box");
 
 /* A receiver's pool: a claim counter on its own line, then its boxes. */
@@ -130,8 +135,9 @@ static inline uint32_t shm_fbox_num_claimed(shm_fbox_pool_t *pool)
  * *next reaches it.  Inline: the fast path of every small message.
  */
 static inline tp_status_t shm_fbox_push(shm_fbox_t *box, uint32_t *next, uint32_t *limit,
-                                        uint32_t queue_before, const void *hdr, size_t hdr_len,
-                                        const void *payload, size_t payload_len)
+                                        uint32_t queue_before, uint32_t duplex_before,
+                                        const void *hdr, size_t hdr_len, const void *payload,
+                                        size_t payload_len)
 {
     if (hdr_len + payload_len > SHM_FBOX_MAX_INLINE)
         return TP_AGAIN;
@@ -144,6 +150,7 @@ static inline tp_status_t shm_fbox_push(shm_fbox_t *box, uint32_t *next, uint32_
     shm_fbox_slot_t *slot =
         (shm_fbox_slot_t *)(box->slots + (size_t)(m % SHM_FBOX_SLOTS) * SHM_FBOX_SLOT_SIZE);
     slot->queue_before = queue_before;
+    slot->duplex_before = (uint16_t)duplex_before;
     slot->hdr_len = (uint8_t)hdr_len;
     slot->payload_len = (uint8_t)payload_len;
     char *p = (char *)slot + sizeof(*slot);

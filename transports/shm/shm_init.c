@@ -95,14 +95,17 @@ static tp_status_t alloc_instance(const tp_job_t *job, shm_tp_t **shm_out)
         shm->queue_of = calloc((size_t)job->world_size, sizeof(*shm->queue_of));
         shm->pid_of = calloc((size_t)job->world_size, sizeof(*shm->pid_of));
         shm->pair = calloc((size_t)job->world_size, sizeof(*shm->pair));
+        shm->fast_src = calloc((size_t)job->world_size, sizeof(*shm->fast_src));
     }
-    if (shm == NULL || shm->queue_of == NULL || shm->pid_of == NULL || shm->pair == NULL) {
+    if (shm == NULL || shm->queue_of == NULL || shm->pid_of == NULL || shm->pair == NULL ||
+        shm->fast_src == NULL) {
         fprintf(stderr, "minimpi: rank %d: shm: out of memory for %d peers\n", job->world_rank,
                 job->world_size);
         if (shm != NULL) {
             free(shm->queue_of);
             free(shm->pid_of);
             free(shm->pair);
+            free(shm->fast_src);
             free(shm);
         }
         return TP_ENOMEM;
@@ -125,6 +128,7 @@ static void destroy_instance(shm_tp_t *shm)
     free(shm->queue_of);
     free(shm->pid_of);
     free(shm->pair);
+    free(shm->fast_src);
     free(shm);
 }
 
@@ -214,6 +218,7 @@ static tp_status_t map_peers(const tp_job_t *job, shm_tp_t *shm)
         pair->no_out_box = !fbox_on || peer == job->world_rank;
         pair->out_next = pair->in_next = pair->out_limit = SHM_FBOX_FIRST;
         pair->out_queued = pair->in_queued = SHM_FBOX_FIRST;
+        pair->dout_next = pair->dout_limit = pair->din_next = pair->din_at_send = SHM_FBOX_FIRST;
     }
     shm->own_queue = shm->queue_of[job->world_rank];
     shm->own_pool = shm->pair[job->world_rank].pool;
@@ -319,13 +324,14 @@ tp_status_t shm_init(const tp_job_t *job, tp_t **tp_out)
         fprintf(stderr,
                 "minimpi: rank %d: shm: %d local ranks, segment %.1f KiB (%.1f KiB per rank), "
                 "%u cells of %u B per queue, am_max_hdr %zu B, am_max_payload %zu B, "
-                "fast boxes %s (header + payload up to %zu B inline, %u per receiver), "
+                "fast boxes %s (header + payload up to %zu B inline, %u per receiver; "
+                "up to %zu B through a pair's duplex lane), "
                 "single-copy %s, idle ranks %s\n",
                 job->world_rank, job->local_size, (double)shm->seg_bytes / 1024.0,
                 (double)shm->seg_bytes / 1024.0 / job->local_size, hdr->depth, hdr->cell_size,
                 shm->base.am_max_hdr, shm->base.am_max_payload,
                 cfg_get_bool("MINIMPI_SHM_FASTBOX") ? "on" : "off", SHM_FBOX_MAX_INLINE,
-                SHM_FBOX_PER_RANK, shm->base.can_get ? "on" : "off",
+                SHM_FBOX_PER_RANK, SHM_DUPLEX_MAX_INLINE, shm->base.can_get ? "on" : "off",
                 shm->ring_bells ? "sleep until rung (oversubscribed)" : "spin");
     *tp_out = &shm->base;
     return TP_OK;

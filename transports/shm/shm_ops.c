@@ -1,23 +1,31 @@
 /*
  * shm_ops.c -- the shared-memory transport's ops table and its fast path:
- * am_send copies a small message into our fast box towards the receiver,
- * anything else (or when the box is full) into the receiver's queue;
- * progress drains the boxes others send us through, then our queue.
- * No lock, no system call and no allocation on either path.
+ * am_send copies the smallest messages into the pair's duplex lane, small
+ * ones into our fast box towards the receiver, anything else (or when lane
+ * or box is full) into the receiver's queue; progress drains the lanes and
+ * boxes others send us through, then our queue.  No lock, no system call
+ * and no allocation on either path.
  *
- * Keeping the two paths in send order (MPI's non-overtaking rule).  A
- * sender numbers its box messages to a receiver (out_next) and counts its
- * queue messages to it (out_queued).  Every queue cell carries the box
- * number the sender had reached (fbox_before), every box slot the queue
- * count (queue_before).  The receiver keeps the same two counters per
- * sender (in_next, in_queued) and delivers
- *   - a box message only when in_queued == its queue_before: every queue
- *     message sent before it has been delivered;
- *   - a queue cell only after draining that sender's box up to its
- *     fbox_before.  Those box messages were published before the cell
- *     (the cell's release store orders them), so they are there.
- * A box message waiting for an earlier queue message never blocks the
- * queue: the queue is drained in order and brings in_queued up to it.
+ * Keeping the three paths in send order (MPI's non-overtaking rule).  A
+ * sender numbers its lane messages (dout_next) and its box messages
+ * (out_next) to a receiver and counts its queue messages to it
+ * (out_queued).  Every message carries the sender's counters of the two
+ * paths it does not take, as they were when it was sent: a queue cell its
+ * fbox_before and duplex_before, a box slot its queue_before and
+ * duplex_before, a lane message its queue_before and fbox_before.  The
+ * receiver keeps the same three counters per sender (din_next, in_next,
+ * in_queued) and delivers
+ *   - a lane or box message only when the receiver's counters of the two
+ *     other paths equal the ones it carries: every earlier message of
+ *     those paths has been delivered (of its own path too, as each path
+ *     is read in order);
+ *   - a queue cell only after delivering that sender's lane and box
+ *     messages up to the counters it carries.  Those were published
+ *     before the cell (the cell's release store orders them), so they are
+ *     there, and among them the next one in send order is always
+ *     deliverable by the rule above.
+ * A lane or box message waiting for an earlier queue message never blocks
+ * the queue: the queue is drained in order and brings in_queued up to it.
  */
 #include "shm.h"
 
@@ -59,6 +67,29 @@ static void ring(shm_tp_t *shm, shm_pair_t *pair)
     }
 }
 
+/* Poll `src`'s box or lane towards us from now on. */
+static void poll_fast_src(shm_tp_t *shm, int src, shm_pair_t *pair)
+{
+    if (!pair->polled) {
+        pair->polled = 1;
+        shm->fast_src[shm->num_fast_src++] = src;
+    }
+}
+
+/* First small message to `peer`: take a box of its pool.  When we are the
+ * lower rank of the pair, the box's lane becomes the pair's, and the peer's
+ * messages in it come to us there. */
+static void claim_out_box(shm_tp_t *shm, int peer, shm_pair_t *pair)
+{
+    pair->out_box = shm_fbox_claim(pair->pool, shm->world_rank);
+    pair->no_out_box = pair->out_box == NULL;
+    if (pair->out_box != NULL && peer > shm->world_rank) {
+        pair->duplex = &pair->out_box->duplex;
+        pair->duplex_out = 0;
+        poll_fast_src(shm, peer, pair);
+    }
+}
+
 static tp_status_t shm_am_send(tp_t *tp, int peer, const void *hdr, size_t hdr_len,
                                const void *payload, size_t payload_len)
 {
@@ -66,21 +97,39 @@ static tp_status_t shm_am_send(tp_t *tp, int peer, const void *hdr, size_t hdr_l
     TP_CONTRACT(shm_reachable(tp, peer), "shm", "am_send");
     TP_CONTRACT(hdr_len <= tp->am_max_hdr && payload_len <= tp->am_max_payload, "shm", "am_send");
     shm_pair_t *pair = &shm->pair[peer];
-    if (hdr_len + payload_len <= SHM_FBOX_MAX_INLINE) {
-        if (pair->out_box == NULL && !pair->no_out_box) {
-            /* First small message to this peer: take a box of its pool. */
-            pair->out_box = shm_fbox_claim(pair->pool, shm->world_rank);
-            pair->no_out_box = pair->out_box == NULL;
+    size_t len = hdr_len + payload_len;
+    if (len <= SHM_DUPLEX_MAX_INLINE) {
+        if (pair->duplex == NULL && peer > shm->world_rank && pair->out_box == NULL &&
+            !pair->no_out_box)
+            claim_out_box(shm, peer, pair);
+        if (pair->duplex != NULL) {
+            if (pair->din_next != pair->din_at_send) {
+                /* An answer: into the line of what we read last. */
+                pair->din_at_send = pair->din_next;
+                shm_duplex_align(pair->duplex, pair->duplex_out, &pair->dout_next,
+                                 &pair->dout_limit, pair->din_next - 1, pair->out_queued,
+                                 pair->out_next);
+            }
+            if (shm_duplex_push(pair->duplex, pair->duplex_out, &pair->dout_next,
+                                &pair->dout_limit, pair->out_queued, pair->out_next, hdr, hdr_len,
+                                payload, payload_len) == TP_OK) {
+                ring(shm, pair);
+                return TP_OK;
+            }
         }
+    }
+    if (len <= SHM_FBOX_MAX_INLINE) {
+        if (pair->out_box == NULL && !pair->no_out_box)
+            claim_out_box(shm, peer, pair);
         if (pair->out_box != NULL &&
             shm_fbox_push(pair->out_box, &pair->out_next, &pair->out_limit, pair->out_queued,
-                          hdr, hdr_len, payload, payload_len) == TP_OK) {
+                          pair->dout_next, hdr, hdr_len, payload, payload_len) == TP_OK) {
             ring(shm, pair);
             return TP_OK;
         }
     }
-    tp_status_t st = shm_queue_push(shm->queue_of[peer], shm->world_rank, pair->out_next, hdr,
-                                    hdr_len, payload, payload_len);
+    tp_status_t st = shm_queue_push(shm->queue_of[peer], shm->world_rank, pair->out_next,
+                                    pair->dout_next, hdr, hdr_len, payload, payload_len);
     if (st == TP_OK) {
         pair->out_queued++;
         ring(shm, pair);
@@ -102,45 +151,73 @@ static void find_new_boxes(shm_tp_t *shm)
                             "which is not on this node\n", shm->world_rank, src);
             abort();
         }
-        shm->pair[src].in_box = box;
-        shm->in_box_src[shm->num_in_boxes++] = src;
+        shm_pair_t *pair = &shm->pair[src];
+        pair->in_box = box;
+        if (src < shm->world_rank) {
+            /* Claimed by the lower rank of the pair: the pair's lane. */
+            pair->duplex = &box->duplex;
+            pair->duplex_out = 1;
+        }
+        poll_fast_src(shm, src, pair);
+        shm->num_in_boxes++;
     }
 }
 
-static void deliver_box_message(shm_tp_t *shm, int src, shm_pair_t *pair,
-                                const shm_fbox_slot_t *slot)
+/* Hand `src`'s next message in send order to the runtime if it is in the
+ * lane or the box and nothing sent before it is still to come (see the
+ * top of this file): 1, else 0. */
+static inline int deliver_next_fast(shm_tp_t *shm, int src, shm_pair_t *pair)
 {
-    shm->am_handler(shm->am_handler_arg, src, shm_fbox_slot_hdr(slot), slot->hdr_len,
-                    shm_fbox_slot_payload(slot), slot->payload_len);
-    shm_fbox_pop(pair->in_box, &pair->in_next);
+    if (pair->duplex != NULL) {
+        unsigned dir = 1 - pair->duplex_out;
+        const shm_duplex_half_t *half = shm_duplex_peek(pair->duplex, dir, pair->din_next);
+        if (half != NULL && half->queue_before == (uint16_t)pair->in_queued &&
+            half->fbox_before == (uint16_t)pair->in_next) {
+            if (half->hdr_len != SHM_DUPLEX_FILLER)
+                shm->am_handler(shm->am_handler_arg, src, half->data, half->hdr_len,
+                                half->data + half->hdr_len, half->payload_len);
+            shm_duplex_pop(pair->duplex, dir, &pair->din_next);
+            return 1;
+        }
+    }
+    if (pair->in_box != NULL) {
+        const shm_fbox_slot_t *slot = shm_fbox_peek(pair->in_box, pair->in_next);
+        if (slot != NULL && slot->queue_before == pair->in_queued &&
+            slot->duplex_before == (uint16_t)pair->din_next) {
+            shm->am_handler(shm->am_handler_arg, src, shm_fbox_slot_hdr(slot), slot->hdr_len,
+                            shm_fbox_slot_payload(slot), slot->payload_len);
+            shm_fbox_pop(pair->in_box, &pair->in_next);
+            return 1;
+        }
+    }
+    return 0;
 }
 
-/* Deliver the box messages `src` sent before the queue cell in hand. */
-static int drain_box_before(shm_tp_t *shm, int src, shm_pair_t *pair, uint32_t fbox_before)
+/* Deliver the lane and box messages `src` sent before the queue cell in hand. */
+static int drain_fast_before(shm_tp_t *shm, int src, shm_pair_t *pair, const shm_cell_t *cell)
 {
     int n = 0;
     /* Boxes are taken in the order they were claimed, and a sender writes
      * its box's owner just after claiming it: a sender preempted between the
      * two (oversubscribed nodes) holds back the boxes claimed after its own.
-     * The box this cell needs was claimed, written and used before the cell
-     * was sent, so the wait is for that other sender's next store only. */
-    while (pair->in_next != fbox_before && pair->in_box == NULL) {
+     * The box (or lane) this cell needs was claimed, written and used before
+     * the cell was sent, so the wait is for that other sender's next store
+     * only. */
+    while ((pair->in_next != cell->fbox_before && pair->in_box == NULL) ||
+           (pair->din_next != cell->duplex_before && pair->duplex == NULL)) {
         find_new_boxes(shm);
-        if (pair->in_box != NULL ||
-            (uint32_t)shm->num_in_boxes >= shm_fbox_num_claimed(shm->own_pool))
-            break;                 /* found, or every claimed box is known */
+        if ((uint32_t)shm->num_in_boxes >= shm_fbox_num_claimed(shm->own_pool))
+            break;                 /* every claimed box is known */
         sched_yield();
     }
-    while (pair->in_next != fbox_before) {
-        const shm_fbox_slot_t *slot =
-            pair->in_box != NULL ? shm_fbox_peek(pair->in_box, pair->in_next) : NULL;
-        if (slot == NULL) {
-            fprintf(stderr, "minimpi: rank %d: shm: message %u of rank %d's fast box is "
-                            "missing though a later one arrived through the queue\n",
-                    shm->world_rank, pair->in_next, src);
+    while (pair->in_next != cell->fbox_before || pair->din_next != cell->duplex_before) {
+        if (!deliver_next_fast(shm, src, pair)) {
+            fprintf(stderr, "minimpi: rank %d: shm: rank %d's fast-box message %u or lane "
+                            "message %u is missing though a later one arrived through the "
+                            "queue\n",
+                    shm->world_rank, src, pair->in_next, pair->din_next);
             abort();
         }
-        deliver_box_message(shm, src, pair, slot);
         n++;
     }
     return n;
@@ -158,22 +235,17 @@ static int shm_progress(tp_t *tp)
     /* Looked at inline: an idle rank polls this on every call. */
     if ((uint32_t)shm->num_in_boxes < shm_fbox_num_claimed(shm->own_pool))
         find_new_boxes(shm);
-    for (int i = 0; i < shm->num_in_boxes; i++) {
-        int src = shm->in_box_src[i];
+    for (int i = 0; i < shm->num_fast_src; i++) {
+        int src = shm->fast_src[i];
         shm_pair_t *pair = &shm->pair[src];
-        const shm_fbox_slot_t *slot;
-        while (delivered < SHM_PROGRESS_BATCH &&
-               (slot = shm_fbox_peek(pair->in_box, pair->in_next)) != NULL &&
-               slot->queue_before == pair->in_queued) {
-            deliver_box_message(shm, src, pair, slot);
+        while (delivered < SHM_PROGRESS_BATCH && deliver_next_fast(shm, src, pair))
             delivered++;
-        }
     }
     const shm_cell_t *cell;
     while (delivered < SHM_PROGRESS_BATCH && (cell = shm_queue_peek(shm->own_queue)) != NULL) {
         shm_pair_t *pair = &shm->pair[cell->src];
-        if (pair->in_next != cell->fbox_before)
-            delivered += drain_box_before(shm, cell->src, pair, cell->fbox_before);
+        if (pair->in_next != cell->fbox_before || pair->din_next != cell->duplex_before)
+            delivered += drain_fast_before(shm, cell->src, pair, cell);
         shm->am_handler(shm->am_handler_arg, cell->src, shm_cell_hdr(cell), cell->hdr_len,
                         shm_cell_payload(cell), (size_t)cell->payload_len);
         shm_queue_pop(shm->own_queue, cell);
@@ -184,16 +256,19 @@ static int shm_progress(tp_t *tp)
     return delivered;
 }
 
-/* Something to deliver: a queue cell, a box message, or a newly claimed box. */
+/* Something to deliver: a queue cell, a lane or box message, or a newly claimed box. */
 static int shm_pending(shm_tp_t *shm)
 {
     if (shm_queue_peek(shm->own_queue) != NULL)
         return 1;
     if ((uint32_t)shm->num_in_boxes < shm_fbox_num_claimed(shm->own_pool))
         return 1;
-    for (int i = 0; i < shm->num_in_boxes; i++) {
-        shm_pair_t *pair = &shm->pair[shm->in_box_src[i]];
-        if (shm_fbox_peek(pair->in_box, pair->in_next) != NULL)
+    for (int i = 0; i < shm->num_fast_src; i++) {
+        shm_pair_t *pair = &shm->pair[shm->fast_src[i]];
+        if (pair->in_box != NULL && shm_fbox_peek(pair->in_box, pair->in_next) != NULL)
+            return 1;
+        if (pair->duplex != NULL &&
+            shm_duplex_peek(pair->duplex, 1 - pair->duplex_out, pair->din_next) != NULL)
             return 1;
     }
     return 0;

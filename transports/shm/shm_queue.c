@@ -74,6 +74,7 @@ void shm_queue_init(shm_queue_t *q, uint32_t depth, uint32_t cell_size)
         cell->hdr_len = 0;
         cell->payload_len = 0;
         cell->fbox_before = 0;
+        cell->duplex_before = 0;
         atomic_init(&cell->seq, pos);
     }
     /* Processes that map the queue later synchronise with us through the
@@ -81,8 +82,8 @@ void shm_queue_init(shm_queue_t *q, uint32_t depth, uint32_t cell_size)
     atomic_store_explicit(&q->tail, 0, memory_order_release);
 }
 
-tp_status_t shm_queue_push(shm_queue_t *q, int src, uint32_t fbox_before, const void *hdr,
-                           size_t hdr_len,
+tp_status_t shm_queue_push(shm_queue_t *q, int src, uint32_t fbox_before,
+                           uint32_t duplex_before, const void *hdr, size_t hdr_len,
                            const void *payload, size_t payload_len)
 {
     if (hdr_len > SHM_QUEUE_MAX_HDR || payload_len > shm_queue_max_payload(q->cell_size))
@@ -109,6 +110,7 @@ tp_status_t shm_queue_push(shm_queue_t *q, int src, uint32_t fbox_before, const 
 
     cell->src = src;
     cell->fbox_before = fbox_before;
+    cell->duplex_before = duplex_before;
     cell->hdr_len = (uint32_t)hdr_len;
     cell->payload_len = payload_len;
     if (hdr_len > 0)

@@ -43,7 +43,8 @@ typedef struct shm_cell {
     uint64_t payload_len;          /* bytes of payload at shm_cell_payload() */
     uint32_t fbox_before;          /* the sender's next fast-box message number when
                                       it sent this one (see shm_ops.c) */
-    uint8_t pad[SHM_CACHE_LINE - 28];
+    uint32_t duplex_before;        /* ... and its next duplex-lane number */
+    uint8_t pad[SHM_CACHE_LINE - 32];
 } shm_cell_t;
 
 static_assert(sizeof(shm_cell_t) == SHM_CACHE_LINE,
@@ -99,13 +100,13 @@ void shm_queue_init(shm_queue_t *q, uint32_t depth, uint32_t cell_size);
 
 /*
  * Sender side, any number of processes at once.  Copies header and payload
- * (and fbox_before, which the queue only carries)
+ * (and fbox_before and duplex_before, which the queue only carries)
  * into a free cell and publishes it: TP_OK.  TP_AGAIN when every cell is
  * taken (nothing was copied).  TP_EINVAL when the message cannot fit a cell.
  * No lock, no system call, no allocation.
  */
-tp_status_t shm_queue_push(shm_queue_t *q, int src, uint32_t fbox_before, const void *hdr,
-                           size_t hdr_len,
+tp_status_t shm_queue_push(shm_queue_t *q, int src, uint32_t fbox_before,
+                           uint32_t duplex_before, const void *hdr, size_t hdr_len,
                            const void *payload, size_t payload_len);
 
 /*
