@@ -33,8 +33,10 @@
  * blocks only (a) in Send/Ssend, or in Wait* on send requests, towards a
  * higher rank; (b) in Waitsome/Waitany over all its requests while it has an
  * incomplete ANY_SOURCE/ANY_TAG receive posted on every communicator with
- * messages still to come; (c) in Probe when it has nothing posted and its
- * whole plan is sent.  A wildcard receive is posted only while more messages
+ * messages still to come, and a send in flight or its whole plan handed
+ * over (else the messages still to come may all be its own to itself, not
+ * sent yet: a run stalled so once, its rank 0 waiting in (b) for them);
+ * (c) in Probe when it has nothing posted and its whole plan is sent.  A wildcard receive is posted only while more messages
  * may match it than receives posted before it could take, so every posted
  * receive is eventually satisfied.
  *
@@ -1009,7 +1011,8 @@ static void run_round(void)
             CALL(MPI_Probe(MPI_ANY_SOURCE, MPI_ANY_TAG, comms[pc], &st));
             recv_probed(pc, &st, K_PROBE, &rs);
             progressed = 1;
-        } else if (n_posted > 0 && wildcards_cover() && how < 4) {
+        } else if (n_posted > 0 && (n_sending > 0 || next_send == opt_messages) &&
+                   wildcards_cover() && how < 4) {
             /* (b): block on every request at once. */
             MPI_Request all[RECV_WINDOW + SEND_WINDOW];
             MPI_Status allst[RECV_WINDOW + SEND_WINDOW];
