@@ -284,10 +284,11 @@ static size_t opt_max_size = 4u << 20;
 static int opt_messages = 2000;
 
 /* Sizes where protocols change in common MPI implementations: shared-memory
- * cell payloads and eager limits (minimpi: 16256 bytes in a 16 KiB cell, 8064
- * in the 8 KiB cells of earlier versions; others: 4 KiB .. 64 KiB), and
- * every power of two. */
-static const size_t boundaries[] = {8064, 8192, 12288, 16128, 16256, 16384, 24192, 32768, 65536};
+ * cell payloads and eager limits (minimpi: 16384 bytes in a cell of 16 KiB
+ * plus headers, 16256 and 8064 in the cells of earlier versions; others:
+ * 4 KiB .. 64 KiB), and every power of two. */
+static const size_t boundaries[] = {8064, 8192, 12288, 16128, 16256, 16384, 16385, 24192, 32768,
+                                    65536};
 
 static size_t pick_size(uint64_t *s)
 {
