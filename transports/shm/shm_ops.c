@@ -99,8 +99,8 @@ static tp_status_t shm_am_send(tp_t *tp, int peer, const void *hdr, size_t hdr_l
     shm_pair_t *pair = &shm->pair[peer];
     size_t len = hdr_len + payload_len;
     if (len <= SHM_DUPLEX_MAX_INLINE) {
-        if (pair->duplex == NULL && peer > shm->world_rank && pair->out_box == NULL &&
-            !pair->no_out_box)
+        /* Towards a higher rank our box carries the pair's lane. */
+        if (peer > shm->world_rank && pair->out_box == NULL && !pair->no_out_box)
             claim_out_box(shm, peer, pair);
         if (pair->duplex != NULL) {
             if (pair->din_next != pair->din_at_send) {
