@@ -34,7 +34,7 @@ const cfg_var_t cfg_vars[] = {
      "MINIMPI_SHM_CMA_THRESHOLD), or 0 on an oversubscribed node."},
     {"MINIMPI_SHM_QUEUE_DEPTH", "64",
      "Cells of 16 KiB in each rank's shared-memory receive queue: a power of two from 2 "
-     "to 65536. Local rank 0's value applies to its whole node."},
+     "to 32768. Local rank 0's value applies to its whole node."},
     {"MINIMPI_SHM_FASTBOX", "1",
      "Send small shared-memory messages through a per-peer fast box (one cache line for "
      "a message of up to 40 bytes; up to 10 bytes share a line with the messages that come "

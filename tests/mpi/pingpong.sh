@@ -17,4 +17,21 @@ mpitest -x MINIMPI_SHM_QUEUE_DEPTH=2 2 t_pingpong
 mpitest -x MINIMPI_EAGER_LIMIT=1k -x MINIMPI_SHM_CMA_SPLIT=1 -x MINIMPI_VERBOSE=proto \
     --stderr 'rank 0: proto: packets sent: .* split [1-9][0-9]* written [1-9][0-9]*' \
     2 t_pingpong
+# MINIMPI_VERBOSE=transport: every rank names each peer's transport with its
+# thresholds, and the shared-memory paths' limits (queue cells, fast boxes,
+# duplex lanes).
+verbose=$(mktemp "${TMPDIR:-/tmp}/pingpong.XXXXXX")
+trap 'rm -f "$verbose"' EXIT
+mpitest --save-stderr "$verbose" -x MINIMPI_VERBOSE=transport 2 t_pingpong
+for re in \
+    'rank 0: transport: peer 1: shm, eager up to [0-9]+ bytes \(in several packets up to [0-9]+\), rendezvous single copy' \
+    'rank 1: transport: peer 0: shm, eager up to [0-9]+ bytes' \
+    'rank 0: transport: peer 0: self' \
+    "rank 0: shm: 2 local ranks, .* cells of [0-9]+ B per queue, .*fast boxes on \(header \+ payload up to [0-9]+ B inline, [0-9]+ per receiver; up to [0-9]+ B through a pair's duplex lane\)" \
+    "rank 1: shm: 2 local ranks, .*through a pair's duplex lane"; do
+    if ! grep -Eq -- "$re" "$verbose"; then
+        echo "FAIL: MINIMPI_VERBOSE=transport: no line of stderr matches /$re/"
+        failures=$((failures + 1))
+    fi
+done
 finish

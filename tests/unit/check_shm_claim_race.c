@@ -123,6 +123,7 @@ static shm_tp_t *rank_new(int rank)
         pair->out_next = pair->in_next = SHM_FBOX_FIRST;
         pair->out_queued = pair->in_queued = SHM_FBOX_FIRST;
         pair->dout_next = pair->dout_limit = pair->din_next = pair->din_at_send = SHM_FBOX_FIRST;
+        pair->queue_mapped = 1;    /* no segment to prefault: the queue is ours */
     }
     if (rank == RANK_R) {
         shm->own_queue = queue;

@@ -4,7 +4,10 @@
  * receive queue and fast-box pool (shm_segment_take_own), so that those
  * pages are allocated by, and on the NUMA node of, the rank that reads
  * them.  The file's allocated blocks (fstat) tell how much each step
- * reserved; mincore(2) tells which pages were written.
+ * reserved; mincore(2) tells which pages were written; /proc/self/pagemap
+ * tells which pages a process has in its page tables (shm_segment_prefault:
+ * a rank's own queue and pool once it took them, a peer's queue once it
+ * asked, and nothing else).
  */
 #define _GNU_SOURCE
 #include <check.h>
@@ -40,6 +43,31 @@ static size_t resident_pages(const void *p, size_t len)
     return in;
 }
 
+/* Pages of [p, p + len) in this process's page tables (pagemap's bit 63). */
+static size_t mapped_pages(const void *p, size_t len)
+{
+    long page = sysconf(_SC_PAGESIZE);
+    uintptr_t first = (uintptr_t)p / (uintptr_t)page;
+    uintptr_t last = ((uintptr_t)p + len - 1) / (uintptr_t)page;
+    int pm = open("/proc/self/pagemap", O_RDONLY);
+    ck_assert_int_ge(pm, 0);
+    size_t in = 0;
+    for (uintptr_t v = first; v <= last; v++) {
+        uint64_t entry = 0;
+        ck_assert_int_eq(pread(pm, &entry, sizeof(entry), (off_t)(v * sizeof(entry))),
+                         (ssize_t)sizeof(entry));
+        in += (entry >> 63) & 1;
+    }
+    close(pm);
+    return in;
+}
+
+static size_t pages_of(size_t len)
+{
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    return (len + page - 1) / page;
+}
+
 static int fd = -1;
 
 /* A failed assertion ends a forked test without its teardown, so each test
@@ -47,7 +75,7 @@ static int fd = -1;
  * fd from then on. */
 static void remove_name(void)
 {
-    fd = shm_open(name, O_RDONLY, 0);
+    fd = shm_open(name, O_RDWR, 0);
     shm_unlink(name);
     ck_assert_int_ge(fd, 0);
 }
@@ -124,6 +152,44 @@ START_TEST(test_owner_backs_and_lays_out_its_own)
 }
 END_TEST
 
+/* Ranks take no page fault on their own queue and pool (shm_segment_prefault). */
+START_TEST(test_owner_maps_all_of_its_own)
+{
+    tp_status_t st = shm_segment_take_own(1, name, base, 1);
+    remove_name();
+    ck_assert_int_eq(st, TP_OK);
+    size_t queue_len = (size_t)((char *)shm_segment_queue(base, 2) -
+                                (char *)shm_segment_queue(base, 1));
+    size_t pool_len = (size_t)((char *)shm_segment_fbox_pool(base, 2) -
+                               (char *)shm_segment_fbox_pool(base, 1));
+    ck_assert_uint_eq(mapped_pages(shm_segment_queue(base, 1), queue_len), pages_of(queue_len));
+    ck_assert_uint_eq(mapped_pages(shm_segment_fbox_pool(base, 1), pool_len), pages_of(pool_len));
+    ck_assert_uint_eq(mapped_pages(shm_segment_queue(base, 3), queue_len), 0);
+}
+END_TEST
+
+/* A sender maps a peer's whole queue before its first message into it
+ * (another mapping of the file stands for the sender's process), and only
+ * that queue. */
+START_TEST(test_prefault_maps_one_peer_queue)
+{
+    tp_status_t st = shm_segment_take_own(1, name, base, 1);
+    remove_name();
+    ck_assert_int_eq(st, TP_OK);
+    void *other = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    ck_assert_ptr_ne(other, MAP_FAILED);
+    shm_queue_t *peer_queue = shm_segment_queue(other, 1);
+    size_t queue_len = (size_t)((char *)shm_segment_queue(other, 2) - (char *)peer_queue);
+    ck_assert_uint_eq(mapped_pages(peer_queue, queue_len), 0);
+    shm_segment_prefault_queue(other, peer_queue);
+    size_t mapped = mapped_pages(peer_queue, queue_len);
+    size_t next_queue = mapped_pages(shm_segment_queue(other, 2), queue_len);
+    munmap(other, bytes);
+    ck_assert_uint_eq(mapped, pages_of(queue_len));
+    ck_assert_uint_eq(next_queue, 0);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("shm_segment");
@@ -131,6 +197,8 @@ int main(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_rank0_touches_only_header_and_slots);
     tcase_add_test(tc, test_owner_backs_and_lays_out_its_own);
+    tcase_add_test(tc, test_owner_maps_all_of_its_own);
+    tcase_add_test(tc, test_prefault_maps_one_peer_queue);
     suite_add_tcase(s, tc);
     return check_run(s);
 }

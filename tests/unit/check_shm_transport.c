@@ -678,9 +678,14 @@ START_TEST(test_existing_segment_fails_cleanly)
 }
 END_TEST
 
+/* Not a power of two; below 2; above 32768, where a lane message's 16-bit
+ * queue counter could no longer tell a lag of the whole queue from none
+ * (shm_duplex.h). */
+static const char *const bad_depths[] = {"48", "1", "65536"};
+
 START_TEST(test_bad_depth_fails_cleanly)
 {
-    setenv("MINIMPI_SHM_QUEUE_DEPTH", "48", 1);
+    setenv("MINIMPI_SHM_QUEUE_DEPTH", bad_depths[_i], 1);
     scenario_t sc = {.nranks = 2, .nodes = 1, .expect = EXPECT_INIT_FAILS};
     run_scenario(&sc);
 }
@@ -718,7 +723,8 @@ static Suite *shm_transport_suite(void)
     tcase_add_checked_fixture(tc, setup, NULL);
     tcase_set_timeout(tc, TEST_DEADLINE_S + 30);
     tcase_add_test(tc, test_existing_segment_fails_cleanly);
-    tcase_add_test(tc, test_bad_depth_fails_cleanly);
+    tcase_add_loop_test(tc, test_bad_depth_fails_cleanly, 0,
+                        (int)(sizeof(bad_depths) / sizeof(bad_depths[0])));
     tcase_add_test(tc, test_get_from_exited_peer);
     tcase_add_test(tc, test_bad_job_id_fails_cleanly);
     suite_add_tcase(s, tc);

@@ -6,6 +6,7 @@ runtime_libminimpi_core_la_SOURCES += \
 	transports/shm/shm_queue.c transports/shm/shm_queue.h \
 	transports/shm/shm_fbox.c transports/shm/shm_fbox.h \
 	transports/shm/shm_duplex.c transports/shm/shm_duplex.h \
+	transports/shm/shm_room.h \
 	transports/shm/shm_segment.c transports/shm/shm_segment.h \
 	transports/shm/shm_cma.c transports/shm/shm_cma.h
 
@@ -18,7 +19,7 @@ check_PROGRAMS += tests/unit/check_shm_fbox
 TESTS += tests/unit/check_shm_fbox
 tests_unit_check_shm_fbox_SOURCES = tests/unit/check_shm_fbox.c \
 	transports/shm/shm_fbox.c transports/shm/shm_fbox.h \
-	transports/shm/shm_duplex.c transports/shm/shm_duplex.h
+	transports/shm/shm_duplex.c transports/shm/shm_duplex.h transports/shm/shm_room.h
 tests_unit_check_shm_fbox_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_check_shm_fbox_LDADD = $(CHECK_LIBS)
 

@@ -37,8 +37,12 @@
 
 /* Cells per receive queue: MINIMPI_SHM_QUEUE_DEPTH, 64 by default (common/cfg.c):
  * 1 MiB in flight towards each rank, enough to keep a stream going while
- * the receiver is descheduled for a moment; 8 ranks need 8 MiB. */
-#define SHM_MAX_DEPTH 65536u
+ * the receiver is descheduled for a moment; 8 ranks need 8 MiB.  At most
+ * 32768: a duplex lane message carries the low 16 bits of its sender's
+ * queue counter, which must tell a lag of the whole queue from none
+ * (shm_duplex.h). */
+#define SHM_MAX_DEPTH 32768u
+_Static_assert(SHM_MAX_DEPTH < 65536u, "a lane's 16-bit queue counter must cover the queue");
 
 /* Messages delivered per progress call at most, so one busy queue cannot
  * keep the runtime from its other work. */
@@ -69,6 +73,8 @@ typedef struct shm_pair {
     uint32_t din_next;             /* number of the peer's next lane message */
     uint32_t din_at_send;          /* din_next when we last sent in the lane */
     int polled;                    /* in fast_src: a box or a lane brings us its messages */
+    int queue_mapped;              /* the peer's queue is in our page tables
+                                      (shm_segment_prefault_queue) */
 } shm_pair_t;
 
 typedef struct shm_tp {

@@ -26,9 +26,9 @@
  * receiver's.  The lane is a third path between the pair next to box and
  * queue; shm_ops.c keeps all three in send order.  A message in the lane
  * carries the low 16 bits of the sender's queue and box counters: a
- * receiver never lags a sender's path by as many as 2^15 messages (a box
- * holds SHM_FBOX_SLOTS, a queue at most SHM_MAX_DEPTH cells), so equal low
- * bits mean equal counters.
+ * receiver never lags a sender's path by 2^16 messages or more (a box
+ * holds SHM_FBOX_SLOTS, a queue at most SHM_MAX_DEPTH = 2^15 cells), so
+ * equal low bits mean equal counters.
  */
 #ifndef MINIMPI_SHM_DUPLEX_H
 #define MINIMPI_SHM_DUPLEX_H
@@ -41,6 +41,7 @@
 
 #include "copy_small.h"
 #include "shm_queue.h"
+#include "shm_room.h"
 
 /* Lines per lane: as for fast boxes, the fewer lines a lane cycles
  * through, the faster each one changes hands. */
@@ -88,14 +89,10 @@ void shm_duplex_init(shm_duplex_t *lane, uint32_t first);
 
 static_assert(SHM_DUPLEX_MAX_INLINE < SHM_DUPLEX_FILLER, "no header is as long as a filler's");
 
-/* Sender: room for message number m, reading the receiver's counter only
- * when *limit says full (see shm_fbox_push). */
+/* Sender: room for message number m (see shm_room). */
 static inline int shm_duplex_room(shm_duplex_t *lane, unsigned dir, uint32_t m, uint32_t *limit)
 {
-    if ((int32_t)(*limit - m) > 0)
-        return 1;
-    *limit = atomic_load_explicit(&lane->consumed[dir].n, memory_order_acquire) + SHM_DUPLEX_LINES;
-    return (int32_t)(*limit - m) > 0;
+    return shm_room(&lane->consumed[dir].n, SHM_DUPLEX_LINES, m, limit);
 }
 
 /* Write message number m (hdr_len SHM_DUPLEX_FILLER: a filler) and publish it. */

@@ -32,6 +32,7 @@
 #include "copy_small.h"
 #include "shm_duplex.h"
 #include "shm_queue.h"
+#include "shm_room.h"
 
 /* Two cache lines per slot: 116 bytes inline, i.e. 104 bytes of payload
  * behind a 12-byte envelope (the 0..64-byte latency range and more). */
@@ -130,9 +131,8 @@ static inline uint32_t shm_fbox_num_claimed(shm_fbox_pool_t *pool)
  * Sender: write message number *next into the box and publish it, then
  * advance *next: TP_OK.  TP_AGAIN when its slot is still in use (the box is
  * full) or the message does not fit inline; nothing is written then.
- * *limit is the sender's own note of the first number it may not write
- * yet (start it equal to *next): the receiver's counter is read only when
- * *next reaches it.  Inline: the fast path of every small message.
+ * *limit as for shm_room (start it equal to *next).  Inline: the fast path
+ * of every small message.
  */
 static inline tp_status_t shm_fbox_push(shm_fbox_t *box, uint32_t *next, uint32_t *limit,
                                         uint32_t queue_before, uint32_t duplex_before,
@@ -142,11 +142,8 @@ static inline tp_status_t shm_fbox_push(shm_fbox_t *box, uint32_t *next, uint32_
     if (hdr_len + payload_len > SHM_FBOX_MAX_INLINE)
         return TP_AGAIN;
     uint32_t m = *next;
-    if (m == *limit) {
-        *limit = atomic_load_explicit(&box->consumed, memory_order_acquire) + SHM_FBOX_SLOTS;
-        if (m == *limit)
-            return TP_AGAIN;
-    }
+    if (!shm_room(&box->consumed, SHM_FBOX_SLOTS, m, limit))
+        return TP_AGAIN;
     shm_fbox_slot_t *slot =
         (shm_fbox_slot_t *)(box->slots + (size_t)(m % SHM_FBOX_SLOTS) * SHM_FBOX_SLOT_SIZE);
     slot->queue_before = queue_before;

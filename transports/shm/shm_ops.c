@@ -128,6 +128,10 @@ static tp_status_t shm_am_send(tp_t *tp, int peer, const void *hdr, size_t hdr_l
             return TP_OK;
         }
     }
+    if (!pair->queue_mapped) {
+        pair->queue_mapped = 1;
+        shm_segment_prefault_queue(shm->seg, shm->queue_of[peer]);
+    }
     tp_status_t st = shm_queue_push(shm->queue_of[peer], shm->world_rank, pair->out_next,
                                     pair->dout_next, hdr, hdr_len, payload, payload_len);
     if (st == TP_OK) {

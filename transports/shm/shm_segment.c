@@ -204,6 +204,24 @@ void shm_segment_format(void *base, size_t bytes, int local_size, uint32_t depth
     hdr->magic = SHM_SEGMENT_MAGIC;
 }
 
+void shm_segment_prefault(void *addr, size_t bytes)
+{
+#ifdef MADV_POPULATE_WRITE
+    /* Best effort: a kernel before 5.14 says EINVAL, and the pages then
+     * fault in one at a time as before. */
+    (void)madvise(addr, bytes, MADV_POPULATE_WRITE);
+#else
+    (void)addr;
+    (void)bytes;
+#endif
+}
+
+void shm_segment_prefault_queue(void *base, shm_queue_t *queue)
+{
+    const shm_seg_hdr_t *hdr = shm_segment_hdr(base);
+    shm_segment_prefault(queue, queue_stride(hdr->depth, hdr->cell_size));
+}
+
 tp_status_t shm_segment_take_own(int rank, const char *name, void *base, int local_index)
 {
     const shm_seg_hdr_t *hdr = shm_segment_hdr(base);
@@ -222,6 +240,8 @@ tp_status_t shm_segment_take_own(int rank, const char *name, void *base, int loc
     close(fd);
     if (st != TP_OK)
         return st;
+    shm_segment_prefault_queue(base, shm_segment_queue(base, local_index));
+    shm_segment_prefault(shm_segment_fbox_pool(base, local_index), pool_stride());
     shm_queue_init(shm_segment_queue(base, local_index), hdr->depth, hdr->cell_size);
     shm_fbox_pool_init(shm_segment_fbox_pool(base, local_index), SHM_FBOX_FIRST);
     shm_segment_slot(base, local_index)->region_pid = (int32_t)getpid();
