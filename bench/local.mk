@@ -11,7 +11,7 @@ bench_p2p_floor_SOURCES = bench/p2p/floor.c
 
 TESTS += bench/p2p/smoke.sh
 EXTRA_DIST += bench/compare bench/p2p/smoke.sh bench/p2p/pin.sh bench/coll/osu_coll.c \
-	bench/coll/run.sh bench/p2p/cma_sweep.sh bench/figures.sh
+	bench/coll/yield_floor.c bench/coll/run.sh bench/p2p/cma_sweep.sh bench/figures.sh
 
 .PHONY: bench
 bench: $(BENCH_P2P_PROGS) launcher/mini-mpirun

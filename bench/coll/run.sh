@@ -9,6 +9,8 @@
 # on a shared machine the load changes from one run to the next, and
 # alternating spreads it evenly over the three.  The load average is printed
 # before and after.  A library whose compiler wrapper is missing is skipped.
+# With more ranks than cores it also prints the floor of a symmetric
+# collective on this machine (yield_floor.c).
 set -u
 max=${1:-65536}
 iters=${2:-50}
@@ -20,6 +22,8 @@ src=bench/coll/osu_coll.c
 
 . "$(dirname "$0")/../lib.sh"
 bench_build "$src" "$out"
+# The floor of a symmetric collective when ranks outnumber the cores.
+${CC:-cc} -O2 -o "$out/yield_floor" bench/coll/yield_floor.c || exit 1
 
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 for n in "$@"; do
@@ -53,5 +57,12 @@ for n in "$@"; do
                 ((k in o) ? sprintf("%.2f", o[k]) : "-"), ((k in m) ? sprintf("%.2f", m[k]) : "-"),
                 ((best != "" && best + 0 > 0) ? sprintf("%.2f", $3 / best) : "-")
         }' "$out/mini.$n"
+    if [ "$n" -gt "$(nproc)" ]; then
+        floor=$(for r in 1 2 3; do "$out/yield_floor" "$n" 20000; done |
+                awk '{ print $3 }' | sort -n | sed -n 2p)
+        echo "floor: $floor us per call for $n processes on $(nproc) cpus that each" \
+             "publish a counter and yield until all others have (yield_floor.c, no MPI;" \
+             "median of 3): no symmetric collective can beat it"
+    fi
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
