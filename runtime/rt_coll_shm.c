@@ -77,12 +77,12 @@
 #include "transports/shm/shm_segment.h"
 
 /* Largest message (bytes per rank) the shared buffer takes: an alltoall's
- * p blocks must fit, and with 8 ranks on 2 cores an alltoall of 4 KiB
- * blocks took 40 us here against 102 posting every message (linear), where
- * 8 KiB slots held only 1 KiB blocks; 16 KiB blocks (128 KiB slots) 85 us
- * against 110-1500 us over linear's first 500 calls.  Pages are touched
- * only as used (slots_prefault). */
-#define RT_COLL_SHM_SLOT (128u << 10)
+ * p blocks must fit.  With 8 ranks on 2 cores, alltoalls through it took
+ * 40 us against 102 posting every message (linear) at 4 KiB blocks, 85
+ * against 90-1500 at 16 KiB and 155-180 against 220-265 at 64 KiB (8
+ * ranks x 64 KiB = 512 KiB slots).  Address space only: pages are touched
+ * up to the most any collective of the communicator used (slots_prefault). */
+#define RT_COLL_SHM_SLOT (512u << 10)
 
 /* Sets of flags, used in turn: a rank that only writes data that fits in
  * its flag (a broadcast's root, a reduction's other ranks) may run this
@@ -92,7 +92,7 @@
 
 /* Sets of slots, used in turn by the collectives whose data does not fit
  * in a flag: a writer runs at most this many minus one ahead.  8 ranks
- * take 128 KiB x 8 x 4 = 4 MiB of address space, touched as far as used. */
+ * take 512 KiB x 8 x 4 = 16 MiB of address space, touched as far as used. */
 #define RT_COLL_SHM_SLOT_SETS 4
 
 /* Data of at most RT_COLL_SHM_INLINE bytes travels in the flag itself,

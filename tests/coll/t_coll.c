@@ -636,14 +636,14 @@ static void test_alltoall(void)
     for (int c = 0; c < NCOUNTS; c++) {
         int n = counts[c] > 1000 ? 300 : counts[c];
         check_alltoall(n);
-        /* And the large count itself, and twice it: 300 ints (1200 B per
-         * pair), 2500 (10000 B) and 5000 (20000 B) fall on each side of
-         * where the shared buffer stops taking alltoall (1 KiB per pair; 16
-         * KiB on an oversubscribed node; forced, while a rank's p blocks
-         * fit its 128 KiB slot, which 20000 B do not from 7 ranks on). */
+        /* And the large count itself, and a larger one: 300 ints (1200 B
+         * per pair), 2500 (10000 B) and 17000 (68000 B) fall on each side
+         * of where the shared buffer stops taking alltoall (1 KiB per pair;
+         * 64 KiB on an oversubscribed node; forced, while a rank's p blocks
+         * fit its 512 KiB slot, which 68000 B do not from 8 ranks on). */
         if (n != counts[c]) {
             check_alltoall(counts[c]);
-            check_alltoall(2 * counts[c]);
+            check_alltoall(17000);
         }
         size_t total = (size_t)n * (size_t)size;
         int *sb = xmalloc(total * sizeof(int)), *rb = xmalloc(total * sizeof(int));

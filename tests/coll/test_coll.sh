@@ -67,20 +67,20 @@ COLL_ENV="MINIMPI_VERBOSE=coll" run_ranks 4 "t_coll one node" $prog
 expect_lines "on one node bcast and allreduce are not node-aware (allreduce, alltoall: shm for small messages)" \
     "coll: bcast on MPI_COMM_WORLD (4 ranks, .*): binomial$" \
     "coll: alltoall on MPI_COMM_WORLD (4 ranks, 28 bytes): shm$" \
-    "!coll: alltoall on MPI_COMM_WORLD (4 ranks, 20000 bytes): shm$" \
+    "!coll: alltoall on MPI_COMM_WORLD (4 ranks, 68000 bytes): shm$" \
     "coll: allreduce on MPI_COMM_WORLD (4 ranks, 4 bytes, MPI_SUM): shm$" \
     "coll: allreduce on MPI_COMM_WORLD (4 ranks, 10000 bytes, MPI_SUM): recursive_doubling$" \
     "!node_aware"
 # Oversubscribed (4 ranks on one cpu), alltoall goes through the shared
-# buffer up to 16 KiB per pair; larger, it posts every message at once
+# buffer up to 64 KiB per pair; larger, it posts every message at once
 # (linear).
 cpu=$(sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' /proc/self/status | sed 's/[-,].*//')
 COLL_ENV="MINIMPI_VERBOSE=coll" run_ranks 4 "t_coll oversubscribed" --cpu-set "$cpu" $prog alltoall
-expect_lines "oversubscribed, alltoall is shm up to 16 KiB per pair, then linear" \
+expect_lines "oversubscribed, alltoall is shm up to 64 KiB per pair, then linear" \
     "coll: alltoall on MPI_COMM_WORLD (4 ranks, 28 bytes): shm$" \
     "coll: alltoall on MPI_COMM_WORLD (4 ranks, 1200 bytes): shm$" \
     "coll: alltoall on MPI_COMM_WORLD (4 ranks, 10000 bytes): shm$" \
-    "coll: alltoall on MPI_COMM_WORLD (4 ranks, 20000 bytes): linear$"
+    "coll: alltoall on MPI_COMM_WORLD (4 ranks, 68000 bytes): linear$"
 # The verbose switch names the algorithm chosen, forced or not.
 COLL_ENV="MINIMPI_VERBOSE=coll MINIMPI_COLL_ALLTOALL=bruck" run_ranks 2 "t_coll verbose" $prog alltoall
 expect_lines "MINIMPI_VERBOSE=coll prints the choices" \
