@@ -189,11 +189,12 @@ static const rule_t rules[] = {
      * whose p - 1 rounds each wait for ranks to be scheduled. */
     {RT_COLL_ALLTOALL, ONE_NODE, ANY, 1 << 10, "shm"},
     /* Oversubscribed, larger blocks too, while a rank's p blocks fill its
-     * 512 KiB slot: 8 ranks on 2 cores, 4 KiB blocks, 40 us against 102
-     * with linear; 16 KiB 85 us against linear's 90 once warm and 110-1500
-     * us over its first 500 calls, while ranks that run ahead leave
-     * messages unexpected; 64 KiB 155-180 against 220-265 (bench/coll:
-     * 0.33 and 0.44 x Open MPI, were 1.03 and 0.84). */
+     * slot (512 KiB up to 8 ranks, rt_coll_shm.c): 8 ranks on 2 cores,
+     * 4 KiB blocks, 40 us against 102 with linear; 16 KiB 85 us against
+     * linear's 90 once warm and 110-1500 us over its first 500 calls, while
+     * ranks that run ahead leave messages unexpected; 64 KiB 155-180
+     * against 220-265 (bench/coll: 0.33 and 0.44 x Open MPI, were 1.03 and
+     * 0.84). */
     {RT_COLL_ALLTOALL, ONE_NODE_OVERSUBSCRIBED, 8, 64 << 10, "shm"},
     /* Every message posted at once lets whichever ranks hold a core move
      * data: 8 ranks on 2 cores, 0.4 x pairwise at 4 KiB, 0.45 x at 16 KiB,

@@ -18,7 +18,7 @@
  * the communicator.  It holds F = RT_COLL_SHM_FLAG_SETS sets of flags, one
  * flag (128 bytes: a number and up to RT_COLL_SHM_INLINE bytes of data) per
  * rank, and S = RT_COLL_SHM_SLOT_SETS sets of slots, one slot of
- * RT_COLL_SHM_SLOT bytes per rank (S divides F).
+ * slot_size() bytes per rank (S divides F).
  *
  * The protocol.  The shared-memory collectives of a communicator are
  * numbered 1, 2, ... in the order they are called (the same on every rank)
@@ -55,7 +55,7 @@
  * publishes wakes the sleepers, and rt_coll_shm_pending() lets a rank that
  * is about to sleep see a flag that moved.
  *
- * What does not fit (more than RT_COLL_SHM_SLOT bytes, reductions on types
+ * What does not fit (more than a slot's bytes, reductions on types
  * that are not dense, intercommunicators, ranks on several nodes, parts of
  * a communicator in a node-aware algorithm, an area that could not be made)
  * runs the default point-to-point algorithm of the collective instead.
@@ -76,13 +76,26 @@
 #include "rt_progress.h"
 #include "transports/shm/shm_segment.h"
 
-/* Largest message (bytes per rank) the shared buffer takes: an alltoall's
- * p blocks must fit.  With 8 ranks on 2 cores, alltoalls through it took
- * 40 us against 102 posting every message (linear) at 4 KiB blocks, 85
- * against 90-1500 at 16 KiB and 155-180 against 220-265 at 64 KiB (8
- * ranks x 64 KiB = 512 KiB slots).  Address space only: pages are touched
- * up to the most any collective of the communicator used (slots_prefault). */
-#define RT_COLL_SHM_SLOT (512u << 10)
+/* Largest message (bytes per rank) the shared buffer takes, its slot:
+ * RT_COLL_SHM_SET_BYTES shared by the communicator's ranks, at most
+ * RT_COLL_SHM_SLOT_MAX and at least RT_COLL_SHM_SLOT_MIN (slot_size).  An
+ * alltoall's p blocks must fit.  With 8 ranks on 2 cores, alltoalls through
+ * it took 40 us against 102 posting every message (linear) at 4 KiB
+ * blocks, 85 against 90-1500 at 16 KiB and 155-180 against 220-265 at
+ * 64 KiB (8 x 64 KiB: the largest slot).  The area is reserved in
+ * /dev/shm when made (a full /dev/shm fails then, not with a SIGBUS later):
+ * at most 16 MiB for its slots up to 64 ranks, 32 MiB with 128. */
+#define RT_COLL_SHM_SET_BYTES (4u << 20)
+#define RT_COLL_SHM_SLOT_MAX (512u << 10)
+#define RT_COLL_SHM_SLOT_MIN (64u << 10)
+
+static size_t slot_size(int size)
+{
+    size_t slot = RT_COLL_SHM_SET_BYTES / (size_t)(size > 0 ? size : 1) / SHM_PAGE * SHM_PAGE;
+    return slot > RT_COLL_SHM_SLOT_MAX ? RT_COLL_SHM_SLOT_MAX
+         : slot < RT_COLL_SHM_SLOT_MIN ? RT_COLL_SHM_SLOT_MIN
+                                       : slot;
+}
 
 /* Sets of flags, used in turn: a rank that only writes data that fits in
  * its flag (a broadcast's root, a reduction's other ranks) may run this
@@ -91,8 +104,7 @@
 #define RT_COLL_SHM_FLAG_SETS 64
 
 /* Sets of slots, used in turn by the collectives whose data does not fit
- * in a flag: a writer runs at most this many minus one ahead.  8 ranks
- * take 512 KiB x 8 x 4 = 16 MiB of address space, touched as far as used. */
+ * in a flag: a writer runs at most this many minus one ahead. */
 #define RT_COLL_SHM_SLOT_SETS 4
 
 /* Data of at most RT_COLL_SHM_INLINE bytes travels in the flag itself,
@@ -124,7 +136,8 @@ struct rt_coll_shm {
     void *base;                    /* the mapping, NULL until made */
     size_t bytes;
     flag_line_t *flags;            /* [RT_COLL_SHM_FLAG_SETS][size] */
-    char *slots;                   /* [RT_COLL_SHM_SLOT_SETS][size][RT_COLL_SHM_SLOT] */
+    char *slots;                   /* [RT_COLL_SHM_SLOT_SETS][size][slot] */
+    size_t slot;                   /* bytes per slot: slot_size(size) */
     size_t slot_mapped;            /* bytes of every slot in our page tables */
     uint64_t built;                /* number of the last collective built */
     uint64_t completed;            /* number of the last one finished here */
@@ -164,7 +177,7 @@ static unsigned segments_made;
 static char *slot_of(const struct rt_coll_shm *a, uint64_t seq, int r)
 {
     return a->slots +
-           ((size_t)(seq % RT_COLL_SHM_SLOT_SETS) * (size_t)a->size + (size_t)r) * RT_COLL_SHM_SLOT;
+           ((size_t)(seq % RT_COLL_SHM_SLOT_SETS) * (size_t)a->size + (size_t)r) * a->slot;
 }
 
 static flag_line_t *flag_of(const struct rt_coll_shm *a, uint64_t seq, int r)
@@ -197,7 +210,7 @@ static int all_arrived(const struct rt_coll_shm *a, uint64_t seq)
 static size_t area_bytes(int size)
 {
     return (size_t)size * ((size_t)RT_COLL_SHM_FLAG_SETS * sizeof(flag_line_t) +
-                           (size_t)RT_COLL_SHM_SLOT_SETS * RT_COLL_SHM_SLOT);
+                           (size_t)RT_COLL_SHM_SLOT_SETS * slot_size(size));
 }
 
 static void area_map(struct rt_coll_shm *a, void *base)
@@ -293,6 +306,7 @@ static struct rt_coll_shm *area_get(rt_coll_sched_t *s, rt_comm_t *comm)
     if (a == NULL)
         return NULL;
     a->size = comm->size;
+    a->slot = slot_size(comm->size);
     a->rank = comm->rank;
     a->world_rank_of = comm->world_rank_of;
     a->bytes = area_bytes(comm->size);
@@ -543,10 +557,10 @@ static int fits(const rt_coll_team_t *t, const rt_coll_args_t *a)
         return 0;
     if (a->kind == RT_COLL_BARRIER)
         return 1;
+    size_t slot = slot_size(c->size);
     if (a->kind == RT_COLL_ALLTOALL)   /* every rank's p blocks in its slot */
-        return a->rdt->size == 0 ||
-               a->rcount <= RT_COLL_SHM_SLOT / a->rdt->size / (size_t)c->size;
-    if (a->dt->size > 0 && a->count > RT_COLL_SHM_SLOT / a->dt->size)
+        return a->rdt->size == 0 || a->rcount <= slot / a->rdt->size / (size_t)c->size;
+    if (a->dt->size > 0 && a->count > slot / a->dt->size)
         return 0;
     if (a->kind == RT_COLL_BCAST)
         return 1;

@@ -640,7 +640,8 @@ static void test_alltoall(void)
          * per pair), 2500 (10000 B) and 17000 (68000 B) fall on each side
          * of where the shared buffer stops taking alltoall (1 KiB per pair;
          * 64 KiB on an oversubscribed node; forced, while a rank's p blocks
-         * fit its 512 KiB slot, which 68000 B do not from 8 ranks on). */
+         * fit its slot, 512 KiB up to 8 ranks and 4 MiB shared by more,
+         * which 68000 B do not from 8 ranks on). */
         if (n != counts[c]) {
             check_alltoall(counts[c]);
             check_alltoall(17000);
