@@ -19,6 +19,10 @@
  * only when the receiver yields the processor while it waits, which this
  * program intercepts by defining sched_yield() itself (outside the tests,
  * for whoever else calls it, it stays the system call).
+ *
+ * The same harness replays a second race of the delivery order: a box
+ * message seen before the lane message its sender published just before it
+ * (test_box_message_waits_for_lane_message).
  */
 #define _GNU_SOURCE
 #include <check.h>
@@ -272,6 +276,50 @@ START_TEST(test_missing_box_message_aborts)
 }
 END_TEST
 
+/*
+ * A box message whose sender put a lane message before it waits for that
+ * lane message even when the receiver looked at the lane before the lane
+ * message showed and at the box after the box message did (the sender
+ * published both in between).  Replayed by hiding the lane message (its
+ * line's sequence number set back) while the receiver polls.  Here the
+ * receiver is rank 1 and the sender rank 0: a lane needs a lower-ranked
+ * sender (shm_duplex.h).
+ */
+START_TEST(test_box_message_waits_for_lane_message)
+{
+    enum { SENDER = 0, RECEIVER = 1, LANE_BYTES = 0, BOX_BYTES = 40 };
+    shm_tp_t *sender = ranks[SENDER], *receiver = ranks[RECEIVER];
+    sender->own_queue = NULL;
+    sender->own_pool = NULL;
+    receiver->own_queue = queue;
+    receiver->own_pool = pool;
+    static char payload[BOX_BYTES];
+    msg_hdr_t h0 = {SENDER, 0}, h1 = {SENDER, 1};
+    tp_t *tp = &sender->base;
+    ck_assert_int_eq(tp->ops->am_send(tp, RECEIVER, &h0, sizeof(h0), payload, LANE_BYTES), TP_OK);
+    ck_assert_int_eq(tp->ops->am_send(tp, RECEIVER, &h1, sizeof(h1), payload, BOX_BYTES), TP_OK);
+    shm_duplex_t *lane = sender->pair[RECEIVER].duplex;
+    ck_assert_ptr_nonnull(lane);
+    ck_assert_uint_eq(sender->pair[RECEIVER].dout_next, SHM_FBOX_FIRST + 1);
+    ck_assert_uint_eq(sender->pair[RECEIVER].out_next, SHM_FBOX_FIRST + 1);
+
+    /* The lane message not seen yet, the box message seen: nothing goes. */
+    _Atomic uint32_t *seq = &lane->lines[SHM_FBOX_FIRST % SHM_DUPLEX_LINES][0].seq;
+    atomic_store(seq, SHM_FBOX_FIRST);
+    tp_t *rtp = &receiver->base;
+    ck_assert_int_eq(rtp->ops->progress(rtp), 0);
+    ck_assert_int_eq(num_arrivals, 0);
+
+    /* The lane message shows: both go, in send order. */
+    atomic_store(seq, SHM_FBOX_FIRST + 1);
+    for (int i = 0; i < 10 && rtp->ops->progress(rtp) > 0; i++)
+        ;
+    ck_assert_int_eq(num_arrivals, 2);
+    expect_arrival(0, SENDER, 0, LANE_BYTES);
+    expect_arrival(1, SENDER, 1, BOX_BYTES);
+}
+END_TEST
+
 static Suite *shm_claim_race_suite(void)
 {
     Suite *s = suite_create("shm_claim_race");
@@ -280,6 +328,7 @@ static Suite *shm_claim_race_suite(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_cell_waits_for_unfinished_claim);
     tcase_add_test(tc, test_no_wait_without_pending_claim);
+    tcase_add_test(tc, test_box_message_waits_for_lane_message);
     tcase_add_test_raise_signal(tc, test_missing_box_message_aborts, SIGABRT);
     suite_add_tcase(s, tc);
     return s;

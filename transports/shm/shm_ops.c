@@ -185,6 +185,9 @@ static inline int deliver_next_fast(shm_tp_t *shm, int src, shm_pair_t *pair)
         }
     }
     if (pair->in_box != NULL) {
+        /* duplex_before matters though the lane was looked at first: the
+         * sender may have published a lane message and then this box
+         * message between our look at the lane and this one. */
         const shm_fbox_slot_t *slot = shm_fbox_peek(pair->in_box, pair->in_next);
         if (slot != NULL && slot->queue_before == pair->in_queued &&
             slot->duplex_before == (uint16_t)pair->din_next) {
