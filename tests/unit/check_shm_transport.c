@@ -288,6 +288,9 @@ static void all_to_all(tp_t *tp, const tp_job_t *job, rank_state_t *st)
     uint8_t *payload = malloc(tp->am_max_payload + 1);
     RANK_CHECK(payload != NULL, "out of memory");
     double deadline = now_s() + RANK_DEADLINE_S;
+    /* What progress says it delivered must be what the handler got: the
+     * lane's fillers are consumed but not counted. */
+    long progressed = 0, received_before = st->received;
     /* Round-robin over peers so that every queue has several senders at once. */
     for (uint32_t seq = 0; seq < MSGS_PER_PEER; seq++) {
         for (int k = 1; k < job->local_size; k++) {
@@ -299,7 +302,7 @@ static void all_to_all(tp_t *tp, const tp_job_t *job, rank_state_t *st)
             tp_status_t s;
             while ((s = tp->ops->am_send(tp, peer, &h, sizeof(h), payload, h.len)) == TP_AGAIN) {
                 /* The peer may be waiting for room in our queue: drain it. */
-                tp->ops->progress(tp);
+                progressed += tp->ops->progress(tp);
                 RANK_CHECK(now_s() < deadline, "stuck sending to rank %d", peer);
                 sched_yield();
             }
@@ -308,11 +311,16 @@ static void all_to_all(tp_t *tp, const tp_job_t *job, rank_state_t *st)
     }
     long want = (long)MSGS_PER_PEER * (job->local_size - 1);
     while (st->received < want) {
-        if (tp->ops->progress(tp) == 0) {
+        int n = tp->ops->progress(tp);
+        progressed += n;
+        if (n == 0) {
             RANK_CHECK(now_s() < deadline, "received %ld of %ld messages", st->received, want);
             sched_yield();
         }
     }
+    RANK_CHECK(progressed == st->received - received_before,
+               "progress reported %ld messages, the handler got %ld", progressed,
+               st->received - received_before);
     for (int i = 0; i < job->local_size; i++) {
         int peer = job->local_ranks[i];
         RANK_CHECK(st->expected[peer] == (peer == my_rank ? 0u : (uint32_t)MSGS_PER_PEER),
