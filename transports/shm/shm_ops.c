@@ -205,6 +205,13 @@ static inline int deliver_next_fast(shm_tp_t *shm, int src, shm_pair_t *pair)
     return 0;
 }
 
+/* Whether `src` sent lane or box messages before this queue cell that we
+ * have not delivered yet (the cell carries the sender's two counters). */
+static inline int fast_before(const shm_pair_t *pair, const shm_cell_t *cell)
+{
+    return pair->in_next != cell->fbox_before || pair->din_next != cell->duplex_before;
+}
+
 /* Deliver the lane and box messages `src` sent before the queue cell in hand. */
 static int drain_fast_before(shm_tp_t *shm, int src, shm_pair_t *pair, const shm_cell_t *cell)
 {
@@ -222,10 +229,10 @@ static int drain_fast_before(shm_tp_t *shm, int src, shm_pair_t *pair, const shm
             break;                 /* every claimed box is known */
         sched_yield();
     }
-    while (pair->in_next != cell->fbox_before || pair->din_next != cell->duplex_before) {
+    while (fast_before(pair, cell)) {
         /* Nothing handed on may still mean progress: fillers consumed. */
         int got = deliver_next_fast(shm, src, pair);
-        if (!got && (pair->in_next != cell->fbox_before || pair->din_next != cell->duplex_before)) {
+        if (!got && fast_before(pair, cell)) {
             fprintf(stderr, "minimpi: rank %d: shm: rank %d's fast-box message %u or lane "
                             "message %u is missing though a later one arrived through the "
                             "queue\n",
@@ -258,7 +265,7 @@ static int shm_progress(tp_t *tp)
     const shm_cell_t *cell;
     while (delivered < SHM_PROGRESS_BATCH && (cell = shm_queue_peek(shm->own_queue)) != NULL) {
         shm_pair_t *pair = &shm->pair[cell->src];
-        if (pair->in_next != cell->fbox_before || pair->din_next != cell->duplex_before)
+        if (fast_before(pair, cell))
             delivered += drain_fast_before(shm, cell->src, pair, cell);
         shm->am_handler(shm->am_handler_arg, cell->src, shm_cell_hdr(cell), cell->hdr_len,
                         shm_cell_payload(cell), (size_t)cell->payload_len);
