@@ -143,18 +143,20 @@ static const rule_t rules[] = {
      * algorithm itself when the call does not fit (rt_coll_shm.c).  With 8
      * ranks on 2 cores it takes half the time of the point-to-point barrier
      * and allreduce up to 4 KiB, and equal time with 2 ranks.  Bcast and
-     * reduce only for data that fits in a rank's flag: there the root (the
-     * other ranks for reduce) runs up to 63 calls ahead of ranks waiting for
-     * a core, as eager messages let it: a loop of small bcasts with 8 ranks
-     * on 2 cores takes 0.1 us per call against binomial's 1-3, of 16-byte
-     * reduces 1.5 us against 9.7 (with 2 ranks 0.13 against 0.21); with
-     * larger data (only 3 calls ahead) a loop of them runs 5 to 50 times
-     * slower than binomial. */
+     * reduce only for data that fits in a rank's flag or a cell of its slot
+     * (RT_COLL_SHM_CELL): there the root (the other ranks for reduce) runs
+     * up to 63 calls ahead of ranks waiting for a core, as eager messages
+     * let it: a loop of small bcasts with 8 ranks on 2 cores takes 0.1 us
+     * per call against binomial's 1-3, of 16-byte reduces 1.5 us against
+     * 9.7 (with 2 ranks 0.13 against 0.21), of 256-byte to 4 KiB reduces
+     * 1.9-4.1 us against 3.9-8.2 (2 ranks: 0.23-0.52 against 0.28-0.65);
+     * with larger data (only 3 calls ahead) a loop of them runs 5 to 50
+     * times slower than binomial. */
     {RT_COLL_BARRIER, 0, ANY, ANY_BYTES, "shm"},
     {RT_COLL_BARRIER, 0, ANY, ANY_BYTES, "dissemination"},
 
     {RT_COLL_BCAST, 1, ANY, ANY_BYTES, "node_aware"},
-    {RT_COLL_BCAST, ONE_NODE, ANY, RT_COLL_SHM_INLINE, "shm"},
+    {RT_COLL_BCAST, ONE_NODE, ANY, RT_COLL_SHM_CELL, "shm"},
     {RT_COLL_BCAST, 0, 3, ANY_BYTES, "binomial"},
     /* scatter_allgather's p - 1 ring rounds and extra copies cost 3 to 5
      * times binomial's log p rounds at 64 KiB to 1 MiB with 8 ranks on 2
@@ -163,7 +165,7 @@ static const rule_t rules[] = {
     {RT_COLL_BCAST, 0, ANY, 64 << 10, "binomial"},
     {RT_COLL_BCAST, 0, ANY, ANY_BYTES, "scatter_allgather"},
 
-    {RT_COLL_REDUCE, ONE_NODE, ANY, RT_COLL_SHM_INLINE, "shm"},
+    {RT_COLL_REDUCE, ONE_NODE, ANY, RT_COLL_SHM_CELL, "shm"},
     {RT_COLL_REDUCE, 0, ANY, ANY_BYTES, "binomial"},
 
     {RT_COLL_ALLREDUCE, 1, ANY, ANY_BYTES, "node_aware"},

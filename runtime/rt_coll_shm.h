@@ -9,9 +9,14 @@
 #include "rt.h"
 
 /* Data of at most this many bytes per rank travels in a rank's flag rather
- * than in its slot: a collective that writes no more may run up to 63 calls
- * ahead of the slowest reader (rt_coll_shm.c), one with more only 3. */
+ * than in its slot (rt_coll_shm.c). */
 #define RT_COLL_SHM_INLINE 112
+
+/* Data of at most this many bytes per rank that is not inline takes a cell
+ * of its slot.  A collective whose writers write no more (a bcast's root, a
+ * reduce's other ranks) may run up to 63 calls ahead of the slowest reader
+ * (rt_coll_shm.c), as eager messages would let it; one with more only 3. */
+#define RT_COLL_SHM_CELL (4u << 10)
 
 /* Unmap and free the communicator's area, if it has one (with the
  * communicator, and for WORLD at MPI_Finalize). */

@@ -496,10 +496,10 @@ static inline void cpu_relax(void)
 #endif
 }
 
-void rt_progress_wake_local(int world_rank)
+void rt_progress_wake_local(const int *world_ranks, size_t num_ranks)
 {
     if (rt_tp_shm != NULL && rt_tp_shm->ops->wake != NULL)
-        rt_tp_shm->ops->wake(rt_tp_shm, world_rank);
+        rt_tp_shm->ops->wake(rt_tp_shm, world_ranks, num_ranks);
 }
 
 /*

@@ -88,11 +88,12 @@ void rt_progress_stream(int world_rank, rt_request_t *req);
  */
 int rt_progress_barrier(void);
 
-/* Wake world rank `world_rank`, on this node, if it sleeps while idle:
- * after changing shared memory it waits on outside the transports (the
+/* Wake those of the `num_ranks` world ranks `world_ranks`, all on this
+ * node (this process's own rank may be among them), that sleep while idle:
+ * after changing shared memory they wait on outside the transports (the
  * flags of a shared-memory collective).  Does nothing unless idle ranks
  * sleep (oversubscribed nodes). */
-void rt_progress_wake_local(int world_rank);
+void rt_progress_wake_local(const int *world_ranks, size_t num_ranks);
 
 /* The idle-round count to start a wait with (rt_progress_idle) when what
  * it waits for needs ranks that probably do not run now (a shared-memory

@@ -254,11 +254,13 @@ struct tp_ops {
                               size_t liov_count, tp_comp_t *comp);
 
     /*
-     * Optional (NULL when the transport has no wait): wake `peer` if it
-     * sleeps in wait(), after this process changed what the peer's
-     * other_pending() looks at (with its stores before the call).
+     * Optional (NULL when the transport has no wait): wake each of the
+     * `num_peers` ranks of `peers` that sleeps in wait(), after this
+     * process changed what their other_pending() looks at (with its stores
+     * before the call).  The caller's own rank may be in the list: it is
+     * skipped.
      */
-    void (*wake)(tp_t *tp, int peer);
+    void (*wake)(tp_t *tp, const int *peers, size_t num_peers);
 
     /*
      * Optional (NULL, or can_atomic 0, when the transport cannot): remote

@@ -7,7 +7,7 @@
  * reserved; mincore(2) tells which pages were written; /proc/self/pagemap
  * tells which pages a process has in its page tables (shm_segment_prefault:
  * a rank's own queue and pool once it took them, a peer's queue once it
- * asked, and nothing else).
+ * asked, and nothing else; shm_segment_touch: every page of its range).
  */
 #define _GNU_SOURCE
 #include <check.h>
@@ -168,16 +168,24 @@ START_TEST(test_owner_maps_all_of_its_own)
 }
 END_TEST
 
-/* A sender maps a peer's whole queue before its first message into it
- * (another mapping of the file stands for the sender's process), and only
- * that queue. */
-START_TEST(test_prefault_maps_one_peer_queue)
+/* Rank 1 takes its queue and pool; then a second mapping of the file, which
+ * stands for a peer's process, where nothing is mapped yet. */
+static void *own_rank1_then_map_again(void)
 {
     tp_status_t st = shm_segment_take_own(1, name, base, 1);
     remove_name();
     ck_assert_int_eq(st, TP_OK);
     void *other = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     ck_assert_ptr_ne(other, MAP_FAILED);
+    return other;
+}
+
+/* A sender maps a peer's whole queue before its first message into it
+ * (another mapping of the file stands for the sender's process), and only
+ * that queue. */
+START_TEST(test_prefault_maps_one_peer_queue)
+{
+    void *other = own_rank1_then_map_again();
     shm_queue_t *peer_queue = shm_segment_queue(other, 1);
     size_t queue_len = (size_t)((char *)shm_segment_queue(other, 2) - (char *)peer_queue);
     ck_assert_uint_eq(mapped_pages(peer_queue, queue_len), 0);
@@ -190,6 +198,21 @@ START_TEST(test_prefault_maps_one_peer_queue)
 }
 END_TEST
 
+/* shm_segment_touch maps every page of a range that starts inside a page. */
+START_TEST(test_touch_maps_every_page)
+{
+    void *other = own_rank1_then_map_again();
+    char *queue = (char *)shm_segment_queue(other, 1);
+    size_t len = (size_t)((char *)shm_segment_queue(other, 2) - queue) - 200;
+    size_t before = mapped_pages(queue, len + 200);
+    shm_segment_touch(queue + 100, len);
+    size_t after = mapped_pages(queue, len + 200);
+    munmap(other, bytes);
+    ck_assert_uint_eq(before, 0);
+    ck_assert_uint_eq(after, pages_of(len + 200));
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("shm_segment");
@@ -199,6 +222,7 @@ int main(void)
     tcase_add_test(tc, test_owner_backs_and_lays_out_its_own);
     tcase_add_test(tc, test_owner_maps_all_of_its_own);
     tcase_add_test(tc, test_prefault_maps_one_peer_queue);
+    tcase_add_test(tc, test_touch_maps_every_page);
     suite_add_tcase(s, tc);
     return check_run(s);
 }

@@ -69,6 +69,8 @@ typedef struct shared_area {
     int kvs_count;
     kvs_entry_t kvs[KVS_ENTRIES];
     tp_mem_desc_t desc[MAX_RANKS];   /* exposed buffers, handed around out of band */
+    _Atomic int sleepers;            /* wake test: ranks about to wait */
+    _Atomic int news;                /* wake test: what the sleepers wait for */
 } shared_area_t;
 
 static shared_area_t *shared;
@@ -170,6 +172,7 @@ typedef enum expect {
     EXPECT_NOTSUP,                /* alone on its node: init says TP_ENOTSUP */
     EXPECT_INIT_FAILS,            /* init returns an error, on every rank */
     EXPECT_PEER_GONE,             /* rank 1 exposes a buffer and exits; rank 0's get fails */
+    EXPECT_WAKE,                  /* the others sleep in wait(); rank 0 wakes them all */
 } expect_t;
 
 typedef struct scenario {
@@ -448,6 +451,45 @@ static void peer_gone(tp_t *tp)
     _exit(0);
 }
 
+static int news_pending(void)
+{
+    return atomic_load(&shared->news) != 0;
+}
+
+/*
+ * Every rank but 0 sleeps in wait() with a time limit of 20 s until news
+ * comes (other_pending, as for a shared-memory collective's flag); rank 0
+ * posts the news once they all sleep and wakes every rank of the job with
+ * one wake() call (its own rank in the list too).  A sleeper that was not
+ * rung would sleep out its 20 s: each must be back within 5 s, rung.
+ */
+static void wake_all(tp_t *tp, const tp_job_t *job)
+{
+    RANK_CHECK(tp->ops->wait != NULL && tp->ops->wake != NULL, "no wait or wake");
+    tp->other_pending = news_pending;
+    if (my_rank != 0) {
+        atomic_fetch_add(&shared->sleepers, 1);
+        double start = now_s();
+        while (!news_pending() && now_s() < start + RANK_DEADLINE_S)
+            tp->ops->wait(tp, 20000);
+        double slept = now_s() - start;
+        RANK_CHECK(news_pending() && slept < 5.0, "woken after %.1f s", slept);
+    } else {
+        double deadline = now_s() + RANK_DEADLINE_S;
+        while (atomic_load(&shared->sleepers) < job->world_size - 1 && now_s() < deadline)
+            usleep(1000);
+        usleep(200000);            /* long enough for them to be in the futex */
+        atomic_store(&shared->news, 1);
+        int everyone[MAX_RANKS];
+        for (int r = 0; r < job->world_size; r++)
+            everyone[r] = r;
+        tp->ops->wake(tp, everyone, (size_t)job->world_size);
+    }
+    RANK_CHECK(fake_fence() == 0, "fence");
+    tp->ops->finalize(tp);
+    _exit(0);
+}
+
 #ifdef MINIMPI_DEBUG
 /* Whether am_send(peer, a header of hdr_len, payload_len bytes) aborts: run
  * in a forked child (its stderr, the contract's message, dropped), since
@@ -503,6 +545,8 @@ static void rank_main(const scenario_t *sc, int rank)
     st.max_payload = tp->am_max_payload;
     if (sc->expect == EXPECT_PEER_GONE)
         peer_gone(tp);
+    if (sc->expect == EXPECT_WAKE)
+        wake_all(tp, &job);
     for (int r = 0; r < sc->nranks; r++)
         RANK_CHECK(tp->ops->reachable(tp, r) == (node_of_rank[r] == job.node_id),
                    "reachable(%d) wrong", r);
@@ -706,6 +750,13 @@ START_TEST(test_get_from_exited_peer)
 }
 END_TEST
 
+START_TEST(test_wake_rings_every_sleeper)
+{
+    scenario_t sc = {.nranks = 4, .nodes = 1, .expect = EXPECT_WAKE, .expect_can_get = 1};
+    run_scenario(&sc);
+}
+END_TEST
+
 START_TEST(test_bad_job_id_fails_cleanly)
 {
     strcpy(job_id, "bad/id");
@@ -725,6 +776,7 @@ static Suite *shm_transport_suite(void)
     tcase_add_test(tc, test_cma_off_by_variable);
     tcase_add_test(tc, test_two_nodes);
     tcase_add_test(tc, test_alone_on_node_is_notsup);
+    tcase_add_test(tc, test_wake_rings_every_sleeper);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("fails_cleanly");

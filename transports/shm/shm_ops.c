@@ -56,15 +56,20 @@ static int shm_reachable(tp_t *tp, int peer)
  * since doorbell moved) or R sees the message before sleeping.  So no
  * wake-up is lost; the wait's timeout is only a safety net.
  */
+static void ring_if_asleep(shm_pair_t *pair)
+{
+    if (atomic_load_explicit(&pair->slot->asleep, memory_order_relaxed)) {
+        atomic_fetch_add_explicit(&pair->slot->doorbell, 1, memory_order_relaxed);
+        syscall(SYS_futex, &pair->slot->doorbell, FUTEX_WAKE, 1, NULL, NULL, 0);
+    }
+}
+
 static void ring(shm_tp_t *shm, shm_pair_t *pair)
 {
     if (!shm->ring_bells)
         return;
     atomic_thread_fence(memory_order_seq_cst);
-    if (atomic_load_explicit(&pair->slot->asleep, memory_order_relaxed)) {
-        atomic_fetch_add_explicit(&pair->slot->doorbell, 1, memory_order_relaxed);
-        syscall(SYS_futex, &pair->slot->doorbell, FUTEX_WAKE, 1, NULL, NULL, 0);
-    }
+    ring_if_asleep(pair);
 }
 
 /* Poll `src`'s box or lane towards us from now on. */
@@ -327,11 +332,21 @@ static void shm_wait(tp_t *tp, int timeout_ms)
     atomic_store_explicit(&me->asleep, 0, memory_order_relaxed);
 }
 
-static void shm_wake(tp_t *tp, int peer)
+/* One fence for all the peers: a shared-memory collective wakes every
+ * other rank of its communicator each time it publishes. */
+static void shm_wake(tp_t *tp, const int *peers, size_t num_peers)
 {
     shm_tp_t *shm = (shm_tp_t *)tp;
-    TP_CONTRACT(shm_reachable(tp, peer), "shm", "wake");
-    ring(shm, &shm->pair[peer]);
+    if (!shm->ring_bells)
+        return;
+    atomic_thread_fence(memory_order_seq_cst);
+    for (size_t i = 0; i < num_peers; i++) {
+        int peer = peers[i];
+        if (peer == shm->world_rank)
+            continue;
+        TP_CONTRACT(shm_reachable(tp, peer), "shm", "wake");
+        ring_if_asleep(&shm->pair[peer]);
+    }
 }
 
 static tp_status_t shm_mem_expose(tp_t *tp, const void *buf, size_t len, tp_mem_desc_t *desc)

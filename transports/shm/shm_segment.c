@@ -216,6 +216,15 @@ void shm_segment_prefault(void *addr, size_t bytes)
 #endif
 }
 
+void shm_segment_touch(const void *addr, size_t bytes)
+{
+    /* From the start of addr's page, so that a range that starts inside a
+     * page reaches the last one. */
+    uintptr_t first = (uintptr_t)addr / SHM_PAGE * SHM_PAGE, end = (uintptr_t)addr + bytes;
+    for (uintptr_t page = first; page < end; page += SHM_PAGE)
+        (void)*(const volatile char *)page;
+}
+
 void shm_segment_prefault_queue(void *base, shm_queue_t *queue)
 {
     const shm_seg_hdr_t *hdr = shm_segment_hdr(base);

@@ -126,15 +126,27 @@ shm_queue_t *shm_segment_queue(void *base, int local_index);
  * Map every page of [addr, addr + bytes) of the segment into this process
  * now, writable, in one system call (madvise MADV_POPULATE_WRITE).  Each
  * process otherwise takes a page fault on its first write to each page of
- * the segment, and on a virtual machine that cost here 10 us a fault
- * against 0.5 us a page populated: with 8 ranks on 2 cores, senders
- * meeting new cells of each other's queues made the first few hundred
- * 16 KiB MPI_Alltoalls take up to 2 ms each (89 faults a call) instead of
- * 0.1 ms.  Done for a rank's own queue and pool when it lays them out
- * (shm_segment_take_own) and for a peer's queue before the first message
- * into it (shm_ops.c).
+ * the segment: on this machine's virtual machine 11-15 us a page, against
+ * 0.5 us populated plus 5.7-7.3 us at the first access of each populated
+ * page (the hypervisor's own page tables catching up: shm_segment_touch).
+ * With 8 ranks on 2 cores, senders meeting new cells of each other's
+ * queues made the first few hundred 16 KiB MPI_Alltoalls take up to 2 ms
+ * each (89 faults a call) instead of 0.1 ms.  Done for a rank's own queue
+ * and pool when it lays them out (shm_segment_take_own) and for a peer's
+ * queue before the first message into it (shm_ops.c).
  */
 void shm_segment_prefault(void *addr, size_t bytes);
+
+/*
+ * Read one byte of every page of [addr, addr + bytes): after
+ * shm_segment_prefault, what is left of the first access's cost is paid
+ * now rather than by the first message or collective that uses the page.
+ * That cost is nothing on bare metal, but 5.7-7.3 us a page on a virtual
+ * machine whose hypervisor fills its own (shadow) page tables lazily, as
+ * this one does.  For memory every call soon uses (the flags and cells of
+ * the shared-memory collectives), not for a peer's whole queue.
+ */
+void shm_segment_touch(const void *addr, size_t bytes);
 
 /* shm_segment_prefault over the whole of one rank's receive queue. */
 void shm_segment_prefault_queue(void *base, shm_queue_t *queue);
