@@ -80,6 +80,10 @@ const cfg_var_t cfg_vars[] = {
      "Which transport reaches the other ranks: auto (shared memory on the same node, "
      "libfabric to other nodes) or ofi (libfabric to every other rank, also on the same "
      "node). Must be the same on every rank."},
+    {"MINIMPI_OFI_LIBRARY", "libfabric.so.1",
+     "The libfabric library the libfabric transport loads when it starts (multi-node jobs, "
+     "MINIMPI_TRANSPORTS=ofi): a file name looked up as dlopen(3) does, or a path. "
+     "Single-node jobs never load libfabric."},
     {"MINIMPI_OFI_TIMEOUT", "120",
      "Seconds a peer may leave libfabric sends or reads towards it unanswered before the "
      "job ends naming that rank and its host (libfabric reports no dead peer). 0: never."},

@@ -6,12 +6,24 @@
 # with the pipelined fallback (MINIMPI_OFI_RMA=0): ping-pong across the
 # eager and rendezvous sizes with contents checked, ANY_SOURCE, ordering,
 # collectives.  Ranks given different providers must fail with a message
-# naming the ranks, never hang.  Skipped (77) when libfabric offers no
-# reliable-datagram provider here.
+# naming the ranks, never hang.  libfabric is in a process only once the
+# transport started (t_ofi_loaded), and a library that cannot be loaded
+# ends the job with a message.  Skipped (77) when libfabric offers no
+# reliable-datagram provider here (after the loading checks).
 . "$(dirname "$0")/../mpi/lib.sh"
 here_ofi=$(cd "$(dirname "$0")" && pwd)
 here=$here_ofi/../mpi           # where mpitest finds run-test.sh
 ofi="-x MINIMPI_TRANSPORTS=ofi"
+
+# libfabric is loaded only when the transport starts (ofi_lib.h): not in a
+# one-node job; a library that cannot be loaded, or is not libfabric, ends
+# the job naming it.
+MPI_TEST_DIR=$here_ofi mpitest 2 t_ofi_loaded no
+mpitest --exit nonzero \
+    --stderr "rank [01]: ofi: cannot load libfabric \(MINIMPI_OFI_LIBRARY=libminimpi-none.so.1\)" \
+    $ofi -x MINIMPI_OFI_LIBRARY=libminimpi-none.so.1 2 t_procnull
+mpitest --exit nonzero --stderr "rank [01]: ofi: .*undefined symbol: fi_getinfo" \
+    $ofi -x MINIMPI_OFI_LIBRARY=libm.so.6 2 t_procnull
 
 probe=$("$here/run-test.sh" $ofi 2 t_procnull 2>&1)
 if [ $? -ne 0 ]; then
@@ -24,6 +36,7 @@ if [ $? -ne 0 ]; then
     failures=1
 fi
 
+MPI_TEST_DIR=$here_ofi mpitest $ofi 2 t_ofi_loaded yes
 mpitest $ofi 2 t_pingpong
 mpitest $ofi -x FI_PROVIDER=tcp -x MINIMPI_OFI_RMA=0 2 t_pingpong
 mpitest $ofi -x FI_PROVIDER=tcp 4 t_anysource

@@ -26,6 +26,7 @@
 #include <rdma/fi_atomic.h>
 #include <rdma/fi_rma.h>
 
+#include "ofi_lib.h"
 #include "transports/transport.h"
 
 /* The libfabric API version we are written against (fi_context2, the

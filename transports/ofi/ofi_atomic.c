@@ -99,7 +99,7 @@ ssize_t ofi_atomic_post(ofi_tp_t *ofi, ofi_op_t *op)
     }
     if (rc != 0 && rc != -FI_EAGAIN)
         ofi_fail(ofi, "an atomic operation on %zu elements of rank %d on %s failed: %s", op->len,
-                 op->peer, ofi->peers[op->peer].host, fi_strerror((int)-rc));
+                 op->peer, ofi->peers[op->peer].host, ofi_strerror((int)-rc));
     return rc;
 }
 

@@ -51,7 +51,7 @@ static tp_status_t boot_fence(const tp_job_t *job, const char *when)
 static struct fi_info *get_info(const char *prov_name, int with_rma, int with_atomic,
                                 const struct fi_info *like, int *err_out)
 {
-    struct fi_info *hints = fi_allocinfo();
+    struct fi_info *hints = ofi_lib.dupinfo(NULL);
     struct fi_info *info = NULL;
     if (hints == NULL) {
         *err_out = -FI_ENOMEM;
@@ -83,8 +83,8 @@ static struct fi_info *get_info(const char *prov_name, int with_rma, int with_at
         hints->fabric_attr->name = strdup(like->fabric_attr->name);
         hints->domain_attr->name = strdup(like->domain_attr->name);
     }
-    int rc = fi_getinfo(OFI_API_VERSION, NULL, NULL, 0, hints, &info);
-    fi_freeinfo(hints);
+    int rc = ofi_lib.getinfo(OFI_API_VERSION, NULL, NULL, 0, hints, &info);
+    ofi_lib.freeinfo(hints);
     *err_out = rc;
     return rc == 0 ? info : NULL;
 }
@@ -109,7 +109,7 @@ static struct fi_info *choose_info(const char *prov_name, int *rma_out, int *err
         int err = 0;
         struct fi_info *with = get_info(NULL, 1, 1, info, &err);
         if (with != NULL) {
-            fi_freeinfo(info);
+            ofi_lib.freeinfo(info);
             info = with;
             *rma_out |= OFI_CAN_ATOMIC;
         }
@@ -126,7 +126,7 @@ static struct fi_info *choose_info(const char *prov_name, int *rma_out, int *err
     do {                                                                                     \
         int rc_ = (call);                                                                    \
         if (rc_ != 0) {                                                                      \
-            snprintf(why, why_len, "%s: %s", what, fi_strerror(-rc_));                       \
+            snprintf(why, why_len, "%s: %s", what, ofi_strerror(-rc_));                       \
             return TP_ESYS;                                                                  \
         }                                                                                    \
     } while (0)
@@ -177,7 +177,7 @@ void ofi_post_recv(ofi_tp_t *ofi, ofi_op_t *op)
     if (rc == 0)
         return;
     if (rc != -FI_EAGAIN)
-        ofi_fail(ofi, "posting a receive buffer failed: %s", fi_strerror((int)-rc));
+        ofi_fail(ofi, "posting a receive buffer failed: %s", ofi_strerror((int)-rc));
     op->next = ofi->repost;
     ofi->repost = op;
 }
@@ -188,7 +188,7 @@ static tp_status_t open_endpoint(ofi_tp_t *ofi, int world_size, char *why, size_
     ofi->mr_mode = info->domain_attr->mr_mode;
     ofi->next_key = 1;
     ofi->max_msg_size = info->ep_attr->max_msg_size;
-    OFI_TRY(fi_fabric(info->fabric_attr, &ofi->fabric, NULL), "fi_fabric");
+    OFI_TRY(ofi_lib.fabric(info->fabric_attr, &ofi->fabric, NULL), "fi_fabric");
     OFI_TRY(fi_domain(ofi->fabric, info, &ofi->domain, NULL), "fi_domain");
 
     struct fi_av_attr av_attr = {
@@ -236,7 +236,7 @@ static void destroy_instance(ofi_tp_t *ofi)
     close_fid(ofi->domain ? &ofi->domain->fid : NULL);
     close_fid(ofi->fabric ? &ofi->fabric->fid : NULL);
     if (ofi->info != NULL)
-        fi_freeinfo(ofi->info);
+        ofi_lib.freeinfo(ofi->info);
     /* Reads and writes still waiting to be issued own nothing but their context. */
     while (ofi->rma_waiting != NULL) {
         ofi_op_t *op = ofi->rma_waiting;
@@ -313,7 +313,7 @@ static void publish(const tp_job_t *job, ofi_tp_t *ofi, int rma, tp_status_t st,
                      rma, host, hex);
         } else {
             snprintf(value, sizeof(value), "failed,fi_getname_failed:_%s",
-                     rc != 0 ? fi_strerror(-rc) : "address_too_long");
+                     rc != 0 ? ofi_strerror(-rc) : "address_too_long");
         }
     } else {
         snprintf(value, sizeof(value), "failed,%s", reason);
@@ -451,16 +451,22 @@ static void choose_provider(const tp_job_t *job, ofi_tp_t *ofi, int *rma, char *
                             size_t why_len)
 {
     int err = 0;
-    ofi->info = choose_info(NULL, rma, &err);
+    if (ofi_lib_load(why, why_len) != 0) {
+        /* As with no provider: rank 0 says "none", the others fail later. */
+        ofi->info = NULL;
+        fprintf(stderr, "minimpi: rank %d: ofi: %s\n", job->world_rank, why);
+    } else {
+        ofi->info = choose_info(NULL, rma, &err);
+    }
     if (job->world_rank != 0)
         return;
     const char *value = "none";
     if (ofi->info != NULL) {
         value = ofi->info->fabric_attr->prov_name;
-    } else {
+    } else if (ofi_lib.getinfo != NULL) {
         const char *filter = getenv("FI_PROVIDER");
         snprintf(why, why_len, "no libfabric provider offers reliable datagrams (FI_EP_RDM)%s%s: %s",
-                 filter ? " with FI_PROVIDER=" : "", filter ? filter : "", fi_strerror(-err));
+                 filter ? " with FI_PROVIDER=" : "", filter ? filter : "", ofi_strerror(-err));
         fprintf(stderr, "minimpi: rank 0: ofi: %s\n", why);
     }
     if (job->boot->kvs_put(OFI_KEY_PROVIDER, value) != 0)
@@ -496,16 +502,18 @@ tp_status_t ofi_init(const tp_job_t *job, tp_t **tp_out)
     } else if (strcmp(prov, "none") == 0) {
         /* Rank 0 said why; nobody publishes, but fence 2 is still ours. */
         st = TP_ENOTSUP;
+    } else if (ofi_lib.getinfo == NULL) {
+        st = TP_ENOTSUP;           /* said in choose_provider */
     } else if (ofi->info == NULL || strcmp(ofi->info->fabric_attr->prov_name, prov) != 0) {
         int err = 0;
         if (ofi->info != NULL)
-            fi_freeinfo(ofi->info);
+            ofi_lib.freeinfo(ofi->info);
         ofi->info = choose_info(prov, &rma, &err);
         if (ofi->info == NULL) {
             const char *filter = getenv("FI_PROVIDER");
             snprintf(why, sizeof(why), "provider %s (chosen by rank 0) is not available here%s%s: %s",
                      prov, filter ? " with FI_PROVIDER=" : "", filter ? filter : "",
-                     fi_strerror(-err));
+                     ofi_strerror(-err));
             st = TP_ENOTSUP;
         }
     }

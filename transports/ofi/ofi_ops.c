@@ -52,7 +52,7 @@ static tp_status_t ofi_am_send(tp_t *tp, int peer, const void *hdr, size_t hdr_l
         return TP_AGAIN;           /* nothing taken: the runtime retries after progress */
     if (rc != 0) {
         fprintf(stderr, "minimpi: rank %d: ofi: fi_send to rank %d on %s failed: %s\n",
-                ofi->world_rank, peer, p->host, fi_strerror((int)-rc));
+                ofi->world_rank, peer, p->host, ofi_strerror((int)-rc));
         return TP_EPEER;
     }
     ofi->send_free = op->next;

@@ -98,20 +98,20 @@ static void complete_error(ofi_tp_t *ofi)
     memset(&err, 0, sizeof(err));
     ssize_t rc = fi_cq_readerr(ofi->cq, &err, 0);
     if (rc < 0)
-        ofi_fail(ofi, "reading a completion error failed: %s", fi_strerror((int)-rc));
+        ofi_fail(ofi, "reading a completion error failed: %s", ofi_strerror((int)-rc));
     ofi_op_t *op = (ofi_op_t *)err.op_context;
     const char *prov_err = fi_cq_strerror(ofi->cq, err.prov_errno, err.err_data, NULL, 0);
     if (op != NULL && op->kind == OFI_OP_RECV && err.err == FI_ECANCELED)
         return;                    /* a receive cancelled while closing */
     if (op == NULL || op->kind == OFI_OP_RECV)
-        ofi_fail(ofi, "a receive failed: %s (%s)", fi_strerror(err.err),
+        ofi_fail(ofi, "a receive failed: %s (%s)", ofi_strerror(err.err),
                  prov_err ? prov_err : "no detail");
     const char *what = op->kind == OFI_OP_SEND    ? "sending to"
                        : op->kind == OFI_OP_WRITE ? "writing into"
                        : op->kind == OFI_OP_ATOMIC ? "an atomic operation on"
                                                   : "reading from";
     ofi_fail(ofi, "%s rank %d on %s failed: %s (%s)", what, op->peer, ofi->peers[op->peer].host,
-             fi_strerror(err.err), prov_err ? prov_err : "no detail");
+             ofi_strerror(err.err), prov_err ? prov_err : "no detail");
 }
 
 /* A peer with operations outstanding that did not complete any for too long. */
@@ -159,7 +159,7 @@ int ofi_progress(tp_t *tp)
     } else if (got == -FI_EAVAIL) {
         complete_error(ofi);
     } else if (got != -FI_EAGAIN) {
-        ofi_fail(ofi, "reading the completion queue failed: %s", fi_strerror((int)-got));
+        ofi_fail(ofi, "reading the completion queue failed: %s", ofi_strerror((int)-got));
     }
     if (ofi->sends_outstanding > 0 || ofi->rma_outstanding > 0)
         check_silence(ofi);

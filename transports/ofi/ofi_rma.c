@@ -45,7 +45,7 @@ tp_status_t ofi_mem_expose(tp_t *tp, const void *buf, size_t len, tp_mem_desc_t 
             fi_close(&mr->fid);
         fprintf(stderr, "minimpi: rank %d: ofi: registering %zu bytes for a remote read "
                         "failed: %s\n",
-                ofi->world_rank, len, fi_strerror(-rc));
+                ofi->world_rank, len, ofi_strerror(-rc));
         return TP_ESYS;
     }
     ofi_desc_t d = {
@@ -102,7 +102,7 @@ static ssize_t post_next_chunk(ofi_tp_t *ofi, ofi_op_t *op)
         ofi_fail(ofi, "%s %zu bytes %s rank %d on %s failed: %s",
                  op->kind == OFI_OP_READ ? "reading" : "writing", n,
                  op->kind == OFI_OP_READ ? "from" : "into", op->peer, ofi->peers[op->peer].host,
-                 fi_strerror((int)-rc));
+                 ofi_strerror((int)-rc));
     return rc;
 }
 
