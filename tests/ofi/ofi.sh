@@ -18,7 +18,7 @@ ofi="-x MINIMPI_TRANSPORTS=ofi"
 # libfabric is loaded only when the transport starts (ofi_lib.h): not in a
 # one-node job; a library that cannot be loaded, or is not libfabric, ends
 # the job naming it.
-MPI_TEST_DIR=$here_ofi mpitest 2 t_ofi_loaded no
+MPI_TEST_DIR=tests/ofi mpitest 2 t_ofi_loaded no
 mpitest --exit nonzero \
     --stderr "rank [01]: ofi: cannot load libfabric \(MINIMPI_OFI_LIBRARY=libminimpi-none.so.1\)" \
     $ofi -x MINIMPI_OFI_LIBRARY=libminimpi-none.so.1 2 t_procnull
@@ -36,7 +36,7 @@ if [ $? -ne 0 ]; then
     failures=1
 fi
 
-MPI_TEST_DIR=$here_ofi mpitest $ofi 2 t_ofi_loaded yes
+MPI_TEST_DIR=tests/ofi mpitest $ofi 2 t_ofi_loaded yes
 mpitest $ofi 2 t_pingpong
 mpitest $ofi -x FI_PROVIDER=tcp -x MINIMPI_OFI_RMA=0 2 t_pingpong
 mpitest $ofi -x FI_PROVIDER=tcp 4 t_anysource
