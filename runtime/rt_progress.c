@@ -34,13 +34,6 @@ struct rt_out {
  * call starts yielding the core, when yielding is on. */
 #define RT_IDLE_SPIN_ROUNDS 64
 
-/* Spin rounds, of those, that poll again at once, without the pause: an
- * answer a few hundred nanoseconds away is seen as soon as it lands (2
- * ranks, 0-64 B ping-pong, alternating runs: one-way 0.28-0.41 us with a
- * pause in every round, 0.28-0.36 without); longer waits pause, which
- * spares power and the core's other hardware thread. */
-#define RT_IDLE_BUSY_ROUNDS 32
-
 /* Spin rounds, of those, of a wait that needs ranks which probably do not
  * run (rt_progress_idle_few_spins). */
 #define RT_IDLE_FEW_SPIN_ROUNDS 4
@@ -524,8 +517,7 @@ void rt_progress_idle(unsigned *idle_rounds)
     if (*idle_rounds < RT_IDLE_SPIN_ROUNDS || !rt_yield) {
         if (*idle_rounds < RT_IDLE_SPIN_ROUNDS)
             (*idle_rounds)++;
-        if (*idle_rounds > RT_IDLE_BUSY_ROUNDS)
-            cpu_relax();
+        cpu_relax();
         return;
     }
     if (*idle_rounds < RT_IDLE_SPIN_ROUNDS + RT_IDLE_YIELD_ROUNDS || !rt_sleep ||
