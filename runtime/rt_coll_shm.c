@@ -232,6 +232,16 @@ static char *data_of(const struct rt_coll_shm *a, uint64_t seq, int r, size_t by
     return slot_of(a, seq, r);
 }
 
+/* The bytes at the start of every slot that collectives with `bytes`
+ * bytes of data per rank write or read (data_of): none when the data is in
+ * the flags, all the cells of that size, or the data itself. */
+static size_t slot_reach(size_t bytes)
+{
+    if (bytes <= RT_COLL_SHM_INLINE)
+        return 0;
+    return bytes <= RT_COLL_SHM_CELL ? RT_COLL_SHM_CELLS * cell_stride(bytes) : bytes;
+}
+
 /* Whether rank r entered collective `seq` (or a later one). */
 static int arrived(const struct rt_coll_shm *a, uint64_t seq, int r)
 {
@@ -547,10 +557,7 @@ static int poll_op_steps(shm_op_t *op)
                 list_remove(op);
                 return MPI_ERR_NO_MEM;
             }
-            if (slot_bytes(op) > RT_COLL_SHM_CELL)
-                slots_prefault(a, slot_bytes(op));
-            else if (slot_bytes(op) > RT_COLL_SHM_INLINE)
-                slots_prefault(a, RT_COLL_SHM_CELLS * cell_stride(slot_bytes(op)));
+            slots_prefault(a, slot_reach(slot_bytes(op)));
             if (op->writes) {
                 op->phase = PH_ENTRY;
             } else {
@@ -623,7 +630,7 @@ static int fits(const rt_coll_team_t *t, const rt_coll_args_t *a)
         return 0;
     if (a->kind == RT_COLL_BARRIER)
         return 1;
-    size_t slot = slot_size(c->size);
+    size_t slot = c->coll_shm != NULL ? c->coll_shm->slot : slot_size(c->size);
     if (a->kind == RT_COLL_ALLTOALL)   /* every rank's p blocks in its slot */
         return a->rdt->size == 0 || a->rcount <= slot / a->rdt->size / (size_t)c->size;
     if (a->dt->size > 0 && a->count > slot / a->dt->size)

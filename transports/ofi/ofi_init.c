@@ -126,7 +126,7 @@ static struct fi_info *choose_info(const char *prov_name, int *rma_out, int *err
     do {                                                                                     \
         int rc_ = (call);                                                                    \
         if (rc_ != 0) {                                                                      \
-            snprintf(why, why_len, "%s: %s", what, ofi_strerror(-rc_));                       \
+            snprintf(why, why_len, "%s: %s", what, ofi_strerror(-rc_));                      \
             return TP_ESYS;                                                                  \
         }                                                                                    \
     } while (0)
