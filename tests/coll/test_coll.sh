@@ -64,8 +64,12 @@ expect_lines "alltoall across (faked) nodes is not shm" \
     "coll: alltoall on MPI_COMM_WORLD (4 ranks, 4 bytes): " \
     "!coll: alltoall on MPI_COMM_WORLD (4 ranks, 4 bytes): shm$"
 COLL_ENV="MINIMPI_VERBOSE=coll" run_ranks 4 "t_coll one node" $prog
-expect_lines "on one node bcast and allreduce are not node-aware (allreduce, alltoall: shm for small messages)" \
+expect_lines "on one node bcast and allreduce are not node-aware (allreduce, alltoall: shm for small messages; bcast, reduce: shm up to a cell's 4 KiB)" \
     "coll: bcast on MPI_COMM_WORLD (4 ranks, .*): binomial$" \
+    "coll: bcast on MPI_COMM_WORLD (4 ranks, 2800 bytes): shm$" \
+    "coll: bcast on MPI_COMM_WORLD (4 ranks, 30000 bytes): binomial$" \
+    "coll: reduce on MPI_COMM_WORLD (4 ranks, 2800 bytes, MPI_SUM): shm$" \
+    "coll: reduce on MPI_COMM_WORLD (4 ranks, 10000 bytes, MPI_SUM): binomial$" \
     "coll: alltoall on MPI_COMM_WORLD (4 ranks, 28 bytes): shm$" \
     "!coll: alltoall on MPI_COMM_WORLD (4 ranks, 68000 bytes): shm$" \
     "coll: allreduce on MPI_COMM_WORLD (4 ranks, 4 bytes, MPI_SUM): shm$" \
