@@ -37,8 +37,9 @@ const cfg_var_t cfg_vars[] = {
      "to 32768. Local rank 0's value applies to its whole node."},
     {"MINIMPI_SHM_FASTBOX", "1",
      "Send small shared-memory messages through a per-peer fast box (one cache line for "
-     "a message of up to 40 bytes; up to 10 bytes share a line with the messages that come "
-     "back, in the pair's duplex lane): 1 or 0. With 0 every message goes through the queues."},
+     "a message of up to 40 bytes), and answers of up to 104 bytes through the pair's duplex "
+     "lane, in the lines their question came in: 1 or 0. With 0 every message goes through "
+     "the queues."},
     {"MINIMPI_CC", "cc",
      "C compiler that the mpicc wrapper runs (default: the compiler minimpi was built with)."},
     {"MINIMPI_YIELD", "auto",

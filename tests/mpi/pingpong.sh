@@ -27,7 +27,7 @@ for re in \
     'rank 0: transport: peer 1: shm, eager up to [0-9]+ bytes \(in several packets up to [0-9]+\), rendezvous single copy' \
     'rank 1: transport: peer 0: shm, eager up to [0-9]+ bytes' \
     'rank 0: transport: peer 0: self' \
-    "rank 0: shm: 2 local ranks, .* cells of [0-9]+ B per queue, .*fast boxes on \(header \+ payload up to [0-9]+ B inline, [0-9]+ per receiver; up to [0-9]+ B through a pair's duplex lane\)" \
+    "rank 0: shm: 2 local ranks, .* cells of [0-9]+ B per queue, .*fast boxes on \(header \+ payload up to [0-9]+ B inline, [0-9]+ per receiver; answers up to [0-9]+ B through a pair's duplex lane\)" \
     "rank 1: shm: 2 local ranks, .*through a pair's duplex lane"; do
     if ! grep -Eq -- "$re" "$verbose"; then
         echo "FAIL: MINIMPI_VERBOSE=transport: no line of stderr matches /$re/"

@@ -126,7 +126,7 @@ static shm_tp_t *rank_new(int rank)
         pair->pool = pool;
         pair->out_next = pair->in_next = SHM_FBOX_FIRST;
         pair->out_queued = pair->in_queued = SHM_FBOX_FIRST;
-        pair->dout_next = pair->dout_limit = pair->din_next = pair->din_at_send = SHM_FBOX_FIRST;
+        shm_duplex_end_init(&pair->duplex, SHM_FBOX_FIRST);
         pair->queue_mapped = 1;    /* no segment to prefault: the queue is ours */
     }
     if (rank == RANK_R) {
@@ -296,22 +296,26 @@ START_TEST(test_box_message_waits_for_lane_message)
     static char payload[BOX_BYTES];
     msg_hdr_t h0 = {SENDER, 0}, h1 = {SENDER, 1};
     tp_t *tp = &sender->base;
+    /* Only an answer takes the lane: as if the sender had heard from the receiver. */
+    sender->pair[RECEIVER].heard = 1;
     ck_assert_int_eq(tp->ops->am_send(tp, RECEIVER, &h0, sizeof(h0), payload, LANE_BYTES), TP_OK);
     ck_assert_int_eq(tp->ops->am_send(tp, RECEIVER, &h1, sizeof(h1), payload, BOX_BYTES), TP_OK);
-    shm_duplex_t *lane = sender->pair[RECEIVER].duplex;
+    shm_duplex_t *lane = sender->pair[RECEIVER].duplex.lane;
     ck_assert_ptr_nonnull(lane);
-    ck_assert_uint_eq(sender->pair[RECEIVER].dout_next, SHM_FBOX_FIRST + 1);
+    ck_assert_uint_eq(sender->pair[RECEIVER].duplex.out_next, SHM_FBOX_FIRST + 1);
     ck_assert_uint_eq(sender->pair[RECEIVER].out_next, SHM_FBOX_FIRST + 1);
 
     /* The lane message not seen yet, the box message seen: nothing goes. */
-    _Atomic uint32_t *seq = &lane->lines[SHM_FBOX_FIRST % SHM_DUPLEX_LINES][0].seq;
-    atomic_store(seq, SHM_FBOX_FIRST);
+    _Atomic uint32_t *state = &lane->entries[SHM_FBOX_FIRST % SHM_DUPLEX_LINES].state;
+    uint32_t published = atomic_load(state);
+    ck_assert_uint_eq(published, shm_duplex_state(SHM_DUPLEX_FULL, 0, SHM_FBOX_FIRST));
+    atomic_store(state, shm_duplex_state(SHM_DUPLEX_CLAIMED, 0, SHM_FBOX_FIRST));
     tp_t *rtp = &receiver->base;
     ck_assert_int_eq(rtp->ops->progress(rtp), 0);
     ck_assert_int_eq(num_arrivals, 0);
 
     /* The lane message shows: both go, in send order. */
-    atomic_store(seq, SHM_FBOX_FIRST + 1);
+    atomic_store(state, published);
     for (int i = 0; i < 10 && rtp->ops->progress(rtp) > 0; i++)
         ;
     ck_assert_int_eq(num_arrivals, 2);

@@ -65,13 +65,15 @@ typedef struct shm_pair {
     shm_fbox_t *in_box;            /* the peer's box towards us, once seen */
     uint32_t in_next;              /* number of the next box message we expect */
     uint32_t in_queued;            /* the peer's queue messages we have delivered */
-    /* The pair's duplex lane (shm_duplex.h), once known, and our direction in it. */
-    shm_duplex_t *duplex;
-    unsigned duplex_out;           /* 0 when we are the lower rank of the pair */
-    uint32_t dout_next;            /* number of our next lane message to the peer */
-    uint32_t dout_limit;           /* as out_limit, for the lane */
-    uint32_t din_next;             /* number of the peer's next lane message */
-    uint32_t din_at_send;          /* din_next when we last sent in the lane */
+    shm_duplex_end_t duplex;       /* our end of the pair's lane (shm_duplex.h) */
+    /* We delivered a message of the peer's since our last one to it: our
+     * next message is an answer, and only answers take the lane.  A claim
+     * there is a compare-and-swap, whose lock waits for the sender's earlier
+     * stores to reach the other core: nothing when answering (the question
+     * was read), a line transfer per message in a stream, which the fast
+     * box's plain stores overlap (8-byte message rate 7.5 M/s through the
+     * lane, 9.2 M/s through the box; 64 bytes 2.7 against 7.3). */
+    int heard;
     int polled;                    /* in fast_src: a box or a lane brings us its messages */
     int queue_mapped;              /* the peer's queue is in our page tables
                                       (shm_segment_prefault_queue) */

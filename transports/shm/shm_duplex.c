@@ -7,16 +7,21 @@
 
 void shm_duplex_init(shm_duplex_t *lane, uint32_t first)
 {
+    /* EMPTY never equals a FULL state, so no entry reads as arrived. */
     for (uint32_t i = 0; i < SHM_DUPLEX_LINES; i++) {
-        /* Line i first holds the message numbered first + k that maps to
-         * it; its seq starts at that number, which never reads as arrived. */
-        uint32_t m = first + ((i - first) % SHM_DUPLEX_LINES);
-        for (unsigned dir = 0; dir < 2; dir++) {
-            shm_duplex_half_t *half = &lane->lines[i][dir];
-            memset(half, 0, sizeof(*half));
-            atomic_init(&half->seq, m);
-        }
+        shm_duplex_entry_t *entry = &lane->entries[i];
+        memset(entry, 0, sizeof(*entry));
+        atomic_init(&entry->state, SHM_DUPLEX_EMPTY);
     }
     for (unsigned dir = 0; dir < 2; dir++)
         atomic_init(&lane->consumed[dir].n, first);
+}
+
+void shm_duplex_end_init(shm_duplex_end_t *end, uint32_t first)
+{
+    memset(end, 0, sizeof(*end));
+    end->lane = NULL;
+    end->out_next = end->out_limit = end->in_next = end->in_at_send = first;
+    for (uint32_t i = 0; i < SHM_DUPLEX_LINES; i++)
+        end->known[i] = SHM_DUPLEX_EMPTY;
 }

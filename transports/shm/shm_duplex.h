@@ -1,19 +1,36 @@
 /*
- * shm_duplex.h -- a pair's duplex lane: the smallest messages of both
- * directions between two ranks share cache lines, the lower rank's message
- * number k in the first half of line k % SHM_DUPLEX_LINES, the higher
- * rank's message number k in the second half of the same line.
+ * shm_duplex.h -- a pair's duplex lane: small messages of both directions
+ * between two ranks take turns in the same places.  The lane is a ring of
+ * SHM_DUPLEX_LINES entries of two cache lines; message number m of either
+ * direction goes to entry m % SHM_DUPLEX_LINES, once whatever is there has
+ * been read.
  *
- * Why.  In a ping-pong the answer is then written into the line its
- * question was just read from, so each one-way trip moves one line once,
- * as the latency floor does (bench/p2p/floor); with a ring per direction
- * the writer first takes back a line the reader last held.  A bare
- * ping-pong on this machine's slower core pairing: 0.26-0.27 us one-way
- * with 16 duplex lines, 0.35-0.36 with two rings of 16 lines, 0.23 for one
- * line bounced.  Half a line holds a 10-byte header and 22 bytes of runtime
- * header and payload: the runtime's 12-byte envelope and up to 10 bytes
- * (every 0-8-byte message).  Two cache lines shared this way were slower
- * than two rings, so larger messages take the fast box (shm_fbox.h).
+ * Why.  In a ping-pong the answer is then written into the lines its
+ * question was just read from, so each one-way trip moves them once, as
+ * the latency floor does (bench/p2p/floor): the writer already holds them
+ * and only takes them back from the reader's cache.  With a ring per
+ * direction (the fast box) it first takes back lines the other side
+ * polls.  Measured on this machine's slower core pairing (floor 0.21-0.24
+ * us), 2 ranks, osu latency: 16-32 B 0.34-0.36 us one-way through fast
+ * boxes, 0.25-0.26 through this lane; 0-8 B 0.27-0.30 through the lane
+ * of half lines it replaces (10 bytes of payload at most, so that two
+ * directions could share a line without taking turns).  A message longer
+ * than one line spans both of its entry's lines; a reader polling the
+ * entry prefetches the second, so both cross at once (64 B 0.29-0.34 us,
+ * 0.38-0.43 with the prefetch only after a poll that found nothing; a bare
+ * two-line ping-pong 0.19-0.24 with it, 0.23-0.30 without).
+ *
+ * Taking turns.  An entry's state word says what it holds: nothing yet, or
+ * direction d's message number m, being written (CLAIMED) or published
+ * (FULL).  A sender may overwrite an entry whose message has been read:
+ * its own earlier one once the receiver's consumed counter says so
+ * (shm_room, read only when the sender's bound runs out), or one of the
+ * other direction that it has itself read (it is that direction's
+ * receiver).  Both senders may find the same entry free at once: each
+ * claims it by compare-and-swap from the state it saw to CLAIMED, and the
+ * loser sends that message another way (fast box or queue) instead of
+ * waiting.  Numbers in the state word are truncated to 29 bits: a reader
+ * never lags by 2^28 messages.
  *
  * Where.  Every fast box carries a lane; a pair uses the one of the box the
  * lower rank claimed in the higher rank's pool, which both find without
@@ -21,14 +38,12 @@
  * box in its pool.  A pair whose lower rank never claims that box (it sent
  * no small message to the higher rank, or the pool was full) has no lane.
  *
- * Algorithm: the fast box's (shm_fbox.c), per direction: sequence numbers
- * in the message, a counter of consumed messages on a line of the
- * receiver's.  The lane is a third path between the pair next to box and
- * queue; shm_ops.c keeps all three in send order.  A message in the lane
- * carries the low 16 bits of the sender's queue and box counters: a
- * receiver never lags a sender's path by 2^16 messages or more (a box
- * holds SHM_FBOX_SLOTS, a queue at most SHM_MAX_DEPTH = 2^15 cells), so
- * equal low bits mean equal counters.
+ * Order.  The lane is a third path between the pair next to box and queue;
+ * shm_ops.c keeps all three in send order.  A message in the lane carries
+ * the low 16 bits of the sender's queue and box counters: a receiver never
+ * lags a sender's path by 2^16 messages or more (a box holds
+ * SHM_FBOX_SLOTS, a queue at most SHM_MAX_DEPTH = 2^15 cells), so equal low
+ * bits mean equal counters.
  */
 #ifndef MINIMPI_SHM_DUPLEX_H
 #define MINIMPI_SHM_DUPLEX_H
@@ -43,134 +58,218 @@
 #include "shm_queue.h"
 #include "shm_room.h"
 
-/* Lines per lane: as for fast boxes, the fewer lines a lane cycles
- * through, the faster each one changes hands. */
-#define SHM_DUPLEX_LINES 16u
+/* Entries per lane.  Unlike a fast box's slots, more are faster here, up
+ * to a point (0-32 B ping-pong, same runs: 4 entries 0.40 us, 8 0.36,
+ * 16 0.30, 32 0.255, 64 0.25, 128 0.26). */
+#define SHM_DUPLEX_LINES 64u
 
 /* The receiver reports what it consumed every this many messages. */
 #define SHM_DUPLEX_CONSUMED_BATCH 8u
 
 /* Direction 0 carries the lower rank's messages, direction 1 the higher's. */
-typedef struct shm_duplex_half {
-    /* Message number m is in line m % SHM_DUPLEX_LINES, whose seq reads
-     * m + 1 once it holds it; compared only for equality. */
-    _Atomic uint32_t seq;
+typedef struct shm_duplex_entry {
+    /* SHM_DUPLEX_EMPTY, or shm_duplex_state(kind, dir, m). */
+    _Atomic uint32_t state;
     uint16_t queue_before;         /* low 16 bits of the sender's queue count */
     uint16_t fbox_before;          /* ... and of its next fast-box number */
     uint8_t hdr_len;
     uint8_t payload_len;
-    unsigned char data[22];        /* hdr_len bytes of header, then the payload */
-} shm_duplex_half_t;
+    unsigned char data[2 * SHM_CACHE_LINE - 10]; /* hdr_len bytes of header, then the payload */
+} shm_duplex_entry_t;
 
-static_assert(sizeof(shm_duplex_half_t) == SHM_CACHE_LINE / 2, "a half is half a line");
+static_assert(sizeof(shm_duplex_entry_t) == 2 * SHM_CACHE_LINE, "an entry is two lines");
 
-#define SHM_DUPLEX_MAX_INLINE (sizeof(((shm_duplex_half_t *)0)->data))
+#define SHM_DUPLEX_MAX_INLINE (sizeof(((shm_duplex_entry_t *)0)->data))
 
 typedef struct shm_duplex {
     /* consumed[d]: written by the receiver of direction d only, read by
-     * its sender when its bound says the lane is full (see shm_fbox.h). */
+     * its sender when its bound says its own earlier message may still be
+     * unread (see shm_room.h). */
     struct {
         alignas(SHM_CACHE_LINE) _Atomic uint32_t n;
     } consumed[2];
-    alignas(SHM_CACHE_LINE) shm_duplex_half_t lines[SHM_DUPLEX_LINES][2];
+    /* Two-line aligned: a line's pair is its entry's other line (what a
+     * spatial prefetcher fetches with it), never the next entry's. */
+    alignas(2 * SHM_CACHE_LINE) shm_duplex_entry_t entries[SHM_DUPLEX_LINES];
 } shm_duplex_t;
 
-static_assert(sizeof(shm_duplex_t) == (2 + SHM_DUPLEX_LINES) * SHM_CACHE_LINE,
-              "a lane is two counter lines and its lines");
+static_assert(sizeof(shm_duplex_t) == (2 + 2 * SHM_DUPLEX_LINES) * SHM_CACHE_LINE,
+              "a lane is two counter lines and its entries");
 static_assert(SHM_DUPLEX_LINES % SHM_DUPLEX_CONSUMED_BATCH == 0, "batches divide the lane");
 
+/* State words: kind in bits 0-1, direction in bit 2, message number above. */
+#define SHM_DUPLEX_EMPTY 0u
+#define SHM_DUPLEX_CLAIMED 1u
+#define SHM_DUPLEX_FULL 2u
+#define SHM_DUPLEX_NUMBER_BITS 29u
+
+static inline uint32_t shm_duplex_state(uint32_t kind, unsigned dir, uint32_t m)
+{
+    return m << 3 | (uint32_t)dir << 2 | kind;
+}
 /* Lay out an empty lane whose messages are numbered from `first` both ways. */
 void shm_duplex_init(shm_duplex_t *lane, uint32_t first);
 
+/*
+ * One rank's end of a lane: its counters both ways and what it knows of
+ * each entry, in its own memory.  `known` is each entry's state as this
+ * end last wrote or read it, so a sender decides from its own memory
+ * whether an entry is free and touches the entry's line only to claim it;
+ * a claim that fails (the other sender wrote there since) records what it
+ * found instead.
+ */
+typedef struct shm_duplex_end {
+    shm_duplex_t *lane;            /* NULL until the pair's lane is known */
+    unsigned out;                  /* our direction: 0 when we are the lower rank */
+    uint32_t out_next;             /* number of our next message */
+    uint32_t out_limit;            /* the first number our direction may not
+                                      write yet, as far as we know (shm_room) */
+    uint32_t in_next;              /* number of the peer's next message */
+    uint32_t in_at_send;           /* in_next when we last sent */
+    uint32_t known[SHM_DUPLEX_LINES];
+} shm_duplex_end_t;
+
+/* An end with no lane yet, both ways numbered from `first`. */
+void shm_duplex_end_init(shm_duplex_end_t *end, uint32_t first);
+
+/* The pair's lane is known: use it in direction `out`. */
+static inline void shm_duplex_end_open(shm_duplex_end_t *end, shm_duplex_t *lane, unsigned out)
+{
+    end->lane = lane;
+    end->out = out;
+}
+
 /* The hdr_len of a filler: a lane message that carries nothing, written
- * only to move the sender's next message to another line
+ * only to move the sender's next message to another entry
  * (shm_duplex_align); the receiver consumes it in its turn, in order. */
 #define SHM_DUPLEX_FILLER 0xffu
 
 static_assert(SHM_DUPLEX_MAX_INLINE < SHM_DUPLEX_FILLER, "no header is as long as a filler's");
 
-/* Sender: room for message number m (see shm_room). */
-static inline int shm_duplex_room(shm_duplex_t *lane, unsigned dir, uint32_t m, uint32_t *limit)
+/*
+ * Sender: claim the entry of our message number m if what it holds has
+ * been read.  Returns the entry, now CLAIMED, or NULL (nothing written).
+ */
+static inline shm_duplex_entry_t *shm_duplex_claim(shm_duplex_end_t *end, uint32_t m)
 {
-    return shm_room(&lane->consumed[dir].n, SHM_DUPLEX_LINES, m, limit);
+    uint32_t k = m % SHM_DUPLEX_LINES;
+    uint32_t seen = end->known[k];
+    if (seen != SHM_DUPLEX_EMPTY) {
+        if ((seen & 3u) != SHM_DUPLEX_FULL)
+            return NULL;           /* the other sender was writing it: not read yet */
+        if ((seen >> 2 & 1u) == end->out) {
+            /* Our own message m - SHM_DUPLEX_LINES: read once the receiver says so. */
+            if (!shm_room(&end->lane->consumed[end->out].n, SHM_DUPLEX_LINES, m, &end->out_limit))
+                return NULL;
+        } else {
+            /* The other direction's message: read if it is below in_next. */
+            uint32_t behind = (end->in_next - (seen >> 3)) & ((1u << SHM_DUPLEX_NUMBER_BITS) - 1);
+            if (behind == 0 || behind >= 1u << (SHM_DUPLEX_NUMBER_BITS - 1))
+                return NULL;
+        }
+    }
+    shm_duplex_entry_t *entry = &end->lane->entries[k];
+    /* Acquire: what the reader of the entry's last message read is done
+     * before we write (its release is the consumed counter, or our own
+     * program order when we are that reader). */
+    if (!atomic_compare_exchange_strong_explicit(&entry->state, &seen,
+                                                 shm_duplex_state(SHM_DUPLEX_CLAIMED, end->out, m),
+                                                 memory_order_acquire, memory_order_relaxed)) {
+        end->known[k] = seen;      /* the other sender took it first */
+        return NULL;
+    }
+    return entry;
 }
 
-/* Write message number m (hdr_len SHM_DUPLEX_FILLER: a filler) and publish it. */
-static inline void shm_duplex_write(shm_duplex_t *lane, unsigned dir, uint32_t m,
-                                    uint32_t queue_before, uint32_t fbox_before, const void *hdr,
-                                    size_t hdr_len, const void *payload, size_t payload_len)
+/* Fill our claimed entry with our next message (hdr_len SHM_DUPLEX_FILLER:
+ * a filler), publish it and advance out_next. */
+static inline void shm_duplex_fill(shm_duplex_end_t *end, shm_duplex_entry_t *entry,
+                                   uint32_t queue_before, uint32_t fbox_before, const void *hdr,
+                                   size_t hdr_len, const void *payload, size_t payload_len)
 {
-    shm_duplex_half_t *half = &lane->lines[m % SHM_DUPLEX_LINES][dir];
-    half->queue_before = (uint16_t)queue_before;
-    half->fbox_before = (uint16_t)fbox_before;
-    half->hdr_len = (uint8_t)hdr_len;
-    half->payload_len = (uint8_t)payload_len;
+    entry->queue_before = (uint16_t)queue_before;
+    entry->fbox_before = (uint16_t)fbox_before;
+    entry->hdr_len = (uint8_t)hdr_len;
+    entry->payload_len = (uint8_t)payload_len;
     if (hdr_len != SHM_DUPLEX_FILLER) {
-        copy_small(half->data, hdr, hdr_len);
-        copy_small(half->data + hdr_len, payload, payload_len);
+        copy_small(entry->data, hdr, hdr_len);
+        copy_small(entry->data + hdr_len, payload, payload_len);
     }
-    atomic_store_explicit(&half->seq, m + 1, memory_order_release);
+    uint32_t full = shm_duplex_state(SHM_DUPLEX_FULL, end->out, end->out_next);
+    atomic_store_explicit(&entry->state, full, memory_order_release);
+    end->known[end->out_next % SHM_DUPLEX_LINES] = full;
+    end->out_next++;
 }
 
 /*
- * Sender in direction `dir`: write message number *next and publish it,
- * then advance *next: TP_OK.  TP_AGAIN when the lane is full that way or
- * the message does not fit; nothing is written then.  *limit as for
- * shm_fbox_push.  `queue_before` and `fbox_before` are the sender's
- * counters of its other two paths to the receiver (truncated here).
+ * Sender: write our next message and publish it: TP_OK.  TP_AGAIN when
+ * its entry is not free (see shm_duplex_claim) or the message does not
+ * fit; nothing is written then.  `queue_before` and `fbox_before` are the
+ * sender's counters of its other two paths to the receiver (truncated
+ * here).
  */
-static inline tp_status_t shm_duplex_push(shm_duplex_t *lane, unsigned dir, uint32_t *next,
-                                          uint32_t *limit, uint32_t queue_before,
+static inline tp_status_t shm_duplex_push(shm_duplex_end_t *end, uint32_t queue_before,
                                           uint32_t fbox_before, const void *hdr, size_t hdr_len,
                                           const void *payload, size_t payload_len)
 {
-    if (hdr_len + payload_len > SHM_DUPLEX_MAX_INLINE || !shm_duplex_room(lane, dir, *next, limit))
+    if (hdr_len + payload_len > SHM_DUPLEX_MAX_INLINE)
         return TP_AGAIN;
-    shm_duplex_write(lane, dir, *next, queue_before, fbox_before, hdr, hdr_len, payload,
-                     payload_len);
-    (*next)++;
+    shm_duplex_entry_t *entry = shm_duplex_claim(end, end->out_next);
+    if (entry == NULL)
+        return TP_AGAIN;
+    shm_duplex_fill(end, entry, queue_before, fbox_before, hdr, hdr_len, payload, payload_len);
     return TP_OK;
 }
 
 /*
- * Sender in direction `dir` that read the other direction's message number
- * `last_in` since its own last message: make its next message answer in
- * that message's line, where the peer reads next (the point of the lane),
- * by writing fillers into the lines before it.  Needed when the two
- * directions' counts differ (a message that went by box or queue, one not
- * answered); once aligned, a ping-pong stays so without fillers.  Nothing
- * is done when our last message is already in that line (we asked, the
- * peer answered: our next question takes the next line) or when the lane
- * lacks room for the fillers and the message.
+ * Sender that read the peer's messages since its own last one: make its
+ * next message answer in the entry of the last one read, where the peer
+ * reads next (the point of the lane), by writing fillers into the entries
+ * before it.  Needed when the two directions' counts differ (a message
+ * that went by box or queue, one not answered); once aligned, a ping-pong
+ * stays so without fillers.  Nothing is done when our last message is
+ * already in that entry (we asked, the peer answered: our next question
+ * takes the next entry); the fillers stop at the first entry not free.
  */
-static inline void shm_duplex_align(shm_duplex_t *lane, unsigned dir, uint32_t *next,
-                                    uint32_t *limit, uint32_t last_in, uint32_t queue_before,
+static inline void shm_duplex_align(shm_duplex_end_t *end, uint32_t queue_before,
                                     uint32_t fbox_before)
 {
-    /* Numbers map to lines modulo SHM_DUPLEX_LINES, which divides 2^32. */
-    uint32_t gap = (last_in - *next) % SHM_DUPLEX_LINES;
-    if (gap == 0 || (*next - 1) % SHM_DUPLEX_LINES == last_in % SHM_DUPLEX_LINES ||
-        !shm_duplex_room(lane, dir, *next + gap, limit))
+    uint32_t last_in = end->in_next - 1;
+    /* Numbers map to entries modulo SHM_DUPLEX_LINES, which divides 2^32. */
+    uint32_t gap = (last_in - end->out_next) % SHM_DUPLEX_LINES;
+    if (gap == 0 || (end->out_next - 1) % SHM_DUPLEX_LINES == last_in % SHM_DUPLEX_LINES)
         return;
-    for (uint32_t i = 0; i < gap; i++, (*next)++)
-        shm_duplex_write(lane, dir, *next, queue_before, fbox_before, NULL, SHM_DUPLEX_FILLER,
-                         NULL, 0);
+    for (uint32_t i = 0; i < gap; i++) {
+        shm_duplex_entry_t *entry = shm_duplex_claim(end, end->out_next);
+        if (entry == NULL)
+            return;
+        shm_duplex_fill(end, entry, queue_before, fbox_before, NULL, SHM_DUPLEX_FILLER, NULL, 0);
+    }
 }
 
-/* Receiver of direction `dir`: message number `next` if it has arrived, else NULL. */
-static inline const shm_duplex_half_t *shm_duplex_peek(shm_duplex_t *lane, unsigned dir,
-                                                       uint32_t next)
+/* Receiver: the peer's next message if it has arrived, else NULL.  The
+ * entry's second line is fetched meanwhile, so that a long message's two
+ * lines cross together. */
+static inline const shm_duplex_entry_t *shm_duplex_peek(const shm_duplex_end_t *end)
 {
-    shm_duplex_half_t *half = &lane->lines[next % SHM_DUPLEX_LINES][dir];
-    return atomic_load_explicit(&half->seq, memory_order_acquire) == next + 1 ? half : NULL;
+    shm_duplex_entry_t *entry = &end->lane->entries[end->in_next % SHM_DUPLEX_LINES];
+    __builtin_prefetch((const char *)entry + SHM_CACHE_LINE);
+    if (atomic_load_explicit(&entry->state, memory_order_acquire) ==
+        shm_duplex_state(SHM_DUPLEX_FULL, 1 - end->out, end->in_next))
+        return entry;
+    return NULL;
 }
 
-/* Receiver: done with message number *next; advance it, hand back a batch. */
-static inline void shm_duplex_pop(shm_duplex_t *lane, unsigned dir, uint32_t *next)
+/* Receiver: done with the peer's message in hand (from shm_duplex_peek);
+ * advance in_next, hand back a batch. */
+static inline void shm_duplex_pop(shm_duplex_end_t *end)
 {
-    (*next)++;
-    if (*next % SHM_DUPLEX_CONSUMED_BATCH == 0)
-        atomic_store_explicit(&lane->consumed[dir].n, *next, memory_order_release);
+    unsigned dir = 1 - end->out;
+    end->known[end->in_next % SHM_DUPLEX_LINES] =
+        shm_duplex_state(SHM_DUPLEX_FULL, dir, end->in_next);
+    end->in_next++;
+    if (end->in_next % SHM_DUPLEX_CONSUMED_BATCH == 0)
+        atomic_store_explicit(&end->lane->consumed[dir].n, end->in_next, memory_order_release);
 }
 
 #endif /* MINIMPI_SHM_DUPLEX_H */

@@ -104,11 +104,12 @@ static_assert(sizeof(shm_fbox_t) ==
               "a box is a control line, a counter line, its slots and a lane");
 static_assert(SHM_FBOX_SLOTS % SHM_FBOX_CONSUMED_BATCH == 0, "batches divide the box");
 
-/* A receiver's pool: a claim counter on its own line, then its boxes. */
+/* A receiver's pool: a claim counter on its own line, then its boxes
+ * (aligned as their lanes' entries are). */
 typedef struct shm_fbox_pool {
     alignas(SHM_CACHE_LINE) _Atomic uint32_t claimed;  /* boxes handed out (may exceed the
                                                           pool: later claimers got none) */
-    alignas(SHM_CACHE_LINE) shm_fbox_t boxes[SHM_FBOX_PER_RANK];
+    shm_fbox_t boxes[SHM_FBOX_PER_RANK];
 } shm_fbox_pool_t;
 
 /* Lay out an empty pool; message numbers start at `first`. */

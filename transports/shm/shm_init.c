@@ -218,7 +218,7 @@ static tp_status_t map_peers(const tp_job_t *job, shm_tp_t *shm)
         pair->no_out_box = !fbox_on || peer == job->world_rank;
         pair->out_next = pair->in_next = pair->out_limit = SHM_FBOX_FIRST;
         pair->out_queued = pair->in_queued = SHM_FBOX_FIRST;
-        pair->dout_next = pair->dout_limit = pair->din_next = pair->din_at_send = SHM_FBOX_FIRST;
+        shm_duplex_end_init(&pair->duplex, SHM_FBOX_FIRST);
     }
     shm->own_queue = shm->queue_of[job->world_rank];
     shm->own_pool = shm->pair[job->world_rank].pool;
@@ -325,7 +325,7 @@ tp_status_t shm_init(const tp_job_t *job, tp_t **tp_out)
                 "minimpi: rank %d: shm: %d local ranks, segment %.1f KiB (%.1f KiB per rank), "
                 "%u cells of %u B per queue, am_max_hdr %zu B, am_max_payload %zu B, "
                 "fast boxes %s (header + payload up to %zu B inline, %u per receiver; "
-                "up to %zu B through a pair's duplex lane), "
+                "answers up to %zu B through a pair's duplex lane), "
                 "single-copy %s, idle ranks %s\n",
                 job->world_rank, job->local_size, (double)shm->seg_bytes / 1024.0,
                 (double)shm->seg_bytes / 1024.0 / job->local_size, hdr->depth, hdr->cell_size,

@@ -1,19 +1,19 @@
 /*
  * shm_ops.c -- the shared-memory transport's ops table and its fast path:
- * am_send copies the smallest messages into the pair's duplex lane, small
- * ones into our fast box towards the receiver, anything else (or when lane
- * or box is full) into the receiver's queue; progress drains the lanes and
- * boxes others send us through, then our queue.  No lock, no system call
- * and no allocation on either path.
+ * am_send copies small answers into the pair's duplex lane, other small
+ * messages into our fast box towards the receiver, anything else (or when
+ * lane or box refuses) into the receiver's queue; progress drains the lanes
+ * and boxes others send us through, then our queue.  No lock, no system
+ * call and no allocation on either path.
  *
  * Keeping the three paths in send order (MPI's non-overtaking rule).  A
- * sender numbers its lane messages (dout_next) and its box messages
+ * sender numbers its lane messages (duplex.out_next) and its box messages
  * (out_next) to a receiver and counts its queue messages to it
  * (out_queued).  Every message carries the sender's counters of the two
  * paths it does not take, as they were when it was sent: a queue cell its
  * fbox_before and duplex_before, a box slot its queue_before and
  * duplex_before, a lane message its queue_before and fbox_before.  The
- * receiver keeps the same three counters per sender (din_next, in_next,
+ * receiver keeps the same three counters per sender (duplex.in_next, in_next,
  * in_queued) and delivers
  *   - a lane or box message only when the receiver's counters of the two
  *     other paths equal the ones it carries: every earlier message of
@@ -89,8 +89,7 @@ static void claim_out_box(shm_tp_t *shm, int peer, shm_pair_t *pair)
     pair->out_box = shm_fbox_claim(pair->pool, shm->world_rank);
     pair->no_out_box = pair->out_box == NULL;
     if (pair->out_box != NULL && peer > shm->world_rank) {
-        pair->duplex = &pair->out_box->duplex;
-        pair->duplex_out = 0;
+        shm_duplex_end_open(&pair->duplex, &pair->out_box->duplex, 0);
         poll_fast_src(shm, peer, pair);
     }
 }
@@ -103,21 +102,24 @@ static tp_status_t shm_am_send(tp_t *tp, int peer, const void *hdr, size_t hdr_l
     TP_CONTRACT(hdr_len <= tp->am_max_hdr && payload_len <= tp->am_max_payload, "shm", "am_send");
     shm_pair_t *pair = &shm->pair[peer];
     size_t len = hdr_len + payload_len;
-    if (len <= SHM_DUPLEX_MAX_INLINE) {
-        /* Towards a higher rank our box carries the pair's lane. */
-        if (peer > shm->world_rank && pair->out_box == NULL && !pair->no_out_box)
-            claim_out_box(shm, peer, pair);
-        if (pair->duplex != NULL) {
-            if (pair->din_next != pair->din_at_send) {
-                /* An answer: into the line of what we read last. */
-                pair->din_at_send = pair->din_next;
-                shm_duplex_align(pair->duplex, pair->duplex_out, &pair->dout_next,
-                                 &pair->dout_limit, pair->din_next - 1, pair->out_queued,
-                                 pair->out_next);
+    /* Towards a higher rank our box carries the pair's lane. */
+    if (len <= SHM_FBOX_MAX_INLINE && peer > shm->world_rank && pair->out_box == NULL &&
+        !pair->no_out_box)
+        claim_out_box(shm, peer, pair);
+    int answer = pair->heard;
+    if (answer)
+        pair->heard = 0;
+    if (answer && len <= SHM_DUPLEX_MAX_INLINE) {
+        /* Only answers take the lane (see heard in shm.h). */
+        shm_duplex_end_t *lane = &pair->duplex;
+        if (lane->lane != NULL) {
+            if (lane->in_next != lane->in_at_send) {
+                /* An answer: into the entry of what we read last. */
+                lane->in_at_send = lane->in_next;
+                shm_duplex_align(lane, pair->out_queued, pair->out_next);
             }
-            if (shm_duplex_push(pair->duplex, pair->duplex_out, &pair->dout_next,
-                                &pair->dout_limit, pair->out_queued, pair->out_next, hdr, hdr_len,
-                                payload, payload_len) == TP_OK) {
+            if (shm_duplex_push(lane, pair->out_queued, pair->out_next, hdr, hdr_len, payload,
+                                payload_len) == TP_OK) {
                 ring(shm, pair);
                 return TP_OK;
             }
@@ -128,7 +130,7 @@ static tp_status_t shm_am_send(tp_t *tp, int peer, const void *hdr, size_t hdr_l
             claim_out_box(shm, peer, pair);
         if (pair->out_box != NULL &&
             shm_fbox_push(pair->out_box, &pair->out_next, &pair->out_limit, pair->out_queued,
-                          pair->dout_next, hdr, hdr_len, payload, payload_len) == TP_OK) {
+                          pair->duplex.out_next, hdr, hdr_len, payload, payload_len) == TP_OK) {
             ring(shm, pair);
             return TP_OK;
         }
@@ -138,7 +140,7 @@ static tp_status_t shm_am_send(tp_t *tp, int peer, const void *hdr, size_t hdr_l
         shm_segment_prefault_queue(shm->seg, shm->queue_of[peer]);
     }
     tp_status_t st = shm_queue_push(shm->queue_of[peer], shm->world_rank, pair->out_next,
-                                    pair->dout_next, hdr, hdr_len, payload, payload_len);
+                                    pair->duplex.out_next, hdr, hdr_len, payload, payload_len);
     if (st == TP_OK) {
         pair->out_queued++;
         ring(shm, pair);
@@ -164,8 +166,7 @@ static void find_new_boxes(shm_tp_t *shm)
         pair->in_box = box;
         if (src < shm->world_rank) {
             /* Claimed by the lower rank of the pair: the pair's lane. */
-            pair->duplex = &box->duplex;
-            pair->duplex_out = 1;
+            shm_duplex_end_open(&pair->duplex, &box->duplex, 1);
         }
         poll_fast_src(shm, src, pair);
         shm->num_in_boxes++;
@@ -177,21 +178,22 @@ static void find_new_boxes(shm_tp_t *shm)
  * top of this file): 1, else 0. */
 static inline int deliver_next_fast(shm_tp_t *shm, int src, shm_pair_t *pair)
 {
-    if (pair->duplex != NULL) {
-        unsigned dir = 1 - pair->duplex_out;
-        const shm_duplex_half_t *half;
-        while ((half = shm_duplex_peek(pair->duplex, dir, pair->din_next)) != NULL &&
-               half->queue_before == (uint16_t)pair->in_queued &&
-               half->fbox_before == (uint16_t)pair->in_next) {
+    if (pair->duplex.lane != NULL) {
+        const shm_duplex_entry_t *entry;
+        while ((entry = shm_duplex_peek(&pair->duplex)) != NULL &&
+               entry->queue_before == (uint16_t)pair->in_queued &&
+               entry->fbox_before == (uint16_t)pair->in_next) {
             /* A filler only moved the sender's next message: consumed in
              * its turn, not a message (nor counted as one). */
-            int filler = half->hdr_len == SHM_DUPLEX_FILLER;
+            int filler = entry->hdr_len == SHM_DUPLEX_FILLER;
             if (!filler)
-                shm->am_handler(shm->am_handler_arg, src, half->data, half->hdr_len,
-                                half->data + half->hdr_len, half->payload_len);
-            shm_duplex_pop(pair->duplex, dir, &pair->din_next);
-            if (!filler)
+                shm->am_handler(shm->am_handler_arg, src, entry->data, entry->hdr_len,
+                                entry->data + entry->hdr_len, entry->payload_len);
+            shm_duplex_pop(&pair->duplex);
+            if (!filler) {
+                pair->heard = 1;
                 return 1;
+            }
         }
     }
     if (pair->in_box != NULL) {
@@ -200,10 +202,11 @@ static inline int deliver_next_fast(shm_tp_t *shm, int src, shm_pair_t *pair)
          * message between our look at the lane and this one. */
         const shm_fbox_slot_t *slot = shm_fbox_peek(pair->in_box, pair->in_next);
         if (slot != NULL && slot->queue_before == pair->in_queued &&
-            slot->duplex_before == (uint16_t)pair->din_next) {
+            slot->duplex_before == (uint16_t)pair->duplex.in_next) {
             shm->am_handler(shm->am_handler_arg, src, shm_fbox_slot_hdr(slot), slot->hdr_len,
                             shm_fbox_slot_payload(slot), slot->payload_len);
             shm_fbox_pop(pair->in_box, &pair->in_next);
+            pair->heard = 1;
             return 1;
         }
     }
@@ -214,7 +217,7 @@ static inline int deliver_next_fast(shm_tp_t *shm, int src, shm_pair_t *pair)
  * have not delivered yet (the cell carries the sender's two counters). */
 static inline int fast_before(const shm_pair_t *pair, const shm_cell_t *cell)
 {
-    return pair->in_next != cell->fbox_before || pair->din_next != cell->duplex_before;
+    return pair->in_next != cell->fbox_before || pair->duplex.in_next != cell->duplex_before;
 }
 
 /* Deliver the lane and box messages `src` sent before the queue cell in hand. */
@@ -228,7 +231,7 @@ static int drain_fast_before(shm_tp_t *shm, int src, shm_pair_t *pair, const shm
      * the cell was sent, so the wait is for that other sender's next store
      * only. */
     while ((pair->in_next != cell->fbox_before && pair->in_box == NULL) ||
-           (pair->din_next != cell->duplex_before && pair->duplex == NULL)) {
+           (pair->duplex.in_next != cell->duplex_before && pair->duplex.lane == NULL)) {
         find_new_boxes(shm);
         if ((uint32_t)shm->num_in_boxes >= shm_fbox_num_claimed(shm->own_pool))
             break;                 /* every claimed box is known */
@@ -241,7 +244,7 @@ static int drain_fast_before(shm_tp_t *shm, int src, shm_pair_t *pair, const shm
             fprintf(stderr, "minimpi: rank %d: shm: rank %d's fast-box message %u or lane "
                             "message %u is missing though a later one arrived through the "
                             "queue\n",
-                    shm->world_rank, src, pair->in_next, pair->din_next);
+                    shm->world_rank, src, pair->in_next, pair->duplex.in_next);
             abort();
         }
         n += got;
@@ -276,6 +279,7 @@ static int shm_progress(tp_t *tp)
                         shm_cell_payload(cell), (size_t)cell->payload_len);
         shm_queue_pop(shm->own_queue, cell);
         pair->in_queued++;
+        pair->heard = 1;
         delivered++;
     }
     shm->in_progress = 0;
@@ -293,8 +297,7 @@ static int shm_pending(shm_tp_t *shm)
         shm_pair_t *pair = &shm->pair[shm->fast_src[i]];
         if (pair->in_box != NULL && shm_fbox_peek(pair->in_box, pair->in_next) != NULL)
             return 1;
-        if (pair->duplex != NULL &&
-            shm_duplex_peek(pair->duplex, 1 - pair->duplex_out, pair->din_next) != NULL)
+        if (pair->duplex.lane != NULL && shm_duplex_peek(&pair->duplex) != NULL)
             return 1;
     }
     return 0;
