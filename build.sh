@@ -5,7 +5,8 @@
 #   1. Debian packages the build and `make check` need, installed only when
 #      missing (as root: apt-get update once, then apt-get install); the
 #      test-only ones (MPICH and a Slurm for the interoperability tests, clang
-#      for the fuzzers, Chromium and gnuplot for the profile report) are
+#      for the fuzzers, strace to count the fast path's system calls where
+#      perf cannot, Chromium and gnuplot for the profile report) are
 #      skipped with a note when not root, and those tests then skip;
 #      Chromium and gnuplot install in the background during steps 2-4;
 #   2. ./autogen.sh when configure or Makefile.in is missing;
@@ -22,7 +23,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 CONFIGURE_FLAGS=${CONFIGURE_FLAGS:-}
 PACKAGES="build-essential autoconf automake libtool pkg-config libfabric-dev libhwloc-dev check"
-TEST_PACKAGES="mpich libmpich-dev slurmctld slurmd slurm-client munge clang"
+TEST_PACKAGES="mpich libmpich-dev slurmctld slurmd slurm-client munge clang strace"
 # Needed by the tests only when they run (not by configure or the build),
 # and large: installed in the background while the tree builds.
 LATE_TEST_PACKAGES="chromium gnuplot-nox"

@@ -1,7 +1,8 @@
 #!/bin/sh
 # figures.sh -- the README's performance figures, in one go, on a quiet
 # machine: writes bench/results.md (date, machine, library versions, load
-# average, the point-to-point table of bench/compare and the 2-rank and
+# average, the point-to-point table of bench/compare, the system calls and
+# allocations per message of bench/p2p/fastpath.sh, and the 2-rank and
 # 8-rank tables of bench/coll/run.sh) and bench/results-p2p.png (latency and
 # bandwidth).
 #
@@ -24,6 +25,9 @@ commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 
 ./bench/compare --build-dir . -n "$rounds" --plot "$png" >"$tmp/p2p" 2>"$tmp/p2p.err" || {
     cat "$tmp/p2p.err" >&2; exit 1; }
+# System calls and allocations per message on the fast path (none expected;
+# a nonzero exit says so, and the figures still get written).
+sh bench/p2p/fastpath.sh >"$tmp/fastpath" 2>&1
 sh bench/coll/run.sh 65536 50 "$rounds" 2 >"$tmp/coll" 2>&1 || exit 1
 # 8 ranks on this machine's cores: oversubscribed on a small one, where
 # every round of an algorithm waits for ranks to be scheduled (fewer calls).
@@ -47,6 +51,12 @@ sh bench/coll/run.sh 65536 30 "$rounds" 8 >"$tmp/coll8" 2>&1 || exit 1
     echo
     echo '```'
     cat "$tmp/p2p"
+    echo '```'
+    echo
+    echo "## Fast path: system calls and allocations per message (bench/p2p/fastpath.sh)"
+    echo
+    echo '```'
+    cat "$tmp/fastpath"
     echo '```'
     echo
     echo "## Collectives, 2 ranks (bench/coll/run.sh)"

@@ -9,9 +9,10 @@ bench_p2p_osu_p2p_SOURCES = bench/p2p/osu_p2p.c
 bench_p2p_osu_p2p_LDADD = runtime/libminimpi_core.la
 bench_p2p_floor_SOURCES = bench/p2p/floor.c
 
-TESTS += bench/p2p/smoke.sh
+TESTS += bench/p2p/smoke.sh bench/p2p/fastpath_check.sh
 EXTRA_DIST += bench/compare bench/p2p/smoke.sh bench/p2p/pin.sh bench/coll/osu_coll.c \
-	bench/coll/yield_floor.c bench/coll/run.sh bench/p2p/cma_sweep.sh bench/figures.sh
+	bench/coll/yield_floor.c bench/coll/run.sh bench/p2p/cma_sweep.sh bench/figures.sh \
+	bench/p2p/fastpath.sh bench/p2p/fastpath_check.sh bench/p2p/count_alloc.c
 
 .PHONY: bench
 bench: $(BENCH_P2P_PROGS) launcher/mini-mpirun
