@@ -22,6 +22,7 @@ void shm_duplex_end_init(shm_duplex_end_t *end, uint32_t first)
     memset(end, 0, sizeof(*end));
     end->lane = NULL;
     end->out_next = end->out_limit = end->in_next = end->in_at_send = first;
+    end->in_lines = 1;
     for (uint32_t i = 0; i < SHM_DUPLEX_LINES; i++)
         end->known[i] = SHM_DUPLEX_EMPTY;
 }

@@ -1,9 +1,9 @@
 /*
  * shm_duplex.h -- a pair's duplex lane: small messages of both directions
  * between two ranks take turns in the same places.  The lane is a ring of
- * SHM_DUPLEX_LINES entries of two cache lines; message number m of either
- * direction goes to entry m % SHM_DUPLEX_LINES, once whatever is there has
- * been read.
+ * SHM_DUPLEX_LINES entries of SHM_DUPLEX_ENTRY_LINES cache lines; message
+ * number m of either direction goes to entry m % SHM_DUPLEX_LINES, once
+ * whatever is there has been read.
  *
  * Why.  In a ping-pong the answer is then written into the lines its
  * question was just read from, so each one-way trip moves them once, as
@@ -15,10 +15,12 @@
  * boxes, 0.25-0.26 through this lane; 0-8 B 0.27-0.30 through the lane
  * of half lines it replaces (10 bytes of payload at most, so that two
  * directions could share a line without taking turns).  A message longer
- * than one line spans both of its entry's lines; a reader polling the
- * entry prefetches the second, so both cross at once (64 B 0.29-0.34 us,
- * 0.38-0.43 with the prefetch only after a poll that found nothing; a bare
- * two-line ping-pong 0.19-0.24 with it, 0.23-0.30 without).
+ * than one line spans several of its entry's lines; a reader polling the
+ * entry prefetches as many as the peer's last message took, so that in a
+ * ping-pong they all cross at once: 64 / 128 / 256 B 0.27 / 0.29 / 0.32
+ * us, against 0.31 / 0.47 / 0.50 prefetching the second line only and
+ * 0.38-0.43 for 64 B prefetching nothing until a poll found nothing (128
+ * and 256 B through the queue: 0.52-0.56).
  *
  * Taking turns.  An entry's state word says what it holds: nothing yet, or
  * direction d's message number m, being written (CLAIMED) or published
@@ -59,12 +61,15 @@
 #include "shm_room.h"
 
 /* Entries per lane.  Unlike a fast box's slots, more are faster here, up
- * to a point (0-32 B ping-pong, same runs: 4 entries 0.40 us, 8 0.36,
- * 16 0.30, 32 0.255, 64 0.25, 128 0.26). */
-#define SHM_DUPLEX_LINES 64u
+ * to a point (0-32 B ping-pong with entries of two lines, same runs: 4
+ * entries 0.40 us, 8 0.36, 16 0.30, 32 0.255, 64 0.25, 128 0.26). */
+#define SHM_DUPLEX_LINES 32u
 
 /* The receiver reports what it consumed every this many messages. */
 #define SHM_DUPLEX_CONSUMED_BATCH 8u
+
+/* Lines per entry: a 12-byte envelope and up to 488 bytes of payload. */
+#define SHM_DUPLEX_ENTRY_LINES 8u
 
 /* Direction 0 carries the lower rank's messages, direction 1 the higher's. */
 typedef struct shm_duplex_entry {
@@ -72,12 +77,14 @@ typedef struct shm_duplex_entry {
     _Atomic uint32_t state;
     uint16_t queue_before;         /* low 16 bits of the sender's queue count */
     uint16_t fbox_before;          /* ... and of its next fast-box number */
-    uint8_t hdr_len;
-    uint8_t payload_len;
-    unsigned char data[2 * SHM_CACHE_LINE - 10]; /* hdr_len bytes of header, then the payload */
+    uint16_t payload_len;
+    uint8_t hdr_len;               /* at most SHM_QUEUE_MAX_HDR, or SHM_DUPLEX_FILLER */
+    /* hdr_len bytes of header, then the payload */
+    unsigned char data[SHM_DUPLEX_ENTRY_LINES * SHM_CACHE_LINE - 11];
 } shm_duplex_entry_t;
 
-static_assert(sizeof(shm_duplex_entry_t) == 2 * SHM_CACHE_LINE, "an entry is two lines");
+static_assert(sizeof(shm_duplex_entry_t) == SHM_DUPLEX_ENTRY_LINES * SHM_CACHE_LINE,
+              "an entry is whole lines");
 
 #define SHM_DUPLEX_MAX_INLINE (sizeof(((shm_duplex_entry_t *)0)->data))
 
@@ -88,13 +95,14 @@ typedef struct shm_duplex {
     struct {
         alignas(SHM_CACHE_LINE) _Atomic uint32_t n;
     } consumed[2];
-    /* Two-line aligned: a line's pair is its entry's other line (what a
-     * spatial prefetcher fetches with it), never the next entry's. */
-    alignas(2 * SHM_CACHE_LINE) shm_duplex_entry_t entries[SHM_DUPLEX_LINES];
+    /* Entry-aligned: a line's pair (what a spatial prefetcher fetches with
+     * it) is in its own entry, never the next one. */
+    alignas(SHM_DUPLEX_ENTRY_LINES * SHM_CACHE_LINE) shm_duplex_entry_t entries[SHM_DUPLEX_LINES];
 } shm_duplex_t;
 
-static_assert(sizeof(shm_duplex_t) == (2 + 2 * SHM_DUPLEX_LINES) * SHM_CACHE_LINE,
-              "a lane is two counter lines and its entries");
+static_assert(sizeof(shm_duplex_t) ==
+                  SHM_DUPLEX_ENTRY_LINES * SHM_CACHE_LINE * (1 + SHM_DUPLEX_LINES),
+              "a lane is two counter lines, aligned as an entry, and its entries");
 static_assert(SHM_DUPLEX_LINES % SHM_DUPLEX_CONSUMED_BATCH == 0, "batches divide the lane");
 
 /* State words: kind in bits 0-1, direction in bit 2, message number above. */
@@ -126,6 +134,7 @@ typedef struct shm_duplex_end {
                                       write yet, as far as we know (shm_room) */
     uint32_t in_next;              /* number of the peer's next message */
     uint32_t in_at_send;           /* in_next when we last sent */
+    unsigned in_lines;             /* lines the peer's last message took */
     uint32_t known[SHM_DUPLEX_LINES];
 } shm_duplex_end_t;
 
@@ -144,7 +153,8 @@ static inline void shm_duplex_end_open(shm_duplex_end_t *end, shm_duplex_t *lane
  * (shm_duplex_align); the receiver consumes it in its turn, in order. */
 #define SHM_DUPLEX_FILLER 0xffu
 
-static_assert(SHM_DUPLEX_MAX_INLINE < SHM_DUPLEX_FILLER, "no header is as long as a filler's");
+static_assert(SHM_QUEUE_MAX_HDR < SHM_DUPLEX_FILLER, "no header is as long as a filler's");
+static_assert(SHM_DUPLEX_MAX_INLINE <= UINT16_MAX, "payload lengths fit 16 bits");
 
 /*
  * Sender: claim the entry of our message number m if what it holds has
@@ -190,7 +200,7 @@ static inline void shm_duplex_fill(shm_duplex_end_t *end, shm_duplex_entry_t *en
     entry->queue_before = (uint16_t)queue_before;
     entry->fbox_before = (uint16_t)fbox_before;
     entry->hdr_len = (uint8_t)hdr_len;
-    entry->payload_len = (uint8_t)payload_len;
+    entry->payload_len = (uint16_t)payload_len;
     if (hdr_len != SHM_DUPLEX_FILLER) {
         copy_small(entry->data, hdr, hdr_len);
         copy_small(entry->data + hdr_len, payload, payload_len);
@@ -247,13 +257,14 @@ static inline void shm_duplex_align(shm_duplex_end_t *end, uint32_t queue_before
     }
 }
 
-/* Receiver: the peer's next message if it has arrived, else NULL.  The
- * entry's second line is fetched meanwhile, so that a long message's two
- * lines cross together. */
+/* Receiver: the peer's next message if it has arrived, else NULL.  As
+ * many lines as the peer's last message took are fetched meanwhile beyond
+ * the first, so that a message of that size crosses all at once. */
 static inline const shm_duplex_entry_t *shm_duplex_peek(const shm_duplex_end_t *end)
 {
     shm_duplex_entry_t *entry = &end->lane->entries[end->in_next % SHM_DUPLEX_LINES];
-    __builtin_prefetch((const char *)entry + SHM_CACHE_LINE);
+    for (unsigned line = 1; line < end->in_lines; line++)
+        __builtin_prefetch((const char *)entry + line * SHM_CACHE_LINE);
     if (atomic_load_explicit(&entry->state, memory_order_acquire) ==
         shm_duplex_state(SHM_DUPLEX_FULL, 1 - end->out, end->in_next))
         return entry;
@@ -265,6 +276,11 @@ static inline const shm_duplex_entry_t *shm_duplex_peek(const shm_duplex_end_t *
 static inline void shm_duplex_pop(shm_duplex_end_t *end)
 {
     unsigned dir = 1 - end->out;
+    const shm_duplex_entry_t *entry = &end->lane->entries[end->in_next % SHM_DUPLEX_LINES];
+    if (entry->hdr_len != SHM_DUPLEX_FILLER)
+        end->in_lines = (unsigned)((offsetof(shm_duplex_entry_t, data) + entry->hdr_len +
+                                    entry->payload_len + SHM_CACHE_LINE - 1) /
+                                   SHM_CACHE_LINE);
     end->known[end->in_next % SHM_DUPLEX_LINES] =
         shm_duplex_state(SHM_DUPLEX_FULL, dir, end->in_next);
     end->in_next++;

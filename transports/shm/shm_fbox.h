@@ -99,8 +99,12 @@ typedef struct shm_fbox {
     shm_duplex_t duplex;
 } shm_fbox_t;
 
-static_assert(sizeof(shm_fbox_t) ==
-                  2 * SHM_CACHE_LINE + SHM_FBOX_SLOTS * SHM_FBOX_SLOT_SIZE + sizeof(shm_duplex_t),
+/* Its lane starts at the first offset aligned as the lane's entries. */
+#define SHM_FBOX_LANE_OFFSET                                                                   \
+    ((2 * SHM_CACHE_LINE + SHM_FBOX_SLOTS * SHM_FBOX_SLOT_SIZE + alignof(shm_duplex_t) - 1) / \
+     alignof(shm_duplex_t) * alignof(shm_duplex_t))
+static_assert(offsetof(shm_fbox_t, duplex) == SHM_FBOX_LANE_OFFSET &&
+                  sizeof(shm_fbox_t) == SHM_FBOX_LANE_OFFSET + sizeof(shm_duplex_t),
               "a box is a control line, a counter line, its slots and a lane");
 static_assert(SHM_FBOX_SLOTS % SHM_FBOX_CONSUMED_BATCH == 0, "batches divide the box");
 

@@ -103,7 +103,7 @@ static tp_status_t shm_am_send(tp_t *tp, int peer, const void *hdr, size_t hdr_l
     shm_pair_t *pair = &shm->pair[peer];
     size_t len = hdr_len + payload_len;
     /* Towards a higher rank our box carries the pair's lane. */
-    if (len <= SHM_FBOX_MAX_INLINE && peer > shm->world_rank && pair->out_box == NULL &&
+    if (len <= SHM_DUPLEX_MAX_INLINE && peer > shm->world_rank && pair->out_box == NULL &&
         !pair->no_out_box)
         claim_out_box(shm, peer, pair);
     int answer = pair->heard;
