@@ -37,7 +37,7 @@ const cfg_var_t cfg_vars[] = {
      "to 32768. Local rank 0's value applies to its whole node."},
     {"MINIMPI_SHM_FASTBOX", "1",
      "Send small shared-memory messages through a per-peer fast box (one cache line for "
-     "a message of up to 40 bytes), and answers of up to 488 bytes through the pair's duplex "
+     "a message of up to 40 bytes), and answers of up to 480 bytes through the pair's duplex "
      "lane, in the lines their question came in: 1 or 0. With 0 every message goes through "
      "the queues."},
     {"MINIMPI_CC", "cc",

@@ -68,7 +68,7 @@
 /* The receiver reports what it consumed every this many messages. */
 #define SHM_DUPLEX_CONSUMED_BATCH 8u
 
-/* Lines per entry: a 12-byte envelope and up to 488 bytes of payload. */
+/* Lines per entry: a 12-byte envelope and up to 480 bytes of payload. */
 #define SHM_DUPLEX_ENTRY_LINES 8u
 
 /* Direction 0 carries the lower rank's messages, direction 1 the higher's. */
@@ -79,14 +79,44 @@ typedef struct shm_duplex_entry {
     uint16_t fbox_before;          /* ... and of its next fast-box number */
     uint16_t payload_len;
     uint8_t hdr_len;               /* at most SHM_QUEUE_MAX_HDR, or SHM_DUPLEX_FILLER */
-    /* hdr_len bytes of header, then the payload */
-    unsigned char data[SHM_DUPLEX_ENTRY_LINES * SHM_CACHE_LINE - 11];
+    uint8_t unused;
+    /* hdr_len bytes of header, then the payload at the next multiple of
+     * SHM_DUPLEX_PAYLOAD_ALIGN from the entry's start (shm_duplex_payload):
+     * the runtime applies reduction operations to a payload in place. */
+    unsigned char data[SHM_DUPLEX_ENTRY_LINES * SHM_CACHE_LINE - 12];
 } shm_duplex_entry_t;
 
 static_assert(sizeof(shm_duplex_entry_t) == SHM_DUPLEX_ENTRY_LINES * SHM_CACHE_LINE,
               "an entry is whole lines");
 
+/* Header and payload bytes of the largest message an entry could take
+ * (less the payload's alignment padding: see shm_duplex_fits). */
 #define SHM_DUPLEX_MAX_INLINE (sizeof(((shm_duplex_entry_t *)0)->data))
+
+/* A payload in an entry is aligned as a queue cell's is, enough for any
+ * type a reduction works on (long double). */
+#define SHM_DUPLEX_PAYLOAD_ALIGN 16u
+
+/* Where a payload behind a header of hdr_len bytes starts, from the entry's start. */
+static inline size_t shm_duplex_payload_offset(size_t hdr_len)
+{
+    size_t end = offsetof(shm_duplex_entry_t, data) + hdr_len;
+    return (end + SHM_DUPLEX_PAYLOAD_ALIGN - 1) / SHM_DUPLEX_PAYLOAD_ALIGN *
+           SHM_DUPLEX_PAYLOAD_ALIGN;
+}
+
+/* Whether a message fits an entry. */
+static inline int shm_duplex_fits(size_t hdr_len, size_t payload_len)
+{
+    return hdr_len <= SHM_QUEUE_MAX_HDR &&
+           shm_duplex_payload_offset(hdr_len) + payload_len <= sizeof(shm_duplex_entry_t);
+}
+
+/* The payload of the message in an entry. */
+static inline const unsigned char *shm_duplex_payload(const shm_duplex_entry_t *entry)
+{
+    return (const unsigned char *)entry + shm_duplex_payload_offset(entry->hdr_len);
+}
 
 typedef struct shm_duplex {
     /* consumed[d]: written by the receiver of direction d only, read by
@@ -203,7 +233,8 @@ static inline void shm_duplex_fill(shm_duplex_end_t *end, shm_duplex_entry_t *en
     entry->payload_len = (uint16_t)payload_len;
     if (hdr_len != SHM_DUPLEX_FILLER) {
         copy_small(entry->data, hdr, hdr_len);
-        copy_small(entry->data + hdr_len, payload, payload_len);
+        copy_small((unsigned char *)entry + shm_duplex_payload_offset(hdr_len), payload,
+                   payload_len);
     }
     uint32_t full = shm_duplex_state(SHM_DUPLEX_FULL, end->out, end->out_next);
     atomic_store_explicit(&entry->state, full, memory_order_release);
@@ -222,7 +253,7 @@ static inline tp_status_t shm_duplex_push(shm_duplex_end_t *end, uint32_t queue_
                                           uint32_t fbox_before, const void *hdr, size_t hdr_len,
                                           const void *payload, size_t payload_len)
 {
-    if (hdr_len + payload_len > SHM_DUPLEX_MAX_INLINE)
+    if (!shm_duplex_fits(hdr_len, payload_len))
         return TP_AGAIN;
     shm_duplex_entry_t *entry = shm_duplex_claim(end, end->out_next);
     if (entry == NULL)
@@ -278,7 +309,7 @@ static inline void shm_duplex_pop(shm_duplex_end_t *end)
     unsigned dir = 1 - end->out;
     const shm_duplex_entry_t *entry = &end->lane->entries[end->in_next % SHM_DUPLEX_LINES];
     if (entry->hdr_len != SHM_DUPLEX_FILLER)
-        end->in_lines = (unsigned)((offsetof(shm_duplex_entry_t, data) + entry->hdr_len +
+        end->in_lines = (unsigned)((shm_duplex_payload_offset(entry->hdr_len) +
                                     entry->payload_len + SHM_CACHE_LINE - 1) /
                                    SHM_CACHE_LINE);
     end->known[end->in_next % SHM_DUPLEX_LINES] =

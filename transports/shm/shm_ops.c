@@ -188,7 +188,7 @@ static inline int deliver_next_fast(shm_tp_t *shm, int src, shm_pair_t *pair)
             int filler = entry->hdr_len == SHM_DUPLEX_FILLER;
             if (!filler)
                 shm->am_handler(shm->am_handler_arg, src, entry->data, entry->hdr_len,
-                                entry->data + entry->hdr_len, entry->payload_len);
+                                shm_duplex_payload(entry), entry->payload_len);
             shm_duplex_pop(&pair->duplex);
             if (!filler) {
                 pair->heard = 1;
