@@ -22,7 +22,8 @@
  *
  * The same harness replays a second race of the delivery order: a box
  * message seen before the lane message its sender published just before it
- * (test_box_message_waits_for_lane_message).
+ * (test_box_message_waits_for_lane_message); and checks which messages take
+ * the lane (test_only_answers_take_the_lane).
  */
 #define _GNU_SOURCE
 #include <check.h>
@@ -276,6 +277,16 @@ START_TEST(test_missing_box_message_aborts)
 }
 END_TEST
 
+/* Rank 1 receives (the queue and pool are its), rank 0 only sends: the
+ * pair whose lane rank 0 claims (a lane needs the lower rank to claim). */
+static void receive_at(shm_tp_t *receiver, shm_tp_t *sender)
+{
+    sender->own_queue = NULL;
+    sender->own_pool = NULL;
+    receiver->own_queue = queue;
+    receiver->own_pool = pool;
+}
+
 /*
  * A box message whose sender put a lane message before it waits for that
  * lane message even when the receiver looked at the lane before the lane
@@ -289,10 +300,7 @@ START_TEST(test_box_message_waits_for_lane_message)
 {
     enum { SENDER = 0, RECEIVER = 1, LANE_BYTES = 0, BOX_BYTES = 40 };
     shm_tp_t *sender = ranks[SENDER], *receiver = ranks[RECEIVER];
-    sender->own_queue = NULL;
-    sender->own_pool = NULL;
-    receiver->own_queue = queue;
-    receiver->own_pool = pool;
+    receive_at(receiver, sender);
     static char payload[BOX_BYTES];
     msg_hdr_t h0 = {SENDER, 0}, h1 = {SENDER, 1};
     tp_t *tp = &sender->base;
@@ -306,7 +314,7 @@ START_TEST(test_box_message_waits_for_lane_message)
     ck_assert_uint_eq(sender->pair[RECEIVER].out_next, SHM_FBOX_FIRST + 1);
 
     /* The lane message not seen yet, the box message seen: nothing goes. */
-    _Atomic uint32_t *state = &lane->entries[SHM_FBOX_FIRST % SHM_DUPLEX_LINES].state;
+    _Atomic uint32_t *state = &lane->entries[SHM_FBOX_FIRST % SHM_DUPLEX_ENTRIES].state;
     uint32_t published = atomic_load(state);
     ck_assert_uint_eq(published, shm_duplex_state(SHM_DUPLEX_FULL, 0, SHM_FBOX_FIRST));
     atomic_store(state, shm_duplex_state(SHM_DUPLEX_CLAIMED, 0, SHM_FBOX_FIRST));
@@ -324,6 +332,48 @@ START_TEST(test_box_message_waits_for_lane_message)
 }
 END_TEST
 
+/*
+ * Only answers take the lane: a message to a peer nothing was delivered
+ * from since our last one goes by box; delivering a message marks its
+ * sender as heard; the next message to it takes the lane, the one after
+ * the box again; the receiver gets all in send order.  (One process plays
+ * both ranks, and only the receiver has a queue and pool, so the sender
+ * is marked heard by hand, as its own delivery would.)
+ */
+START_TEST(test_only_answers_take_the_lane)
+{
+    enum { SENDER = 0, RECEIVER = 1, BYTES = 8 };
+    shm_tp_t *sender = ranks[SENDER], *receiver = ranks[RECEIVER];
+    receive_at(receiver, sender);
+    static char payload[BYTES];
+    msg_hdr_t h0 = {SENDER, 0}, h1 = {SENDER, 1}, h2 = {SENDER, 2};
+    tp_t *tp = &sender->base, *rtp = &receiver->base;
+    shm_pair_t *out = &sender->pair[RECEIVER];
+
+    ck_assert_int_eq(tp->ops->am_send(tp, RECEIVER, &h0, sizeof(h0), payload, BYTES), TP_OK);
+    ck_assert_ptr_nonnull(out->duplex.lane);
+    ck_assert_uint_eq(out->duplex.out_next, SHM_FBOX_FIRST);
+    ck_assert_uint_eq(out->out_next, SHM_FBOX_FIRST + 1);
+    ck_assert_int_eq(receiver->pair[SENDER].heard, 0);
+    ck_assert_int_eq(rtp->ops->progress(rtp), 1);
+    ck_assert_int_eq(receiver->pair[SENDER].heard, 1);
+
+    out->heard = 1;
+    ck_assert_int_eq(tp->ops->am_send(tp, RECEIVER, &h1, sizeof(h1), payload, BYTES), TP_OK);
+    ck_assert_uint_eq(out->duplex.out_next, SHM_FBOX_FIRST + 1);
+    ck_assert_int_eq(out->heard, 0);
+    ck_assert_int_eq(tp->ops->am_send(tp, RECEIVER, &h2, sizeof(h2), payload, BYTES), TP_OK);
+    ck_assert_uint_eq(out->duplex.out_next, SHM_FBOX_FIRST + 1);
+    ck_assert_uint_eq(out->out_next, SHM_FBOX_FIRST + 2);
+
+    for (int i = 0; i < 10 && rtp->ops->progress(rtp) > 0; i++)
+        ;
+    ck_assert_int_eq(num_arrivals, 3);
+    for (uint32_t k = 0; k < 3; k++)
+        expect_arrival((int)k, SENDER, k, BYTES);
+}
+END_TEST
+
 static Suite *shm_claim_race_suite(void)
 {
     Suite *s = suite_create("shm_claim_race");
@@ -333,6 +383,7 @@ static Suite *shm_claim_race_suite(void)
     tcase_add_test(tc, test_cell_waits_for_unfinished_claim);
     tcase_add_test(tc, test_no_wait_without_pending_claim);
     tcase_add_test(tc, test_box_message_waits_for_lane_message);
+    tcase_add_test(tc, test_only_answers_take_the_lane);
     tcase_add_test_raise_signal(tc, test_missing_box_message_aborts, SIGABRT);
     suite_add_tcase(s, tc);
     return s;

@@ -260,12 +260,12 @@ typedef struct {
 static int entry_free(const shm_duplex_end_t end[2], const held_t *held, unsigned d)
 {
     uint32_t m = end[d].out_next;
-    const held_t *h = &held[m % SHM_DUPLEX_LINES];
+    const held_t *h = &held[m % SHM_DUPLEX_ENTRIES];
     if (h->dir < 0)
         return 1;
     if ((unsigned)h->dir == d) {
         uint32_t reported = end[1 - d].in_next & ~(SHM_DUPLEX_CONSUMED_BATCH - 1);
-        return m - reported < SHM_DUPLEX_LINES;
+        return m - reported < SHM_DUPLEX_ENTRIES;
     }
     return (int32_t)(end[d].in_next - h->m) > 0;
 }
@@ -280,14 +280,14 @@ START_TEST(test_duplex_both_ways_wrap_and_fill)
     shm_fbox_pool_t *pool = pool_new(SHM_FBOX_FIRST);
     shm_duplex_end_t end[2];
     lane_open(pool, end, SHM_FBOX_FIRST);
-    held_t held[SHM_DUPLEX_LINES];
-    for (unsigned k = 0; k < SHM_DUPLEX_LINES; k++)
+    held_t held[SHM_DUPLEX_ENTRIES];
+    for (unsigned k = 0; k < SHM_DUPLEX_ENTRIES; k++)
         held[k].dir = -1;
     uint32_t sent[2] = {0, 0}, got[2] = {0, 0};
     unsigned refused_own = 0, refused_other = 0;
-    /* Bursts of 1 to SHM_DUPLEX_LINES + 3, twice over. */
-    for (unsigned round = 0; round < 2 * (SHM_DUPLEX_LINES + 3); round++) {
-        unsigned burst = 1 + round % (SHM_DUPLEX_LINES + 3);
+    /* Bursts of 1 to SHM_DUPLEX_ENTRIES + 3, twice over. */
+    for (unsigned round = 0; round < 2 * (SHM_DUPLEX_ENTRIES + 3); round++) {
+        unsigned burst = 1 + round % (SHM_DUPLEX_ENTRIES + 3);
         for (unsigned i = 0; i < 2; i++) {
             unsigned d = (round + i) % 2;
             for (unsigned j = 0; j < burst; j++) {
@@ -296,10 +296,10 @@ START_TEST(test_duplex_both_ways_wrap_and_fill)
                 size_t plen = sent[d] % (sizeof(payload) + 1);
                 memset(payload, (int)(v & 0xff), plen);
                 int free_now = entry_free(end, held, d);
-                held_t before = held[end[d].out_next % SHM_DUPLEX_LINES];
+                held_t before = held[end[d].out_next % SHM_DUPLEX_ENTRIES];
                 uint32_t m = end[d].out_next;
-                tp_status_t st =
-                    shm_duplex_push(&end[d], sent[d] * 3, sent[d] * 7, &v, sizeof(v), payload, plen);
+                tp_status_t st = shm_duplex_push(&end[d], sent[d] * 3, sent[d] * 7, &v,
+                                                 sizeof(v), payload, plen);
                 ck_assert_int_eq(st, free_now ? TP_OK : TP_AGAIN);
                 if (st == TP_AGAIN) {
                     ck_assert_uint_eq(end[d].out_next, m);
@@ -310,7 +310,7 @@ START_TEST(test_duplex_both_ways_wrap_and_fill)
                     break;
                 }
                 ck_assert_uint_eq(end[d].out_next, m + 1);
-                held[m % SHM_DUPLEX_LINES] = (held_t){(int)d, m};
+                held[m % SHM_DUPLEX_ENTRIES] = (held_t){(int)d, m};
                 sent[d]++;
             }
         }
@@ -337,8 +337,8 @@ START_TEST(test_duplex_both_ways_wrap_and_fill)
         }
     }
     /* Far enough to wrap (64 below 2^32) and to fill the lane many times. */
-    ck_assert_uint_gt(sent[0], 4 * SHM_DUPLEX_LINES);
-    ck_assert_uint_gt(sent[1], 4 * SHM_DUPLEX_LINES);
+    ck_assert_uint_gt(sent[0], 4 * SHM_DUPLEX_ENTRIES);
+    ck_assert_uint_gt(sent[1], 4 * SHM_DUPLEX_ENTRIES);
     ck_assert_uint_gt(refused_own, 0);
     ck_assert_uint_gt(refused_other, 0);
     pool_free(pool);
@@ -356,7 +356,7 @@ START_TEST(test_duplex_answer_takes_the_question_entry)
     unsigned char bytes[SHM_DUPLEX_MAX_INLINE + 1] = {0};
     /* The most payload behind a 12-byte header (the runtime's envelope). */
     size_t most = sizeof(shm_duplex_entry_t) - shm_duplex_payload_offset(12);
-    for (unsigned k = 0; k < 3 * SHM_DUPLEX_LINES; k++) {
+    for (unsigned k = 0; k < 3 * SHM_DUPLEX_ENTRIES; k++) {
         ck_assert_int_eq(shm_duplex_push(&end[0], 0, 0, bytes, 12, bytes, most), TP_OK);
         /* Its entry holds the question, unread: the answer waits, also
          * when tried again (it knows now what the entry holds). */
@@ -401,14 +401,14 @@ START_TEST(test_duplex_taken_entry_refuses_until_read)
     }
     v = 2;
     ck_assert_int_eq(shm_duplex_push(&end[1], 0, 0, &v, sizeof(v), NULL, 0), TP_OK);
-    shm_duplex_entry_t *taken = &lane->entries[SHM_FBOX_FIRST % SHM_DUPLEX_LINES];
+    shm_duplex_entry_t *taken = &lane->entries[SHM_FBOX_FIRST % SHM_DUPLEX_ENTRIES];
     uint32_t answer = atomic_load(&taken->state);
     /* Direction 0 goes around the lane up to that entry again. */
     v = 3;
-    for (unsigned k = SHM_DUPLEX_CONSUMED_BATCH; k < SHM_DUPLEX_LINES; k++)
+    for (unsigned k = SHM_DUPLEX_CONSUMED_BATCH; k < SHM_DUPLEX_ENTRIES; k++)
         ck_assert_int_eq(shm_duplex_push(&end[0], 0, 0, &v, sizeof(v), NULL, 0), TP_OK);
     uint32_t m = end[0].out_next;
-    ck_assert_uint_eq(m % SHM_DUPLEX_LINES, SHM_FBOX_FIRST % SHM_DUPLEX_LINES);
+    ck_assert_uint_eq(m % SHM_DUPLEX_ENTRIES, SHM_FBOX_FIRST % SHM_DUPLEX_ENTRIES);
     ck_assert_int_eq(shm_duplex_push(&end[0], 0, 0, &v, sizeof(v), NULL, 0), TP_AGAIN);
     ck_assert_uint_eq(end[0].out_next, m);
     ck_assert_uint_eq(atomic_load(&taken->state), answer);
@@ -440,7 +440,7 @@ START_TEST(test_duplex_align_moves_the_answer)
         ck_assert_ptr_nonnull(shm_duplex_peek(&end[1]));
         shm_duplex_pop(&end[1]);
     }
-    for (unsigned k = 0; k < 2 * SHM_DUPLEX_LINES; k++) {
+    for (unsigned k = 0; k < 2 * SHM_DUPLEX_ENTRIES; k++) {
         ck_assert_int_eq(shm_duplex_push(&end[0], 0, 0, &v, sizeof(v), NULL, 0), TP_OK);
         const shm_duplex_entry_t *q = shm_duplex_peek(&end[1]);
         ck_assert_ptr_nonnull(q);
@@ -476,10 +476,10 @@ START_TEST(test_duplex_align_moves_the_answer)
     unsigned sent = 0;
     while (shm_duplex_push(&end[1], 0, 0, &v, sizeof(v), NULL, 0) == TP_OK)
         sent++;
-    ck_assert_uint_ge(sent, SHM_DUPLEX_LINES - SHM_DUPLEX_CONSUMED_BATCH);
-    ck_assert_uint_ne((end[1].in_next - 1 - end[1].out_next) % SHM_DUPLEX_LINES, 0);
-    ck_assert_uint_ne((end[1].out_next - 1) % SHM_DUPLEX_LINES,
-                      (end[1].in_next - 1) % SHM_DUPLEX_LINES);
+    ck_assert_uint_ge(sent, SHM_DUPLEX_ENTRIES - SHM_DUPLEX_CONSUMED_BATCH);
+    ck_assert_uint_ne((end[1].in_next - 1 - end[1].out_next) % SHM_DUPLEX_ENTRIES, 0);
+    ck_assert_uint_ne((end[1].out_next - 1) % SHM_DUPLEX_ENTRIES,
+                      (end[1].in_next - 1) % SHM_DUPLEX_ENTRIES);
     uint32_t before = end[1].out_next;
     shm_duplex_align(&end[1], 0, 0);
     ck_assert_uint_eq(end[1].out_next, before);

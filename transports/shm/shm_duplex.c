@@ -8,7 +8,7 @@
 void shm_duplex_init(shm_duplex_t *lane, uint32_t first)
 {
     /* EMPTY never equals a FULL state, so no entry reads as arrived. */
-    for (uint32_t i = 0; i < SHM_DUPLEX_LINES; i++) {
+    for (uint32_t i = 0; i < SHM_DUPLEX_ENTRIES; i++) {
         shm_duplex_entry_t *entry = &lane->entries[i];
         memset(entry, 0, sizeof(*entry));
         atomic_init(&entry->state, SHM_DUPLEX_EMPTY);
@@ -19,10 +19,8 @@ void shm_duplex_init(shm_duplex_t *lane, uint32_t first)
 
 void shm_duplex_end_init(shm_duplex_end_t *end, uint32_t first)
 {
+    /* No lane yet; every entry known as SHM_DUPLEX_EMPTY, which is 0. */
     memset(end, 0, sizeof(*end));
-    end->lane = NULL;
     end->out_next = end->out_limit = end->in_next = end->in_at_send = first;
     end->in_lines = 1;
-    for (uint32_t i = 0; i < SHM_DUPLEX_LINES; i++)
-        end->known[i] = SHM_DUPLEX_EMPTY;
 }

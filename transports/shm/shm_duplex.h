@@ -1,8 +1,8 @@
 /*
  * shm_duplex.h -- a pair's duplex lane: small messages of both directions
  * between two ranks take turns in the same places.  The lane is a ring of
- * SHM_DUPLEX_LINES entries of SHM_DUPLEX_ENTRY_LINES cache lines; message
- * number m of either direction goes to entry m % SHM_DUPLEX_LINES, once
+ * SHM_DUPLEX_ENTRIES entries of SHM_DUPLEX_ENTRY_LINES cache lines; message
+ * number m of either direction goes to entry m % SHM_DUPLEX_ENTRIES, once
  * whatever is there has been read.
  *
  * Why.  In a ping-pong the answer is then written into the lines its
@@ -63,7 +63,7 @@
 /* Entries per lane.  Unlike a fast box's slots, more are faster here, up
  * to a point (0-32 B ping-pong with entries of two lines, same runs: 4
  * entries 0.40 us, 8 0.36, 16 0.30, 32 0.255, 64 0.25, 128 0.26). */
-#define SHM_DUPLEX_LINES 32u
+#define SHM_DUPLEX_ENTRIES 32u
 
 /* The receiver reports what it consumed every this many messages. */
 #define SHM_DUPLEX_CONSUMED_BATCH 8u
@@ -127,16 +127,16 @@ typedef struct shm_duplex {
     } consumed[2];
     /* Entry-aligned: a line's pair (what a spatial prefetcher fetches with
      * it) is in its own entry, never the next one. */
-    alignas(SHM_DUPLEX_ENTRY_LINES * SHM_CACHE_LINE) shm_duplex_entry_t entries[SHM_DUPLEX_LINES];
+    alignas(SHM_DUPLEX_ENTRY_LINES * SHM_CACHE_LINE) shm_duplex_entry_t entries[SHM_DUPLEX_ENTRIES];
 } shm_duplex_t;
 
 static_assert(sizeof(shm_duplex_t) ==
-                  SHM_DUPLEX_ENTRY_LINES * SHM_CACHE_LINE * (1 + SHM_DUPLEX_LINES),
+                  SHM_DUPLEX_ENTRY_LINES * SHM_CACHE_LINE * (1 + SHM_DUPLEX_ENTRIES),
               "a lane is two counter lines, aligned as an entry, and its entries");
-static_assert(SHM_DUPLEX_LINES % SHM_DUPLEX_CONSUMED_BATCH == 0, "batches divide the lane");
+static_assert(SHM_DUPLEX_ENTRIES % SHM_DUPLEX_CONSUMED_BATCH == 0, "batches divide the lane");
 
 /* State words: kind in bits 0-1, direction in bit 2, message number above. */
-#define SHM_DUPLEX_EMPTY 0u
+#define SHM_DUPLEX_EMPTY 0u             /* also what a zeroed word reads */
 #define SHM_DUPLEX_CLAIMED 1u
 #define SHM_DUPLEX_FULL 2u
 #define SHM_DUPLEX_NUMBER_BITS 29u
@@ -165,7 +165,7 @@ typedef struct shm_duplex_end {
     uint32_t in_next;              /* number of the peer's next message */
     uint32_t in_at_send;           /* in_next when we last sent */
     unsigned in_lines;             /* lines the peer's last message took */
-    uint32_t known[SHM_DUPLEX_LINES];
+    uint32_t known[SHM_DUPLEX_ENTRIES];
 } shm_duplex_end_t;
 
 /* An end with no lane yet, both ways numbered from `first`. */
@@ -192,14 +192,14 @@ static_assert(SHM_DUPLEX_MAX_INLINE <= UINT16_MAX, "payload lengths fit 16 bits"
  */
 static inline shm_duplex_entry_t *shm_duplex_claim(shm_duplex_end_t *end, uint32_t m)
 {
-    uint32_t k = m % SHM_DUPLEX_LINES;
+    uint32_t k = m % SHM_DUPLEX_ENTRIES;
     uint32_t seen = end->known[k];
     if (seen != SHM_DUPLEX_EMPTY) {
         if ((seen & 3u) != SHM_DUPLEX_FULL)
             return NULL;           /* the other sender was writing it: not read yet */
         if ((seen >> 2 & 1u) == end->out) {
-            /* Our own message m - SHM_DUPLEX_LINES: read once the receiver says so. */
-            if (!shm_room(&end->lane->consumed[end->out].n, SHM_DUPLEX_LINES, m, &end->out_limit))
+            /* Our own message m - SHM_DUPLEX_ENTRIES: read once the receiver says so. */
+            if (!shm_room(&end->lane->consumed[end->out].n, SHM_DUPLEX_ENTRIES, m, &end->out_limit))
                 return NULL;
         } else {
             /* The other direction's message: read if it is below in_next. */
@@ -238,7 +238,7 @@ static inline void shm_duplex_fill(shm_duplex_end_t *end, shm_duplex_entry_t *en
     }
     uint32_t full = shm_duplex_state(SHM_DUPLEX_FULL, end->out, end->out_next);
     atomic_store_explicit(&entry->state, full, memory_order_release);
-    end->known[end->out_next % SHM_DUPLEX_LINES] = full;
+    end->known[end->out_next % SHM_DUPLEX_ENTRIES] = full;
     end->out_next++;
 }
 
@@ -276,9 +276,9 @@ static inline void shm_duplex_align(shm_duplex_end_t *end, uint32_t queue_before
                                     uint32_t fbox_before)
 {
     uint32_t last_in = end->in_next - 1;
-    /* Numbers map to entries modulo SHM_DUPLEX_LINES, which divides 2^32. */
-    uint32_t gap = (last_in - end->out_next) % SHM_DUPLEX_LINES;
-    if (gap == 0 || (end->out_next - 1) % SHM_DUPLEX_LINES == last_in % SHM_DUPLEX_LINES)
+    /* Numbers map to entries modulo SHM_DUPLEX_ENTRIES, which divides 2^32. */
+    uint32_t gap = (last_in - end->out_next) % SHM_DUPLEX_ENTRIES;
+    if (gap == 0 || (end->out_next - 1) % SHM_DUPLEX_ENTRIES == last_in % SHM_DUPLEX_ENTRIES)
         return;
     for (uint32_t i = 0; i < gap; i++) {
         shm_duplex_entry_t *entry = shm_duplex_claim(end, end->out_next);
@@ -293,7 +293,7 @@ static inline void shm_duplex_align(shm_duplex_end_t *end, uint32_t queue_before
  * the first, so that a message of that size crosses all at once. */
 static inline const shm_duplex_entry_t *shm_duplex_peek(const shm_duplex_end_t *end)
 {
-    shm_duplex_entry_t *entry = &end->lane->entries[end->in_next % SHM_DUPLEX_LINES];
+    shm_duplex_entry_t *entry = &end->lane->entries[end->in_next % SHM_DUPLEX_ENTRIES];
     for (unsigned line = 1; line < end->in_lines; line++)
         __builtin_prefetch((const char *)entry + line * SHM_CACHE_LINE);
     if (atomic_load_explicit(&entry->state, memory_order_acquire) ==
@@ -307,12 +307,12 @@ static inline const shm_duplex_entry_t *shm_duplex_peek(const shm_duplex_end_t *
 static inline void shm_duplex_pop(shm_duplex_end_t *end)
 {
     unsigned dir = 1 - end->out;
-    const shm_duplex_entry_t *entry = &end->lane->entries[end->in_next % SHM_DUPLEX_LINES];
+    const shm_duplex_entry_t *entry = &end->lane->entries[end->in_next % SHM_DUPLEX_ENTRIES];
     if (entry->hdr_len != SHM_DUPLEX_FILLER)
         end->in_lines = (unsigned)((shm_duplex_payload_offset(entry->hdr_len) +
                                     entry->payload_len + SHM_CACHE_LINE - 1) /
                                    SHM_CACHE_LINE);
-    end->known[end->in_next % SHM_DUPLEX_LINES] =
+    end->known[end->in_next % SHM_DUPLEX_ENTRIES] =
         shm_duplex_state(SHM_DUPLEX_FULL, dir, end->in_next);
     end->in_next++;
     if (end->in_next % SHM_DUPLEX_CONSUMED_BATCH == 0)

@@ -94,6 +94,10 @@ static void claim_out_box(shm_tp_t *shm, int peer, shm_pair_t *pair)
     }
 }
 
+/* am_send claims a box for any message up to the lane's size, so every one
+ * the box can take finds it claimed. */
+_Static_assert(SHM_DUPLEX_MAX_INLINE >= SHM_FBOX_MAX_INLINE, "box messages claim a box");
+
 static tp_status_t shm_am_send(tp_t *tp, int peer, const void *hdr, size_t hdr_len,
                                const void *payload, size_t payload_len)
 {
@@ -102,13 +106,12 @@ static tp_status_t shm_am_send(tp_t *tp, int peer, const void *hdr, size_t hdr_l
     TP_CONTRACT(hdr_len <= tp->am_max_hdr && payload_len <= tp->am_max_payload, "shm", "am_send");
     shm_pair_t *pair = &shm->pair[peer];
     size_t len = hdr_len + payload_len;
-    /* Towards a higher rank our box carries the pair's lane. */
-    if (len <= SHM_DUPLEX_MAX_INLINE && peer > shm->world_rank && pair->out_box == NULL &&
-        !pair->no_out_box)
+    /* A box, claimed at the first small message (towards a higher rank it
+     * carries the pair's lane). */
+    if (len <= SHM_DUPLEX_MAX_INLINE && pair->out_box == NULL && !pair->no_out_box)
         claim_out_box(shm, peer, pair);
     int answer = pair->heard;
-    if (answer)
-        pair->heard = 0;
+    pair->heard = 0;
     if (answer && len <= SHM_DUPLEX_MAX_INLINE) {
         /* Only answers take the lane (see heard in shm.h). */
         shm_duplex_end_t *lane = &pair->duplex;
@@ -125,15 +128,11 @@ static tp_status_t shm_am_send(tp_t *tp, int peer, const void *hdr, size_t hdr_l
             }
         }
     }
-    if (len <= SHM_FBOX_MAX_INLINE) {
-        if (pair->out_box == NULL && !pair->no_out_box)
-            claim_out_box(shm, peer, pair);
-        if (pair->out_box != NULL &&
-            shm_fbox_push(pair->out_box, &pair->out_next, &pair->out_limit, pair->out_queued,
-                          pair->duplex.out_next, hdr, hdr_len, payload, payload_len) == TP_OK) {
-            ring(shm, pair);
-            return TP_OK;
-        }
+    if (len <= SHM_FBOX_MAX_INLINE && pair->out_box != NULL &&
+        shm_fbox_push(pair->out_box, &pair->out_next, &pair->out_limit, pair->out_queued,
+                      pair->duplex.out_next, hdr, hdr_len, payload, payload_len) == TP_OK) {
+        ring(shm, pair);
+        return TP_OK;
     }
     if (!pair->queue_mapped) {
         pair->queue_mapped = 1;
